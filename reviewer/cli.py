@@ -1,0 +1,252 @@
+"""The ``policy-reviewer`` command line.
+
+Exit status: 0 when nothing fails the run, 1 when findings fail it, 2 for a usage or
+configuration error (with a message naming the file, line and key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from reviewer.config.errors import ConfigError
+from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, rule_file_errors
+from reviewer.config.settings import REPOSITORY_CONFIG, Settings, effective_rules, load_settings
+from reviewer.engine.document import CANDIDATE_SUFFIXES
+from reviewer.report import Report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".aws-sam", "cdk.out",
+             ".tox", ".mypy_cache", ".pytest_cache"}
+
+
+class UsageError(Exception):
+    """A bad command line: exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                        help="output format (default: text)")
+    common.add_argument("--policies", metavar="DIR", help="rule files (default: the shipped policies/)")
+    common.add_argument("--config", metavar="FILE",
+                        help=f"configuration file (default: {REPOSITORY_CONFIG} of the repository, if any)")
+    common.add_argument("--disable", metavar="RULE", action="append", default=[],
+                        help="switch a rule off for this run (repeatable)")
+    common.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+
+    parser = argparse.ArgumentParser(prog="policy-reviewer", description=(
+        "Review AWS CloudFormation/SAM templates and IAM policies against the organisation's rules."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = sub.add_parser("scan", parents=[common], help="evaluate files and folders")
+    scan.add_argument("paths", nargs="+", metavar="PATH")
+
+    diff = sub.add_parser("diff", parents=[common], help="review a local git change like a pull request")
+    diff.add_argument("--base", required=True, metavar="REF", help="the branch the change goes into")
+    diff.add_argument("--head", default="HEAD", metavar="REF", help="the change (default: HEAD)")
+    diff.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")
+
+    policies = sub.add_parser("policies", help="validate, test or document rule files")
+    psub = policies.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in (("validate", "check rule files against the schema"),
+                       ("test", "run every rule's fail/pass examples"),
+                       ("docs", "write docs/rules.md from the rule files")):
+        p = psub.add_parser(name, help=text)
+        p.add_argument("directory", nargs="?", metavar="DIR", help="rule files (default: shipped)")
+        if name == "docs":
+            p.add_argument("--output", "-o", default="docs/rules.md", metavar="FILE")
+    return parser
+
+
+def _version() -> str:
+    from reviewer import __version__
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors already
+        return int(exc.code or 0)
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "diff":
+            return _diff(args)
+        return _policies(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"policy-reviewer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `policy-reviewer scan . | head`
+        return EXIT_OK
+
+
+def _load_rules(args: argparse.Namespace, settings: Settings) -> dict[str, RuleSpec]:
+    directory = Path(args.policies) if getattr(args, "policies", None) else DEFAULT_POLICIES
+    rules = effective_rules(load_rule_dir(directory), settings)
+    for rule_id in args.disable:
+        if rule_id not in rules:
+            raise UsageError(f'--disable {rule_id}: no such rule; known: {", ".join(sorted(rules))}')
+        rules[rule_id] = _disabled(rules[rule_id])
+    return rules
+
+
+def _disabled(spec: RuleSpec) -> RuleSpec:
+    import dataclasses
+    return dataclasses.replace(spec, enabled=False)
+
+
+def _settings(args: argparse.Namespace, root: Path | None) -> Settings:
+    if args.config:
+        return load_settings(args.config)
+    if root is not None and (root / REPOSITORY_CONFIG).is_file():
+        return load_settings(str(root / REPOSITORY_CONFIG))
+    return Settings()
+
+
+def _emit(args: argparse.Namespace, report: Report) -> int:
+    from reviewer.report import json_report, sarif, text
+
+    renderer = {"text": text.render, "json": json_report.render, "sarif": sarif.render}[args.format]
+    output = renderer(report)
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return EXIT_FINDINGS if report.failing() else EXIT_OK
+
+
+# ----------------------------------------------------------------------------- scan
+
+
+def collect(paths: Sequence[str]) -> tuple[dict[str, bytes], str]:
+    """Read candidate files under ``paths``; names are relative to a common root."""
+    files: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        if path.is_file():
+            files[os.path.normpath(raw)] = path
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            for name in sorted(filenames):
+                if name.lower().endswith(CANDIDATE_SUFFIXES):
+                    full = Path(dirpath) / name
+                    files[os.path.normpath(str(full))] = full
+    root = os.path.commonpath([os.path.abspath(p) for p in paths]) if paths else "."
+    if os.path.isfile(root):
+        root = os.path.dirname(root)
+    contents: dict[str, bytes] = {}
+    for name, full in files.items():
+        rel = os.path.relpath(os.path.abspath(name), root) if root else name
+        contents[rel.replace(os.sep, "/")] = _read_limited(full)
+    return contents, root
+
+
+def _read_limited(path: Path) -> bytes:
+    from reviewer.engine.document import MAX_FILE_BYTES
+
+    # One byte past the limit tells the engine the file is too big without reading 50 MB.
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from reviewer.engine.evaluate import evaluate
+
+    files, root = collect(args.paths)
+    settings = _settings(args, Path(root))
+    rules = _load_rules(args, settings)
+    evaluation = evaluate(files, rules, settings)
+    return _emit(args, Report("scan", evaluation.findings, rules, fail_on=settings.fail_on))
+
+
+# ----------------------------------------------------------------------------- diff
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from reviewer import gitsource
+    from reviewer.engine.review import review_change
+
+    repo = Path(args.repo)
+    try:
+        base = gitsource.resolve(repo, args.base)
+        head = gitsource.resolve(repo, args.head)
+        fork = gitsource.merge_base(repo, base, head)
+        change = gitsource.changed(repo, fork, head)
+        base_files = gitsource.read_files(repo, fork, change.base_paths)
+        head_files = gitsource.read_files(repo, head, change.head_paths)
+        # The configuration comes from the base: a change cannot loosen its own review.
+        config_text = None if args.config else gitsource.read_files(
+            repo, fork, [REPOSITORY_CONFIG]).get(REPOSITORY_CONFIG)
+    except gitsource.GitError as exc:
+        raise UsageError(f"git: {exc}") from None
+    if args.config:
+        settings = load_settings(args.config)
+    elif config_text is not None:
+        from reviewer.config.settings import parse_settings
+        settings = parse_settings(f"{REPOSITORY_CONFIG}@{args.base}", config_text.decode("utf-8", "replace"))
+    else:
+        settings = Settings()
+    rules = _load_rules(args, settings)
+    review = review_change(base_files, head_files, change.renames, rules, settings)
+    report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
+                    delta=review.delta, fail_on=settings.fail_on, base=args.base, head=args.head)
+    return _emit(args, report)
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+def _policies(args: argparse.Namespace) -> int:
+    directory = Path(args.directory) if args.directory else DEFAULT_POLICIES
+    if args.action == "validate":
+        errors = [e for path in sorted(directory.glob("*.y*ml")) for e in rule_file_errors(path)]
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: no such folder")
+        ids: dict[str, str] = {}
+        if not errors:
+            try:
+                ids = {k: v.source for k, v in load_rule_dir(directory).items()}
+            except ConfigError as exc:
+                errors.append(exc)
+        for error in errors:
+            print(error, file=sys.stderr)
+        if errors:
+            return EXIT_USAGE
+        print(f"{len(ids)} rule file(s) valid in {directory}")
+        return EXIT_OK
+    rules = load_rule_dir(directory)
+    if args.action == "test":
+        from reviewer.config.ruletests import run_examples
+
+        results = run_examples(rules, Settings())
+        failed = 0
+        for rule_id in rules:
+            mine = [r for r in results if r.rule == rule_id]
+            bad = [r for r in mine if not r.ok]
+            failed += bool(bad)
+            print(f"{'FAIL' if bad else 'ok  '} {rule_id} ({len(mine)} examples)")
+            for r in bad:
+                print(f"       {r.outcome} example {r.name!r}: expected {r.expected} finding(s), got {r.found}")
+        print(f"{len(rules) - failed} passed, {failed} failed")
+        return EXIT_FINDINGS if failed else EXIT_OK
+    from reviewer.report.docs import render_rules_markdown
+
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(render_rules_markdown(rules), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

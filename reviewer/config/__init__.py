@@ -1,0 +1,1 @@
+"""Rule files, the configuration file, and their schemas."""

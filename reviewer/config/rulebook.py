@@ -1,0 +1,117 @@
+"""Rule files (``policies/*.yml``): one rule each, with its parameters and examples."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from reviewer.config.errors import ConfigError, load_config_yaml, schema_errors
+from reviewer.engine.locate import locate
+from reviewer.rules import KINDS
+
+DEFAULT_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+@dataclass
+class RuleSpec:
+    """A rule as the YAML declares it, after configuration overrides."""
+
+    id: str
+    kind: str
+    severity: str
+    title: str
+    rationale: str
+    fix: str = ""
+    enabled: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    source: str = ""
+
+
+@lru_cache(maxsize=1)
+def _rule_schema() -> dict[str, Any]:
+    return json.loads((resources.files("reviewer.config") / "rule-schema.json").read_text())
+
+
+def load_rule_file(path: Path) -> RuleSpec:
+    """Read and check one rule file; raises ConfigError with the offending line."""
+    errors = rule_file_errors(path)
+    if errors:
+        raise errors[0]
+    data = load_config_yaml(str(path), path.read_text(encoding="utf-8"))
+    return RuleSpec(
+        id=data["id"], kind=data["kind"], severity=data["severity"], title=data["title"],
+        rationale=" ".join(data["rationale"].split()), fix=" ".join(data.get("fix", "").split()),
+        enabled=data.get("enabled", True), params=dict(data.get("with", {})),
+        examples={k: list(v) for k, v in data["examples"].items()}, source=str(path),
+    )
+
+
+def rule_file_errors(path: Path) -> list[ConfigError]:
+    """Every problem of one rule file (schema, kind, parameters, regexes)."""
+    name = str(path)
+    try:
+        data = load_config_yaml(name, path.read_text(encoding="utf-8"))
+    except ConfigError as exc:
+        return [exc]
+    if not isinstance(data, dict):
+        return [ConfigError(name, 1, "", "a rule file is a mapping with id, kind, severity, ...")]
+    errors = schema_errors(name, data, _rule_schema())
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind not in KINDS:
+        line, _ = locate(data, ("kind",))
+        errors.append(ConfigError(name, line, "kind", f'unknown kind "{kind}"; known: '
+                                  + ", ".join(sorted(KINDS))))
+    elif isinstance(kind, str) and isinstance(data.get("with"), dict):
+        errors.extend(parameter_errors(name, data, ("with",), KINDS[kind].parameters))
+    return errors
+
+
+def parameter_errors(name: str, root: Any, where: tuple[Any, ...],
+                     parameters: dict[str, dict[str, Any]]) -> list[ConfigError]:
+    """Check a rule's ``with`` block against the parameters its kind accepts."""
+    schema = {"type": "object", "additionalProperties": False, "properties": parameters}
+    node = root
+    for key in where:
+        node = node[key]
+    errors = []
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(node):
+        path = where + tuple(error.absolute_path)
+        message = error.message
+        if error.validator == "additionalProperties":
+            unknown = [k for k in error.instance if k not in parameters]
+            path = path + (unknown[0],) if unknown else path
+            message = f'unknown parameter "{unknown[0]}"' if unknown else message
+        line, _ = locate(root, path)
+        errors.append(ConfigError(name, line, ".".join(map(str, path)), message))
+    for key, value in (node.items() if isinstance(node, dict) else []):
+        spec = parameters.get(key, {})
+        if spec.get("format") == "regex" and isinstance(value, str):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                line, _ = locate(root, where + (key,))
+                errors.append(ConfigError(name, line, ".".join(map(str, where + (key,))),
+                                          f"bad regular expression: {exc}"))
+    return errors
+
+
+def load_rule_dir(directory: Path) -> dict[str, RuleSpec]:
+    """All rule files of a folder, keyed by id; duplicate ids are an error."""
+    if not directory.is_dir():
+        raise ConfigError(str(directory), 0, "", "no such policies folder")
+    rules: dict[str, RuleSpec] = {}
+    for path in sorted(directory.glob("*.y*ml")):
+        spec = load_rule_file(path)
+        if spec.id in rules:
+            raise ConfigError(str(path), 1, "id",
+                              f'duplicate rule id "{spec.id}" (also in {rules[spec.id].source})')
+        rules[spec.id] = spec
+    return rules

@@ -1,0 +1,134 @@
+"""The configuration file: organisation facts, per-rule overrides, waivers.
+
+It has one shape wherever it lives (``--config FILE``, a repository's
+``.github/policy-reviewer.yml``). Unknown keys are errors, not silently ignored: a typo in
+``enabled`` must not switch a rule back on or off unnoticed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from reviewer.config.errors import ConfigError, load_config_yaml, schema_errors
+from reviewer.config.rulebook import RuleSpec, parameter_errors
+from reviewer.engine.locate import locate
+from reviewer.rules import KINDS
+from reviewer.rules.base import Organisation
+
+REPOSITORY_CONFIG = ".github/policy-reviewer.yml"
+
+
+@dataclass
+class Waiver:
+    """Permission to keep a known problem until a date, with the reason."""
+
+    rule: str
+    reason: str
+    expires: dt.date
+    path: str | None = None
+    resource: str | None = None
+    owner: str | None = None
+    source: str = ""
+    line: int = 0
+
+
+@dataclass
+class Settings:
+    """A parsed configuration file."""
+
+    organisation: Organisation = field(default_factory=Organisation)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    override_lines: dict[str, int] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+    fail_on: str = "new-errors"
+    source: str = ""
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads((resources.files("reviewer.config") / "config-schema.json").read_text())
+
+
+def parse_settings(name: str, text: str) -> Settings:
+    """Parse configuration text; every problem is a ConfigError naming file, line and key."""
+    data = load_config_yaml(name, text)
+    if data is None:
+        return Settings(source=name)
+    if not isinstance(data, dict):
+        raise ConfigError(name, 1, "", "the configuration is a mapping (organisation, rules, waivers)")
+    errors = schema_errors(name, data, _schema())
+    if errors:
+        raise errors[0]
+    org = data.get("organisation", {})
+    settings = Settings(
+        organisation=Organisation(
+            stage_parameter=org.get("stage_parameter", "Stage"),
+            accounts={str(k): str(v) for k, v in org.get("accounts", {}).items()},
+            trusted_accounts=[str(a) for a in org.get("trusted_accounts", [])],
+        ),
+        overrides={str(k): dict(v) for k, v in data.get("rules", {}).items()},
+        override_lines={str(k): locate(data, ("rules", k))[0] for k in data.get("rules", {})},
+        fail_on=data.get("fail_on", "new-errors"),
+        source=name,
+    )
+    for index, item in enumerate(data.get("waivers", [])):
+        line = locate(data, ("waivers", index))[0]
+        try:
+            expires = dt.date.fromisoformat(item["expires"])
+        except ValueError:
+            raise ConfigError(name, locate(data, ("waivers", index, "expires"))[0],
+                              f"waivers.{index}.expires", "not a date (YYYY-MM-DD)") from None
+        settings.waivers.append(Waiver(
+            rule=item["rule"], reason=item["reason"], expires=expires, path=item.get("path"),
+            resource=item.get("resource"), owner=item.get("owner"), source=name, line=line,
+        ))
+    settings._data = data  # type: ignore[attr-defined]  # kept to locate later errors
+    return settings
+
+
+def load_settings(path: str) -> Settings:
+    """Read a configuration file from disk."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise ConfigError(path, 0, "", f"cannot read: {exc.strerror}") from None
+    return parse_settings(path, text)
+
+
+def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str, RuleSpec]:
+    """Apply the configuration's overrides to the shipped rules, key by key."""
+    data = getattr(settings, "_data", {})
+    out = dict(rules)
+    for rule_id, override in settings.overrides.items():
+        if rule_id not in rules:
+            raise ConfigError(settings.source, settings.override_lines.get(rule_id, 0),
+                              f"rules.{rule_id}", f'no rule "{rule_id}"; known: '
+                              + ", ".join(sorted(rules)))
+        spec = rules[rule_id]
+        if "with" in override and data:
+            errors = parameter_errors(settings.source, data, ("rules", rule_id, "with"),
+                                      KINDS[spec.kind].parameters)
+            if errors:
+                raise errors[0]
+        out[rule_id] = dataclasses.replace(
+            spec,
+            severity=override.get("severity", spec.severity),
+            enabled=override.get("enabled", spec.enabled),
+            params={**spec.params, **override.get("with", {})},
+        )
+    for waiver in settings.waivers:
+        if waiver.rule not in out and waiver.rule not in BUILTIN_RULE_IDS:
+            raise ConfigError(settings.source, waiver.line, "waivers.rule",
+                              f'waiver names no known rule "{waiver.rule}"')
+    return out
+
+
+# Findings the engine itself reports, outside any rule file.
+BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "suppression-invalid")

@@ -1,0 +1,93 @@
+"""The permission delta: per principal, what head grants that base did not.
+
+A reviewer reads "FunctionRole gains s3:PutObject, s3:DeleteObject" far more easily than a
+diff of two policy documents. Wildcards are expanded against the AWS action list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from reviewer.engine import actions
+from reviewer.engine.document import TEMPLATE, Document
+from reviewer.engine.iam import (IDENTITY, PRINCIPAL_TYPES, SAM_WITH_POLICIES,
+                                 managed_policy_refs, policy_documents, sam_role_id, statements)
+
+Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and attachments
+
+
+@dataclass
+class PrincipalDelta:
+    """What one principal gains."""
+
+    path: str
+    principal: str
+    added: list[str]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "principal": self.principal, "added": self.added}
+
+
+def grants(documents: list[Document]) -> Grants:
+    """Actions (expanded) and managed policies each principal is given, per file."""
+    out: Grants = defaultdict(set)
+    for doc in documents:
+        params = doc.parameters()
+        managed_users = _managed_policy_users(doc)
+        for policy in policy_documents(doc):
+            if policy.kind != IDENTITY:
+                continue
+            principals = set(policy.principals) | managed_users.get(policy.resource or "", set())
+            granted: set[str] = set()
+            for statement in statements(policy, params):
+                if not statement.allows:
+                    continue
+                for pattern, _ in statement.values("Action"):
+                    granted.update(actions.expand(pattern) if actions.has_wildcard(pattern)
+                                   else (_canonical(pattern),))
+                if "NotAction" in statement.data:
+                    excluded = sorted(p for p, _ in statement.values("NotAction"))
+                    granted.add("every action except " + ", ".join(excluded))
+            for principal in principals or {policy.resource or doc.path}:
+                out[(doc.path, principal)].update(granted)
+        if doc.kind == TEMPLATE:
+            for resource in doc.resources():
+                if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
+                    principal = (sam_role_id(resource) if resource.type in SAM_WITH_POLICIES
+                                 else resource.logical_id)
+                    for ref, _ in managed_policy_refs(resource):
+                        if ref not in {r.logical_id for r in doc.resources()}:
+                            out[(doc.path, principal)].add(f"managed policy {ref}")
+    return out
+
+
+def _managed_policy_users(doc: Document) -> dict[str, set[str]]:
+    users: dict[str, set[str]] = defaultdict(set)
+    if doc.kind != TEMPLATE:
+        return users
+    for resource in doc.resources():
+        if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
+            principal = (sam_role_id(resource) if resource.type in SAM_WITH_POLICIES
+                         else resource.logical_id)
+            for ref, _ in managed_policy_refs(resource):
+                users[ref].add(principal)
+    return users
+
+
+def _canonical(action: str) -> str:
+    expanded = actions.expand(action)
+    return expanded[0] if len(expanded) == 1 else action
+
+
+def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> list[PrincipalDelta]:
+    """Per principal, what head grants beyond base (files followed through renames)."""
+    moved: Grants = defaultdict(set)
+    for (path, principal), granted in base.items():
+        moved[(renames.get(path, path), principal)].update(granted)
+    out = []
+    for (path, principal), granted in sorted(head.items()):
+        added = granted - moved.get((path, principal), set())
+        if added:
+            out.append(PrincipalDelta(path, principal, sorted(added, key=str.lower)))
+    return out

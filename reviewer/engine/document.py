@@ -1,0 +1,179 @@
+"""Recognise what a file is by its content: a CloudFormation/SAM template, a standalone
+IAM policy document, a CloudFormation parameter file, or nothing we review."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from reviewer.engine.decode import DecodeError, Marked, dict_node, load
+
+# CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
+MAX_FILE_BYTES = 1024 * 1024
+
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
+
+TEMPLATE = "template"
+POLICY = "policy"
+PARAMETERS = "parameters"
+
+_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|\b(?:AWS|Custom)::\w+|\"Statement\"|\bStatement\s*:")
+
+
+@dataclass
+class Resource:
+    """One entry of a template's ``Resources``."""
+
+    logical_id: str
+    type: str
+    properties: dict[str, Any]
+    node: dict[str, Any]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return ("Resources", self.logical_id)
+
+
+@dataclass
+class Document:
+    """A decoded file that the rules look at."""
+
+    path: str
+    kind: str
+    data: Any
+    text: str
+    _resources: list[Resource] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def resources(self) -> list[Resource]:
+        """Resources with SAM ``Globals`` merged into serverless functions' properties."""
+        if self._resources is None:
+            self._resources = list(_iter_resources(self.data)) if self.kind == TEMPLATE else []
+        return self._resources
+
+    def parameters(self) -> dict[str, Any]:
+        """The template's ``Parameters`` section, or a parameter file's values."""
+        if self.kind == PARAMETERS:
+            return self.data
+        params = self.data.get("Parameters") if isinstance(self.data, dict) else None
+        return params if isinstance(params, dict) else {}
+
+
+class Unreadable(Exception):
+    """The file looks like something we review but cannot be decoded."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _iter_resources(data: Any) -> Iterator[Resource]:
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
+    for logical_id, node in resources.items():
+        if not isinstance(node, dict) or not isinstance(node.get("Type"), str):
+            continue
+        properties = node.get("Properties")
+        properties = properties if isinstance(properties, dict) else dict_node()
+        section = _GLOBALS_SECTION.get(node["Type"])
+        defaults = globals_.get(section) if section else None
+        if isinstance(defaults, dict):
+            merged = dict_node(defaults)
+            merged.key_lines = dict(getattr(defaults, "key_lines", {}))
+            merged.update(properties)
+            merged.key_lines.update(getattr(properties, "key_lines", {}))
+            merged.start_line = getattr(properties, "start_line", 0) or node.get("Type").start_line
+            merged.end_line = getattr(properties, "end_line", 0) or merged.start_line
+            properties = merged
+        yield Resource(str(logical_id), node["Type"], properties, node)
+
+
+_GLOBALS_SECTION = {
+    "AWS::Serverless::Function": "Function",
+    "AWS::Serverless::Api": "Api",
+    "AWS::Serverless::HttpApi": "HttpApi",
+    "AWS::Serverless::SimpleTable": "SimpleTable",
+    "AWS::Serverless::StateMachine": "StateMachine",
+}
+
+
+def classify(data: Any) -> str | None:
+    """Return TEMPLATE, POLICY, PARAMETERS or None for decoded content."""
+    if isinstance(data, dict):
+        if "AWSTemplateFormatVersion" in data:
+            return TEMPLATE
+        resources = data.get("Resources")
+        if isinstance(resources, dict) and any(
+            isinstance(r, dict) and isinstance(r.get("Type"), str)
+            and re.match(r"^(AWS|Custom|Alexa)::", r["Type"])
+            for r in resources.values()
+        ):
+            return TEMPLATE
+        if "Statement" in data and ("Version" in data or _has_effect(data["Statement"])):
+            return POLICY
+        params = data.get("Parameters")
+        if (
+            isinstance(params, dict) and params
+            and set(data) <= {"Parameters", "Tags", "StackPolicy"}
+            and all(isinstance(v, (str, int, float)) for v in params.values())
+        ):
+            return PARAMETERS
+    if isinstance(data, list) and data and all(
+        isinstance(item, dict) and "ParameterKey" in item and "ParameterValue" in item
+        for item in data
+    ):
+        return PARAMETERS
+    return None
+
+
+def _has_effect(statement: Any) -> bool:
+    items = statement if isinstance(statement, list) else [statement]
+    return any(isinstance(s, dict) and "Effect" in s for s in items)
+
+
+def _parameter_values(data: Any) -> dict[str, Any]:
+    if isinstance(data, list):
+        out = dict_node()
+        for item in data:
+            out[str(item["ParameterKey"])] = item["ParameterValue"]
+            out.key_lines[str(item["ParameterKey"])] = getattr(item, "start_line", 1)
+        if isinstance(data, Marked):
+            out.start_line, out.end_line = data.start_line, data.end_line
+        return out
+    return data["Parameters"]
+
+
+def decode_file(path: str, content: bytes) -> Document | None:
+    """Decode and recognise one file.
+
+    Returns None for files we do not review (binary, other YAML/JSON). Raises
+    Unreadable when the file plainly is a template or policy but cannot be used.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise Unreadable("file is larger than 1 MB, CloudFormation's template limit; not reviewed")
+    if b"\x00" in content[:8192]:
+        return None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    try:
+        data = load(text)
+    except DecodeError as exc:
+        # Broken YAML in a workflow or a Helm chart is not ours to report.
+        if _TEMPLATE_HINT.search(text):
+            raise Unreadable(exc.message, exc.line) from None
+        return None
+    kind = classify(data)
+    if kind is None:
+        return None
+    if kind == PARAMETERS:
+        data = _parameter_values(data)
+    return Document(path=path, kind=kind, data=data, text=text)

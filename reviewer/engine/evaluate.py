@@ -1,0 +1,108 @@
+"""Run the rules over a set of files: files in, findings out.
+
+This is the engine's one entry point for a single commit. It reads nothing from disk or
+network; the caller hands it file contents and the configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from reviewer.config.rulebook import RuleSpec
+from reviewer.config.settings import Settings
+from reviewer.engine.document import Document, Unreadable, decode_file
+from reviewer.engine.finding import Finding, Hit, disambiguate
+from reviewer.engine.locate import locate
+from reviewer.engine.suggest import render_suggestion
+from reviewer.engine.waivers import apply_waivers
+from reviewer.rules import KINDS
+from reviewer.rules.base import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Evaluation:
+    """The outcome for one commit."""
+
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+
+def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding]]:
+    """Decode every file; unreadable templates become ``template-parse`` findings."""
+    documents, findings = [], []
+    for path in sorted(files):
+        try:
+            doc = decode_file(path, files[path])
+        except Unreadable as exc:
+            findings.append(Finding("template-parse", "error", path, exc.line, exc.line,
+                                    exc.message, "parse"))
+            continue
+        if doc is not None:
+            documents.append(doc)
+    return documents, findings
+
+
+def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings: Settings,
+             today: dt.date | None = None) -> Evaluation:
+    """Decode ``files`` (path -> bytes) and run every enabled rule over them."""
+    documents, findings = decode_all(files)
+    return evaluate_documents(documents, rules, settings, today, findings)
+
+
+def evaluate_documents(documents: list[Document], rules: Mapping[str, RuleSpec],
+                       settings: Settings, today: dt.date | None = None,
+                       findings: list[Finding] | None = None) -> Evaluation:
+    """Run the rules over already decoded documents."""
+    findings = list(findings or [])
+    for spec in rules.values():
+        if not spec.enabled:
+            continue
+        kind = KINDS[spec.kind]()
+        ctx = Context(params=spec.params, organisation=settings.organisation)
+        for doc in documents:
+            try:
+                hits = list(kind.check(doc, ctx))
+            except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the rest
+                log.exception("rule %s failed on %s", spec.id, doc.path)
+                findings.append(_rule_failure(spec, doc, exc))
+                continue
+            findings.extend(to_finding(spec, doc, hit) for hit in hits)
+        try:
+            project_hits = list(kind.check_project(documents, ctx))
+        except Exception as exc:  # noqa: BLE001
+            log.exception("rule %s failed across files", spec.id)
+            project_hits = []
+            if documents:
+                findings.append(_rule_failure(spec, documents[0], exc))
+        findings.extend(to_finding(spec, doc, hit) for doc, hit in project_hits)
+    findings.extend(apply_waivers(findings, documents, rules, settings, today or dt.date.today()))
+    disambiguate(findings)
+    findings.sort(key=lambda f: (f.path, f.start_line, f.rule_id, f.fingerprint))
+    return Evaluation(findings, documents)
+
+
+def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
+    """Resolve a hit's path to lines and render its suggested fix."""
+    start, end = hit.lines or locate(doc.data, hit.path)
+    suggestion = None
+    if hit.replacement is not None and start == end and hit.path and isinstance(hit.path[-1], str):
+        lines = doc.lines
+        if 0 < start <= len(lines):
+            suggestion = render_suggestion(lines[start - 1], hit.path[-1], hit.replacement,
+                                           is_json=doc.text.lstrip()[:1] in "{[")
+    severity = spec.severity
+    if hit.severity and spec.severity == "error":
+        severity = hit.severity  # a rule's milder case stays milder unless admins lower all
+    return Finding(spec.id, severity, doc.path, start, end, hit.message, hit.value,
+                   resource=hit.resource, suggestion=suggestion)
+
+
+def _rule_failure(spec: RuleSpec, doc: Document, exc: Exception) -> Finding:
+    return Finding(spec.id, "warning", doc.path, 1, 1,
+                   f"rule could not finish on this file ({type(exc).__name__}: {exc}); "
+                   "please report it", "rule-failure")

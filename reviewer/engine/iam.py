@@ -1,0 +1,301 @@
+"""Find every IAM policy document in a file and read its statements.
+
+A template carries policies in many places (identity policies on roles, users, groups and
+SAM functions; trust policies; resource policies on buckets, queues, topics, keys ...).
+``policy_documents`` turns them all into one shape, so that each rule looks at statements
+and never at resource types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from reviewer.engine.document import POLICY, TEMPLATE, Document, Resource
+from reviewer.engine.finding import Path
+from reviewer.engine.values import as_list, intrinsic, is_no_value, possible_strings
+
+IDENTITY = "identity"
+TRUST = "trust"
+RESOURCE_POLICY = "resource"
+
+# Resource policies: type -> property holding the policy document.
+RESOURCE_POLICY_PROPERTIES = {
+    "AWS::S3::BucketPolicy": "PolicyDocument",
+    "AWS::SQS::QueuePolicy": "PolicyDocument",
+    "AWS::SNS::TopicPolicy": "PolicyDocument",
+    "AWS::KMS::Key": "KeyPolicy",
+    "AWS::IoT::Policy": "PolicyDocument",
+    "AWS::ECR::Repository": "RepositoryPolicyText",
+    "AWS::SecretsManager::ResourcePolicy": "ResourcePolicy",
+    "AWS::ApiGateway::RestApi": "Policy",
+    "AWS::OpenSearchService::Domain": "AccessPolicies",
+    "AWS::Elasticsearch::Domain": "AccessPolicies",
+    "AWS::S3::AccessPoint": "Policy",
+    "AWS::EFS::FileSystem": "FileSystemPolicy",
+    "AWS::Backup::BackupVault": "AccessPolicy",
+    "AWS::Logs::ResourcePolicy": "PolicyDocument",
+}
+
+PRINCIPAL_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+SAM_WITH_POLICIES = ("AWS::Serverless::Function", "AWS::Serverless::StateMachine")
+
+
+@dataclass
+class PolicyDocument:
+    """A policy document and what it applies to."""
+
+    path: Path
+    data: Any
+    kind: str  # IDENTITY, TRUST or RESOURCE_POLICY
+    resource: str | None  # logical id of the resource that holds it
+    principals: list[str] = field(default_factory=list)  # who it grants to (identity)
+    synthetic: bool = False  # built from properties (Lambda permission, SAM template)
+
+
+@dataclass
+class Statement:
+    """One statement of a policy document, with a lookup for its fields' values."""
+
+    document: PolicyDocument
+    path: Path
+    data: dict[str, Any]
+    parameters: dict[str, Any]
+
+    @property
+    def effects(self) -> set[str]:
+        effects = {s for s, _ in possible_strings(self.data.get("Effect"), self.path, self.parameters)}
+        return effects or {"Allow"}
+
+    @property
+    def allows(self) -> bool:
+        return "Allow" in self.effects
+
+    def values(self, key: str) -> list[tuple[str, Path]]:
+        """Every literal string ``key`` (Action, Resource, ...) may hold, with its path."""
+        node = self.data.get(key)
+        if node is None or is_no_value(node):
+            return []
+        out: list[tuple[str, Path]] = []
+        base = self.path + (key,)
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                out.extend(possible_strings(item, base + (index,), self.parameters))
+        else:
+            found = intrinsic(node)
+            if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3:
+                for branch in (1, 2):
+                    sub = found[1][branch]
+                    sub_path = base + ("Fn::If", branch)
+                    if isinstance(sub, list):
+                        for index, item in enumerate(sub):
+                            out.extend(possible_strings(item, sub_path + (index,), self.parameters))
+                    else:
+                        out.extend(possible_strings(sub, sub_path, self.parameters))
+            else:
+                out.extend(possible_strings(node, base, self.parameters))
+        return out
+
+    @property
+    def has_condition(self) -> bool:
+        condition = self.data.get("Condition")
+        return isinstance(condition, dict) and bool(condition)
+
+
+def policy_documents(doc: Document) -> list[PolicyDocument]:
+    """All policy documents of a template or a standalone policy file."""
+    if doc.kind == POLICY:
+        return [PolicyDocument((), doc.data, IDENTITY, None, [doc.path])]
+    if doc.kind != TEMPLATE:
+        return []
+    found: list[PolicyDocument] = []
+    for resource in doc.resources():
+        found.extend(_resource_documents(resource))
+    return found
+
+
+def _resource_documents(resource: Resource) -> Iterator[PolicyDocument]:
+    props = resource.properties
+    base = resource.path + ("Properties",)
+    rid = resource.logical_id
+    rtype = resource.type
+    if rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        if "PolicyDocument" in props:
+            yield PolicyDocument(base + ("PolicyDocument",), props["PolicyDocument"], IDENTITY,
+                                 rid, attached_principals(resource))
+    if rtype in PRINCIPAL_TYPES:
+        for index, policy in enumerate(as_list(props.get("Policies"))):
+            if isinstance(policy, dict) and "PolicyDocument" in policy:
+                yield PolicyDocument(base + ("Policies", index, "PolicyDocument"),
+                                     policy["PolicyDocument"], IDENTITY, rid, [rid])
+    if rtype in ("AWS::IAM::Role", "AWS::Serverless::Function") and "AssumeRolePolicyDocument" in props:
+        yield PolicyDocument(base + ("AssumeRolePolicyDocument",), props["AssumeRolePolicyDocument"],
+                             TRUST, rid)
+    if rtype in RESOURCE_POLICY_PROPERTIES:
+        key = RESOURCE_POLICY_PROPERTIES[rtype]
+        if isinstance(props.get(key), dict):
+            yield PolicyDocument(base + (key,), props[key], RESOURCE_POLICY, rid)
+    if rtype == "AWS::Lambda::Permission":
+        statement = {"Effect": "Allow", "Action": props.get("Action"),
+                     "Principal": props.get("Principal")}
+        condition = {k: props[k] for k in ("SourceAccount", "SourceArn", "PrincipalOrgID")
+                     if k in props}
+        if condition:
+            statement["Condition"] = condition
+        yield PolicyDocument(base, {"Statement": statement}, RESOURCE_POLICY, rid, synthetic=True)
+    if rtype in SAM_WITH_POLICIES and "Role" not in props:
+        yield from _sam_policies(resource)
+
+
+def sam_role_id(resource: Resource) -> str:
+    """The logical id SAM gives the role it creates for a function or state machine."""
+    return f"{resource.logical_id}Role"
+
+
+def _sam_policies(resource: Resource) -> Iterator[PolicyDocument]:
+    policies = resource.properties.get("Policies")
+    base = resource.path + ("Properties", "Policies")
+    principal = [sam_role_id(resource)]
+    items = [(policies, base)] if isinstance(policies, dict) else [
+        (item, base + (index,)) for index, item in enumerate(as_list(policies))
+    ]
+    for item, path in items:
+        if not isinstance(item, dict) or intrinsic(item):
+            continue  # managed policy names/ARNs are attachments, see managed_policy_refs
+        if "Statement" in item:
+            yield PolicyDocument(path, item, IDENTITY, resource.logical_id, principal)
+            continue
+        for template_name, params in item.items():
+            document = sam_policy_template(str(template_name), params)
+            if document is not None:
+                yield PolicyDocument(path + (template_name,), document, IDENTITY,
+                                     resource.logical_id, principal, synthetic=True)
+
+
+def statements(policy: PolicyDocument, parameters: dict[str, Any] | None = None) -> list[Statement]:
+    """The statements of a document; ``Statement`` may be one object, a list or an ``!If``."""
+    data = policy.data
+    if not isinstance(data, dict):
+        return []
+    out: list[Statement] = []
+    stack: list[tuple[Any, Path]] = [(data.get("Statement"), policy.path + ("Statement",))]
+    if policy.synthetic:
+        # Synthetic documents are not in the file: point at the resource/template entry.
+        stack = [(data.get("Statement"), policy.path)]
+    while stack:
+        node, path = stack.pop()
+        if node is None or is_no_value(node):
+            continue
+        found = intrinsic(node)
+        if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3:
+            stack.append((found[1][2], path + ("Fn::If", 2)))
+            stack.append((found[1][1], path + ("Fn::If", 1)))
+        elif isinstance(node, list):
+            stack.extend(reversed([
+                (item, path if policy.synthetic else path + (i,)) for i, item in enumerate(node)
+            ]))
+        elif isinstance(node, dict) and not found:
+            out.append(Statement(policy, path, node, parameters or {}))
+    return out
+
+
+def attached_principals(resource: Resource) -> list[str]:
+    """Principals an IAM::Policy/ManagedPolicy names in Roles/Users/Groups."""
+    out: list[str] = []
+    for key in ("Roles", "Users", "Groups"):
+        for item in as_list(resource.properties.get(key)):
+            name = principal_name(item)
+            if name:
+                out.append(name)
+    return out
+
+
+def principal_name(value: Any) -> str | None:
+    """A role/user/group reference as a comparable name: logical id for ``!Ref``."""
+    if isinstance(value, str):
+        return value
+    found = intrinsic(value)
+    if found and found[0] == "Ref" and isinstance(found[1], str) and found[1] != "AWS::NoValue":
+        return found[1]
+    if found and found[0] == "Fn::GetAtt" and isinstance(found[1], list) and found[1]:
+        return str(found[1][0])
+    if found and found[0] == "Fn::Sub":
+        text = found[1][0] if isinstance(found[1], list) and found[1] else found[1]
+        return text if isinstance(text, str) else None
+    return None
+
+
+def managed_policy_refs(resource: Resource) -> list[tuple[str, Path]]:
+    """Managed policies a role/user/group/SAM function attaches (ARNs, names or !Ref ids)."""
+    props = resource.properties
+    base = resource.path + ("Properties",)
+    out: list[tuple[str, Path]] = []
+    if resource.type in PRINCIPAL_TYPES:
+        for index, item in enumerate(as_list(props.get("ManagedPolicyArns"))):
+            name = principal_name(item)
+            if name:
+                out.append((name, base + ("ManagedPolicyArns", index)))
+    if resource.type in SAM_WITH_POLICIES and "Role" not in props:
+        policies = props.get("Policies")
+        if isinstance(policies, str) or intrinsic(policies):
+            name = principal_name(policies)
+            if name:
+                out.append((name, base + ("Policies",)))
+        elif isinstance(policies, list):
+            for index, item in enumerate(policies):
+                if isinstance(item, str) or intrinsic(item):
+                    name = principal_name(item)
+                    if name:
+                        out.append((name, base + ("Policies", index)))
+    return out
+
+
+def is_aws_managed(name: str) -> bool:
+    """AWS managed policies (and bare SAM managed policy names) may be shared."""
+    return ":iam::aws:policy/" in name or (not name.startswith("arn:") and "/" not in name
+                                           and not name.startswith("${") and name[:1].isupper()
+                                           and name.isalnum() and _looks_like_aws_policy_name(name))
+
+
+def _looks_like_aws_policy_name(name: str) -> bool:
+    # SAM accepts AWS managed policy names like "AmazonDynamoDBReadOnlyAccess".
+    return name.startswith(("Amazon", "AWS", "Administrator", "PowerUser", "ReadOnly", "CloudWatch"))
+
+
+_SAM_TEMPLATES: dict[str, Any] | None = None
+
+
+def sam_policy_template(name: str, params: Any) -> dict[str, Any] | None:
+    """The statements a SAM policy template grants, from the SAM translator's own table.
+
+    Parameters are left as ``${Name}`` placeholders: the actions are what matter here.
+    """
+    global _SAM_TEMPLATES
+    if _SAM_TEMPLATES is None:
+        _SAM_TEMPLATES = _load_sam_templates()
+    template = _SAM_TEMPLATES.get(name)
+    if not isinstance(template, dict):
+        return None
+    statements_ = template.get("Definition", {}).get("Statement", [])
+    simplified = []
+    for statement in statements_:
+        if isinstance(statement, dict):
+            simplified.append({
+                "Effect": statement.get("Effect", "Allow"),
+                "Action": statement.get("Action", []),
+                # Keep a literal "*" (some templates grant on every resource).
+                "Resource": "*" if statement.get("Resource") == "*" else "${%s}" % name,
+            })
+    return {"Statement": simplified}
+
+
+def _load_sam_templates() -> dict[str, Any]:
+    import json
+    from importlib import resources
+
+    try:
+        text = (resources.files("samtranslator") / "policy_templates_data"
+                / "policy_templates.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - ships with cfn-lint
+        return {}
+    return json.loads(text).get("Templates", {})

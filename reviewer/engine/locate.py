@@ -1,0 +1,37 @@
+"""Turn a rule's path into the document into start and end lines.
+
+Rules never count lines (cfn-lint's model): they report a path such as
+``("Resources", "Role", "Properties", "Policies", 0)`` and this module reads the marks the
+decoder left on the nodes, so every rule agrees on where a thing is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.engine.decode import Marked
+from reviewer.engine.finding import Path
+
+
+def locate(data: Any, path: Path) -> tuple[int, int]:
+    """Lines (1-based, inclusive) of the deepest node of ``path`` that exists."""
+    start = getattr(data, "start_line", 1) or 1
+    end = getattr(data, "end_line", start) or start
+    node = data
+    for key in path:
+        if isinstance(node, dict) and key in node:
+            child = node[key]
+            key_line = getattr(node, "key_lines", {}).get(key)
+            if isinstance(child, Marked) and child.start_line:
+                start = key_line or child.start_line
+                end = max(child.end_line, start)
+            elif key_line:
+                start = end = key_line
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            child = node[key]
+            if isinstance(child, Marked) and child.start_line:
+                start, end = child.start_line, child.end_line
+        else:
+            break
+        node = child
+    return start, end

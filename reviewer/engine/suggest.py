@@ -1,0 +1,42 @@
+"""Write a rule's mechanical fix as replacement text for the offending line.
+
+Only single-line values are rewritten: a suggestion that GitHub applies must replace exactly
+the lines it covers, and multi-line rewrites of YAML are where such tools go wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_YAML_KEY = re.compile(r"^(\s*(?:-\s+)?)([\"']?)([\w.-]+)\2(\s*:\s*)(.*?)(\s+#.*)?$")
+_JSON_KEY = re.compile(r'^(\s*)"([^"]+)"(\s*:\s*)(.*?)(,?)\s*$')
+
+
+def render_suggestion(line: str, key: str, value: Any, is_json: bool) -> str | None:
+    """The line with ``key``'s value replaced by ``value``, or None if it cannot be done."""
+    if is_json:
+        match = _JSON_KEY.match(line)
+        if not match or match.group(2) != key:
+            return None
+        return f'{match.group(1)}"{key}"{match.group(3)}{json.dumps(value)}{match.group(5)}'
+    match = _YAML_KEY.match(line)
+    if not match or match.group(3) != key:
+        return None
+    rendered = _yaml_value(value)
+    if rendered is None:
+        return None
+    comment = match.group(6) or ""
+    return f"{match.group(1)}{match.group(2)}{key}{match.group(2)}{match.group(4)}{rendered}{comment}"
+
+
+def _yaml_value(value: Any) -> str | None:
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dict) and len(value) == 1:
+        (name, arg), = value.items()
+        if isinstance(arg, str):
+            tag = name[4:] if name.startswith("Fn::") else name
+            return f"!{tag} {json.dumps(arg)}"
+    return None

@@ -1,0 +1,93 @@
+"""Read a change from a local git repository: which files changed, and their contents at
+two commits. The CLI's ``diff`` uses it; the engine never touches git itself."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewer.engine.document import CANDIDATE_SUFFIXES
+
+
+class GitError(Exception):
+    """git refused: not a repository, unknown revision, ..."""
+
+
+@dataclass
+class Change:
+    """Paths changed between two commits, and renames (base path -> head path)."""
+
+    base_paths: list[str] = field(default_factory=list)
+    head_paths: list[str] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+
+
+def _git(repo: Path, *args: str, input_: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), *args], input=input_,
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return proc.stdout
+
+
+def resolve(repo: Path, ref: str) -> str:
+    """The commit sha a ref names."""
+    return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+
+
+def changed(repo: Path, fork: str, head: str) -> Change:
+    """Files that differ between ``fork`` (the merge base) and ``head``, renames followed."""
+    out = _git(repo, "diff", "--name-status", "-z", "-M", "--no-color", fork, head)
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    change = Change()
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[0] in "RC":
+            old, new = fields[i + 1], fields[i + 2]
+            i += 3
+            if status[0] == "R":
+                change.renames[old] = new
+                change.base_paths.append(old)
+            change.head_paths.append(new)
+            continue
+        path = fields[i + 1]
+        i += 2
+        if status[0] in "MT":
+            change.base_paths.append(path)
+            change.head_paths.append(path)
+        elif status[0] == "A":
+            change.head_paths.append(path)
+        elif status[0] == "D":
+            change.base_paths.append(path)
+    return change
+
+
+def merge_base(repo: Path, base: str, head: str) -> str:
+    """Where head forked from base: like a pull request, the change is what head adds."""
+    return _git(repo, "merge-base", base, head).decode().strip()
+
+
+def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
+    """Contents of ``paths`` at ``commit`` that are review candidates, in one git call."""
+    wanted = [p for p in paths if p.lower().endswith(CANDIDATE_SUFFIXES)]
+    if not wanted:
+        return {}
+    request = "".join(f"{commit}:{p}\n" for p in wanted).encode("utf-8", "surrogateescape")
+    out = _git(repo, "cat-file", "--batch", input_=request)
+    files: dict[str, bytes] = {}
+    pos = 0
+    for path in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing (submodule, symlink target) or not a file
+        size = int(header[2])
+        files[path] = out[pos:pos + size]
+        pos += size + 1
+    return files

@@ -1,0 +1,56 @@
+"""Present a review: text for people, JSON for scripts, SARIF for code-scanning tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from reviewer.config.rulebook import RuleSpec
+from reviewer.engine.delta import PrincipalDelta
+from reviewer.engine.finding import Finding
+
+# Findings the engine reports itself, described like rules for SARIF and the docs.
+BUILTIN_RULES = {
+    "template-parse": ("The file parses", "A template or policy that does not parse cannot be reviewed, and CloudFormation would reject it.", "error"),
+    "waiver-expired": ("Waivers are renewed or removed", "A waiver is a promise to fix something by a date; once it expires the finding counts again.", "error"),
+    "suppression-invalid": ("Inline suppressions give a rule and a reason", "A suppression without a reason cannot be reviewed later.", "error"),
+}
+
+
+@dataclass
+class Report:
+    """Everything an output format needs about one scan or one change."""
+
+    mode: str  # "scan" or "diff"
+    findings: list[Finding]
+    rules: Mapping[str, RuleSpec]
+    fixed: list[Finding] = field(default_factory=list)
+    delta: list[PrincipalDelta] | None = None
+    fail_on: str = "new-errors"
+    base: str | None = None
+    head: str | None = None
+
+    def failing(self) -> list[Finding]:
+        """Findings that fail the run: new unwaived errors (or all, if admins chose so)."""
+        if self.mode == "diff" and self.fail_on == "new-errors":
+            return [f for f in self.findings if f.blocking and f.state == "new"]
+        return [f for f in self.findings if f.blocking]
+
+    def rule_title(self, rule_id: str) -> str:
+        spec = self.rules.get(rule_id)
+        return spec.title if spec else BUILTIN_RULES.get(rule_id, (rule_id,))[0]
+
+    def summary(self) -> dict[str, int]:
+        """Counts for the summary line."""
+        counts = {
+            "errors": sum(1 for f in self.findings if f.severity == "error" and not f.waived),
+            "warnings": sum(1 for f in self.findings if f.severity == "warning" and not f.waived),
+            "notes": sum(1 for f in self.findings if f.severity == "note" and not f.waived),
+            "waived": sum(1 for f in self.findings if f.waived),
+            "failing": len(self.failing()),
+        }
+        if self.mode == "diff":
+            counts["new"] = sum(1 for f in self.findings if f.state == "new")
+            counts["unchanged"] = sum(1 for f in self.findings if f.state == "unchanged")
+            counts["fixed"] = len(self.fixed)
+        return counts

@@ -1,0 +1,97 @@
+"""SARIF 2.1.0, the machine format: GitHub code scanning and other tools read it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reviewer import __version__
+from reviewer.engine.finding import Finding
+from reviewer.report import BUILTIN_RULES, Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "policyReviewer/v1"
+_BASELINE = {"new": "new", "unchanged": "unchanged", "fixed": "absent"}
+
+
+def render(report: Report) -> str:
+    """The report as a SARIF log with one run."""
+    rules = _rules(report)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = [_result(f, index, report) for f in report.findings]
+    results += [_result(f, index, report) for f in report.fixed]
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "policy-reviewer",
+                "version": __version__,
+                "informationUri": "https://github.com/policy-reviewer/policy-reviewer",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _rules(report: Report) -> list[dict[str, Any]]:
+    out = []
+    for spec in report.rules.values():
+        help_text = f"{spec.rationale}\n\nFix: {spec.fix}" if spec.fix else spec.rationale
+        out.append({
+            "id": spec.id, "name": _camel(spec.id),
+            "shortDescription": {"text": spec.title},
+            "fullDescription": {"text": spec.rationale},
+            "help": {"text": help_text, "markdown": help_text},
+            "defaultConfiguration": {"level": spec.severity, "enabled": spec.enabled},
+        })
+    for rule_id, (title, rationale, level) in BUILTIN_RULES.items():
+        out.append({
+            "id": rule_id, "name": _camel(rule_id),
+            "shortDescription": {"text": title}, "fullDescription": {"text": rationale},
+            "help": {"text": rationale}, "defaultConfiguration": {"level": level},
+        })
+    return out
+
+
+def _result(finding: Finding, index: dict[str, int], report: Report) -> dict[str, Any]:
+    region = {"startLine": finding.start_line or 1, "endLine": max(finding.end_line, finding.start_line, 1)}
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": finding.severity,
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            },
+            **({"logicalLocations": [{"name": finding.resource, "kind": "resource"}]}
+               if finding.resource else {}),
+        }],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    if finding.rule_id in index:
+        result["ruleIndex"] = index[finding.rule_id]
+    if report.mode == "diff" and finding.state:
+        result["baselineState"] = _BASELINE[finding.state]
+    if finding.waived:
+        result["suppressions"] = [{"kind": "external", "justification": finding.waived}]
+    if finding.suggestion:
+        result["fixes"] = [{
+            "description": {"text": "Suggested replacement"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                "replacements": [{
+                    "deletedRegion": region,
+                    "insertedContent": {"text": finding.suggestion + "\n"},
+                }],
+            }],
+        }]
+    return result
+
+
+def _camel(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))

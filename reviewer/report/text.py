@@ -1,0 +1,70 @@
+"""Readable output, grouped by file: line, severity, rule, message, fix."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from reviewer.engine.finding import Finding
+from reviewer.report import Report
+
+MAX_DELTA_ACTIONS = 12
+
+
+def render(report: Report) -> str:
+    """The whole report as text."""
+    out: list[str] = []
+    shown = report.findings if report.mode == "scan" else [
+        f for f in report.findings if f.state == "new"]
+    if report.mode == "diff":
+        out.append(f"Review of {report.base}..{report.head}")
+        out.append("")
+        out.append("New findings:" if shown else "New findings: none")
+    out.extend(_by_file(shown))
+    if report.mode == "diff":
+        if report.fixed:
+            out.append("Fixed by this change:")
+            out.extend(_by_file(report.fixed))
+        unchanged = [f for f in report.findings if f.state == "unchanged"]
+        if unchanged:
+            out.append(f"Unchanged (already on the base, not blocking): {len(unchanged)}")
+            for f in unchanged:
+                out.append(f"  {f.path}:{f.start_line} {f.rule_id} {f.resource or ''}".rstrip())
+            out.append("")
+        out.extend(_delta(report))
+    counts = report.summary()
+    line = (f"{counts['errors']} error(s), {counts['warnings']} warning(s), "
+            f"{counts['waived']} waived")
+    if report.mode == "diff":
+        line += f"; {counts['new']} new, {counts['unchanged']} unchanged, {counts['fixed']} fixed"
+    verdict = "FAIL" if counts["failing"] else "PASS"
+    out.append(f"{verdict}: {line}")
+    return "\n".join(out) + "\n"
+
+
+def _by_file(findings: list[Finding]) -> list[str]:
+    out: list[str] = []
+    ordered = sorted(findings, key=lambda f: (f.path, f.start_line, f.rule_id))
+    for path, group in groupby(ordered, key=lambda f: f.path):
+        out.append(path)
+        for f in group:
+            lines = f"{f.start_line}" if f.start_line == f.end_line else f"{f.start_line}-{f.end_line}"
+            resource = f" [{f.resource}]" if f.resource else ""
+            out.append(f"  {lines:>7}  {f.severity:<7}  {f.rule_id}{resource}: {f.message}")
+            if f.suggestion:
+                out.append(f"           fix: {f.suggestion.strip()}")
+            if f.waived:
+                out.append(f"           ({f.waived})")
+        out.append("")
+    return out
+
+
+def _delta(report: Report) -> list[str]:
+    if not report.delta:
+        return ["Permission delta: no principal gains permissions.", ""]
+    out = ["Permission delta (granted by head, not by base):"]
+    for item in report.delta:
+        shown = ", ".join(item.added[:MAX_DELTA_ACTIONS])
+        more = f", and {len(item.added) - MAX_DELTA_ACTIONS} more" if len(item.added) > MAX_DELTA_ACTIONS else ""
+        out.append(f"  {item.principal} ({item.path}): +{len(item.added)}: {shown}{more}")
+    out.append("")
+    return out

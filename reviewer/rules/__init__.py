@@ -1,0 +1,29 @@
+"""The rule kinds: one module each, registered here explicitly (one import, one line)."""
+
+from __future__ import annotations
+
+from reviewer.rules.account_separation import AccountSeparation
+from reviewer.rules.async_failure_destination import AsyncFailureDestination
+from reviewer.rules.base import RuleKind
+from reviewer.rules.concurrency_limit import ConcurrencyLimit
+from reviewer.rules.encryption_at_rest import EncryptionAtRest
+from reviewer.rules.no_shared_policies import NoSharedPolicies
+from reviewer.rules.no_wildcard_actions import NoWildcardActions
+from reviewer.rules.no_wildcard_resources import NoWildcardResources
+from reviewer.rules.staged_names import StagedNames
+from reviewer.rules.template_valid import TemplateValid
+
+KINDS: dict[str, type[RuleKind]] = {
+    kind.kind: kind
+    for kind in (
+        NoWildcardActions,
+        NoSharedPolicies,
+        StagedNames,
+        AccountSeparation,
+        NoWildcardResources,
+        ConcurrencyLimit,
+        AsyncFailureDestination,
+        EncryptionAtRest,
+        TemplateValid,
+    )
+}

@@ -1,0 +1,128 @@
+"""``account-separation``: each stage lives in its own AWS account, and says so.
+
+A dev role trusted by prod, or a prod ARN in a dev parameter file, joins two accounts that
+were separated so that a mistake in one cannot reach the other.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from reviewer.engine.document import PARAMETERS, Document
+from reviewer.engine.finding import Hit, Path
+from reviewer.engine.iam import RESOURCE_POLICY, TRUST, policy_documents, statements
+from reviewer.engine.values import as_list, possible_strings, walk_strings
+from reviewer.rules.base import Context, Organisation, RuleKind
+
+ACCOUNT_ID = re.compile(r"(?<![\d.])(\d{12})(?![\d.])")
+_ARN_ACCOUNT = re.compile(r"arn:[^:\s]*:[^:\s]*:[^:\s]*:(\d{12})(?::|$)")
+_ROOT = re.compile(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
+# Keys whose values hold account ids (Lambda permission, conditions, parameters).
+_ACCOUNT_KEYS = re.compile(r"account|principal|aws$", re.IGNORECASE)
+
+
+class AccountSeparation(RuleKind):
+    kind = "account-separation"
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        org = ctx.organisation
+        stage = stage_of(doc, org)
+        hits: dict[tuple[Path, str], Hit] = {}
+        for hit in _trust_hits(doc, org, stage):
+            hits.setdefault((hit.path, hit.value), hit)
+        if org.accounts:
+            for account, path in _account_ids(doc):
+                hit = _judge(account, path, org, stage, doc)
+                if hit:
+                    hits.setdefault((path, hit.value), hit)
+        return list(hits.values())
+
+
+def stage_of(doc: Document, org: Organisation) -> str | None:
+    """The stage a file is for: its stage parameter's value, or a stage named in its path."""
+    if doc.kind == PARAMETERS:
+        value = doc.data.get(org.stage_parameter)
+        if isinstance(value, str) and value in org.accounts:
+            return value
+    tokens = {t.lower() for t in re.split(r"[/\\._-]", doc.path)}
+    named = [s for s in org.stages if s.lower() in tokens]
+    return named[0] if len(named) == 1 else None
+
+
+def _account_ids(doc: Document) -> Iterable[tuple[str, Path]]:
+    for text, path in walk_strings(doc.data):
+        key = next((k for k in reversed(path) if isinstance(k, str) and not k.startswith("Fn::")), "")
+        candidates = set(_ARN_ACCOUNT.findall(text))
+        if ACCOUNT_ID.fullmatch(text.strip()) and (
+                _ACCOUNT_KEYS.search(key) or doc.kind == PARAMETERS or "Condition" in path):
+            candidates.add(text.strip())
+        if "Principal" in path or "Condition" in path:
+            candidates.update(ACCOUNT_ID.findall(text))
+        for account in sorted(candidates):
+            yield account, path
+
+
+def _judge(account: str, path: Path, org: Organisation, stage: str | None,
+           doc: Document) -> Hit | None:
+    owner = org.stage_of_account(account)
+    if owner is None:
+        if account in org.trusted_accounts:
+            return None
+        return Hit(path, f"account {account} is neither one of the organisation's accounts nor a "
+                         "trusted partner; add it to trusted_accounts if it is meant to be here",
+                   f"unknown:{account}")
+    if stage and owner != stage:
+        return Hit(path, f"this {stage} file refers to account {account}, which belongs to "
+                         f"{owner}; stages must not reach into each other's accounts",
+                   f"cross-stage:{account}")
+    if doc.kind == PARAMETERS:
+        return None  # a parameter file is where a stage's own account id belongs
+    where = f"the {owner} account" if not stage else "this stage's own account"
+    return Hit(path, f"account {account} ({where}) is written out; use ${{AWS::AccountId}} so "
+                     "the template deploys to any stage's account",
+               f"hardcoded:{account}", severity="warning")
+
+
+def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable[Hit]:
+    own = org.accounts.get(stage) if stage else None
+    parameters = doc.parameters()
+    for policy in policy_documents(doc):
+        if policy.kind not in (TRUST, RESOURCE_POLICY):
+            continue
+        for statement in statements(policy, parameters):
+            if not statement.allows or statement.has_condition:
+                continue
+            for principal, path in _aws_principals(statement.data.get("Principal"),
+                                                   statement.path + ("Principal",), parameters):
+                if principal == "*":
+                    yield Hit(path, 'the policy trusts "*" (anyone) without a condition; name '
+                                    "the principals, or add a condition such as aws:PrincipalOrgID",
+                              "trust:*", policy.resource)
+                    continue
+                root = _ROOT.match(principal)
+                account = root and (root.group(1) or root.group(2))
+                if account and account != own:
+                    yield Hit(path, f"the policy trusts the whole account {account} without a "
+                                    "condition; trust a named role, or add a condition "
+                                    "(sts:ExternalId, aws:PrincipalArn)",
+                              f"trust-root:{account}", policy.resource)
+
+
+def _aws_principals(node: Any, path: Path, parameters: dict[str, Any]) -> list[tuple[str, Path]]:
+    if node is None:
+        return []
+    if isinstance(node, str) or not isinstance(node, dict) or "AWS" not in node:
+        return [(s.strip(), p) for s, p in possible_strings(node, path, parameters)] if not (
+            isinstance(node, dict) and not _is_intrinsic(node)) else []
+    out: list[tuple[str, Path]] = []
+    aws = node["AWS"]
+    items = as_list(aws)
+    for index, item in enumerate(items):
+        item_path = path + ("AWS", index) if isinstance(aws, list) else path + ("AWS",)
+        out.extend((s.strip(), p) for s, p in possible_strings(item, item_path, parameters))
+    return out
+
+
+def _is_intrinsic(node: dict[str, Any]) -> bool:
+    return len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::"))

@@ -1,0 +1,70 @@
+"""``no-wildcard-actions``: an Allow statement names its actions.
+
+``s3:*``, ``s3:Get*`` and ``*`` grant whatever AWS adds to a service tomorrow; ``NotAction``
+with ``Allow`` grants everything not listed. Deny statements may use wildcards.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Iterable
+
+from reviewer.engine import actions
+from reviewer.engine.document import Document
+from reviewer.engine.finding import Hit
+from reviewer.engine.iam import policy_documents, statements
+from reviewer.rules.base import Context, RuleKind
+
+SHOWN_ACTIONS = 5
+
+
+def describe_grant(pattern: str) -> str:
+    """``s3:Get*`` grants 51 actions: s3:GetObject, ... (the expansion, briefly)."""
+    if pattern.strip() == "*":
+        return f'"*" grants every action of every service ({actions.known_action_count():,} known)'
+    granted = actions.expand(pattern)
+    if not granted:
+        return f'"{pattern}" matches no action AWS documents today, but grants any that appear'
+    shown = ", ".join(granted[:SHOWN_ACTIONS])
+    more = f", and {len(granted) - SHOWN_ACTIONS:,} more" if len(granted) > SHOWN_ACTIONS else ""
+    noun = "action" if len(granted) == 1 else "actions"
+    return f'"{pattern}" grants {len(granted):,} {noun}: {shown}{more}'
+
+
+class NoWildcardActions(RuleKind):
+    kind = "no-wildcard-actions"
+    parameters = {"allow": {"type": "array", "items": {"type": "string"}}}
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        allowed = [p.lower() for p in ctx.params.get("allow", [])]
+        parameters = doc.parameters()
+        for policy in policy_documents(doc):
+            for statement in statements(policy, parameters):
+                if not statement.allows:
+                    continue
+                for pattern, path in statement.values("Action"):
+                    if actions.has_wildcard(pattern) and not _is_allowed(pattern, allowed):
+                        yield Hit(path, describe_grant(pattern) + "; list the actions it needs",
+                                  pattern.lower(), policy.resource)
+                not_actions = statement.values("NotAction")
+                if "NotAction" in statement.data:
+                    excluded = {a for p, _ in not_actions for a in actions.expand(p)}
+                    remaining = actions.known_action_count() - len(excluded)
+                    yield Hit(
+                        statement.path + ("NotAction",),
+                        "Allow with NotAction grants every action except the ones listed "
+                        f"({remaining:,} of {actions.known_action_count():,} known actions); "
+                        "use Action with the actions it needs",
+                        "notaction:" + ",".join(sorted(p.lower() for p, _ in not_actions)),
+                        policy.resource,
+                    )
+
+
+def _is_allowed(pattern: str, allowed: list[str]) -> bool:
+    lowered = pattern.lower()
+    if lowered in allowed:
+        return True
+    granted = actions.expand(pattern)
+    return bool(granted) and bool(allowed) and all(
+        any(fnmatch.fnmatchcase(a.lower(), p) for p in allowed) for a in granted
+    )

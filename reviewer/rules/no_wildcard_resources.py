@@ -1,0 +1,51 @@
+"""``no-wildcard-resources``: write and permissions-management actions name their resources."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from reviewer.engine import actions
+from reviewer.engine.document import Document
+from reviewer.engine.finding import Hit
+from reviewer.engine.iam import IDENTITY, policy_documents, statements
+from reviewer.rules.base import Context, RuleKind
+
+RISKY_LEVELS = ("Write", "Permissions")
+
+
+class NoWildcardResources(RuleKind):
+    kind = "no-wildcard-resources"
+    parameters = {"levels": {"type": "array", "items": {"type": "string"}}}
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        levels = set(ctx.params.get("levels", RISKY_LEVELS))
+        parameters = doc.parameters()
+        # Resource policies (a key policy's "*" means "this key") and trust policies
+        # have no resource to narrow; only identity policies are judged.
+        for policy in (p for p in policy_documents(doc) if p.kind == IDENTITY):
+            for statement in statements(policy, parameters):
+                if not statement.allows:
+                    continue
+                risky = sorted({
+                    action
+                    for pattern, _ in statement.values("Action")
+                    for action in (actions.expand(pattern) or (pattern,))
+                    if actions.access_level(action) in levels
+                }, key=str.lower)
+                if "NotResource" in statement.data:
+                    yield Hit(statement.path + ("NotResource",),
+                              "Allow with NotResource grants on every resource except the ones "
+                              "listed; name the resources instead",
+                              "notresource", policy.resource)
+                if not risky and "NotAction" not in statement.data:
+                    continue
+                for resource, path in statement.values("Resource"):
+                    if resource.strip() == "*":
+                        what = (f"{len(risky)} write or permissions-management action"
+                                f"{'s' if len(risky) != 1 else ''} ({', '.join(risky[:3])}"
+                                f"{', ...' if len(risky) > 3 else ''})" if risky
+                                else "every action but the ones NotAction lists")
+                        yield Hit(path, f'Resource "*" grants {what} on every resource; '
+                                        "name the resources (ARNs) it needs",
+                                  "*:" + ",".join(sorted(p.lower() for p, _ in statement.values("Action"))),
+                                  policy.resource)

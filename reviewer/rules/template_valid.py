@@ -1,0 +1,52 @@
+"""``template-valid``: the template passes cfn-lint's error-level rules.
+
+cfn-lint is imported on first use only: importing it costs about a second, which scans
+that disable this rule, and files that are not templates, must not pay.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable
+
+from reviewer.engine.document import TEMPLATE, Document
+from reviewer.engine.finding import Hit
+from reviewer.rules.base import Context, RuleKind
+
+
+@lru_cache(maxsize=4)
+def _runner(regions: tuple[str, ...]) -> Any:
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    return Runner(ConfigMixIn(regions=list(regions)))
+
+
+class TemplateValid(RuleKind):
+    kind = "template-valid"
+    parameters = {"regions": {"type": "array", "items": {"type": "string"}},
+                  "ignore": {"type": "array", "items": {"type": "string"}}}
+
+    def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
+        if doc.kind != TEMPLATE:
+            return
+        from cfnlint.decode.decode import decode_str
+
+        template, errors = decode_str(doc.text)
+        matches = list(errors or [])
+        if template is not None and not errors:
+            runner = _runner(tuple(ctx.params.get("regions", ["us-east-1"])))
+            matches = list(runner.validate_template(template))
+        ignore = set(ctx.params.get("ignore", []))
+        for match in matches:
+            rule_id = match.rule.id
+            if not rule_id.startswith("E") or rule_id in ignore:
+                continue
+            path = tuple(getattr(match, "path", None) or ())
+            yield Hit(path, f"cfn-lint {rule_id}: {match.message}",
+                      f"{rule_id}:{match.message}", _resource_of(path),
+                      lines=(match.linenumber, max(match.linenumber, match.linenumberend)))
+
+
+def _resource_of(path: tuple[Any, ...]) -> str | None:
+    return str(path[1]) if len(path) > 1 and path[0] == "Resources" else None
