@@ -18,7 +18,7 @@ memory comes from ``os.wait4``'s rusage (``ru_maxrss``, the same kernel figure
 GNU ``/usr/bin/time -f %M`` prints, without needing that package): the largest
 RSS of the child or of any descendant it reaped.  Because checkov can fan out
 to worker processes, the script also samples the summed RSS of the whole
-process tree from /proc every 10 ms ("tree MB"); the targets use ru_maxrss.
+process tree from /proc every 50 ms ("tree MB"); the targets use ru_maxrss.
 
 Usage:  python bench/compare_peers.py [--limit N] [--sample N] [--skip-checkov]
 """
@@ -204,25 +204,28 @@ class RunResult:
     error: str = ""
 
 
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def _tree_rss_kb(root: int) -> int:
-    """Summed VmRSS of root and all its descendants, from /proc."""
+    """Summed RSS of root and all its descendants, from /proc/<pid>/stat."""
     kids: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
-            with open(f"/proc/{d}/status") as fh:
-                ppid = vm = 0
-                for line in fh:
-                    if line.startswith("PPid:"):
-                        ppid = int(line.split()[1])
-                    elif line.startswith("VmRSS:"):
-                        vm = int(line.split()[1])
-        except (OSError, ValueError):
+            with open(f"/proc/{d}/stat", "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            continue
+        fields = raw[raw.rfind(b")") + 2:].split()   # after "(comm)": state ppid ...
+        try:
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (IndexError, ValueError):
             continue
         pid = int(d)
-        rss[pid] = vm
+        rss[pid] = pages * _PAGE_KB
         kids.setdefault(ppid, []).append(pid)
     total, stack = 0, [root]
     while stack:
@@ -230,6 +233,9 @@ def _tree_rss_kb(root: int) -> int:
         total += rss.get(p, 0)
         stack.extend(kids.get(p, []))
     return total
+
+
+TREE_SAMPLE_S = 0.05   # /proc scan interval; 0 disables tree sampling (--no-tree)
 
 
 def run_measured(cmd: list[str], ok_exit, out_stem: Path, *, timeout: float,
@@ -244,22 +250,22 @@ def run_measured(cmd: list[str], ok_exit, out_stem: Path, *, timeout: float,
                                     env=env, cwd=cwd, start_new_session=True)
         except OSError as exc:
             return RunResult(False, 0.0, 0, 0, -1, f"cannot start {cmd[0]}: {exc}")
-        tree_peak, next_sample, timed_out = 0, 0.0, False
+        tree_peak, next_sample, timed_out = 0, t0 + TREE_SAMPLE_S, False
         while True:
             pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             now = time.perf_counter()
-            if now >= next_sample:
+            if TREE_SAMPLE_S and now >= next_sample:
                 tree_peak = max(tree_peak, _tree_rss_kb(proc.pid))
-                next_sample = now + 0.01
+                next_sample = now + TREE_SAMPLE_S
             if now - t0 > timeout and not timed_out:
                 timed_out = True
                 try:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            time.sleep(0.002)
+            time.sleep(0.001)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from re-waiting
     rc = proc.returncode
@@ -430,9 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
     ap.add_argument("--only", action="append", default=None,
                     help="run only tools whose name contains this (repeatable)")
+    ap.add_argument("--no-tree", action="store_true",
+                    help="do not sample process-tree RSS from /proc (less overhead)")
     ap.add_argument("--json-out", type=Path, help="also write results as JSON here")
     args = ap.parse_args(argv)
 
+    global TREE_SAMPLE_S
+    if args.no_tree:
+        TREE_SAMPLE_S = 0
     CACHE.mkdir(parents=True, exist_ok=True)
     files = build_corpus(args.limit, args.extra)
     if not files:
@@ -441,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
 
     notes = [f"corpus: {len(files)} templates from cfn-lint {cfnlint_version()} "
              f"test fixtures ({CORPUS}); per-template sample: {len(sample)} (seed {args.seed})",
-             "peak RSS = os.wait4 ru_maxrss (largest single process); tree MB = sampled sum "
-             "over the process tree"]
+             "peak RSS = os.wait4 ru_maxrss (largest single process); tree MB = summed RSS of "
+             "the process tree sampled from /proc every 50 ms"]
     checkov_exe = None
     if args.skip_checkov:
         notes.append("checkov skipped (--skip-checkov)")

@@ -12,6 +12,7 @@ millisecond, against tens with the pure-Python one.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from typing import Any
 
@@ -143,12 +144,16 @@ def _refuse_alias_bomb(root: yaml.Node | None) -> None:
     if root is None:
         return
     sizes: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are still being counted
     # Iterative post-order walk: a recursive one would overflow on deep nesting.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if id(node) in sizes:
             continue
+        if not done and id(node) in open_:
+            raise DecodeError("a YAML alias refers to a node that contains it (recursive alias)",
+                              node.start_mark.line + 1)
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
             children = list(node.value)
@@ -163,7 +168,9 @@ def _refuse_alias_bomb(root: yaml.Node | None) -> None:
                     node.start_mark.line + 1,
                 )
             sizes[id(node)] = total
+            open_.discard(id(node))
             continue
+        open_.add(id(node))
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in sizes)
 
@@ -222,7 +229,8 @@ def load_json(text: str) -> Any:
         node = _mark(dict_node(), lines.line(start - 1), lines.line(end - 1))
         for key, value in pairs:
             if key in node:
-                raise DecodeError(f'duplicate key "{key}"', _marked_line(value, node))
+                raise DecodeError(f'duplicate key "{key}"',
+                                  _second_key_line(text, start, end, key, lines))
             node[str_node(key)] = value
             node.key_lines[key] = _marked_line(value, node)
         return node, end
@@ -251,6 +259,13 @@ def load_json(text: str) -> Any:
         raise DecodeError("document is nested too deeply") from None
 
 
+def _second_key_line(text: str, start: int, end: int, key: str, lines: _LineIndex) -> int:
+    # The scanner does not report where keys are; look for the repeated one in the object.
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    found = [m.start() for m in pattern.finditer(text, start, end)]
+    return lines.line(found[1]) if len(found) > 1 else lines.line(start)
+
+
 def _marked_line(value: Any, parent: Marked) -> int:
     return value.start_line if isinstance(value, Marked) else parent.start_line
 
@@ -261,8 +276,10 @@ def looks_like_json(text: str) -> bool:
     return stripped[:1] in ("{", "[")
 
 
-def load(text: str) -> Any:
-    """Parse a YAML or JSON document, choosing by content."""
+def load(text: str, filename: str = "") -> Any:
+    """Parse a YAML or JSON document, choosing by content (a ``.json`` name means JSON)."""
+    if filename.lower().endswith(".json"):
+        return load_json(text)
     if looks_like_json(text):
         try:
             return load_json(text)

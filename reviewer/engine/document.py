@@ -165,7 +165,7 @@ def decode_file(path: str, content: bytes) -> Document | None:
     except UnicodeDecodeError:
         return None
     try:
-        data = load(text)
+        data = load(text, path)
     except DecodeError as exc:
         # Broken YAML in a workflow or a Helm chart is not ours to report.
         if _TEMPLATE_HINT.search(text):

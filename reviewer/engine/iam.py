@@ -293,9 +293,7 @@ def _load_sam_templates() -> dict[str, Any]:
     import json
     from importlib import resources
 
-    try:
-        text = (resources.files("samtranslator") / "policy_templates_data"
-                / "policy_templates.json").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - ships with cfn-lint
-        return {}
+    # The SAM translator's own table, so templates expand exactly as SAM deploys them.
+    text = (resources.files("samtranslator") / "policy_templates_data"
+            / "policy_templates.json").read_text(encoding="utf-8")
     return json.loads(text).get("Templates", {})

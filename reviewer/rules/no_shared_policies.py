@@ -18,7 +18,7 @@ from reviewer.engine.iam import (PRINCIPAL_TYPES, SAM_WITH_POLICIES,
 from reviewer.rules.base import Context, RuleKind
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
-_POLICY_ARN = re.compile(r"^arn:[^:]*:iam::[^:]+:policy/.+")
+_POLICY_ARN = re.compile(r"^arn:[^:]*:iam::(?:\$\{[^}]+\}|[^:]*):policy/.+")
 
 
 class NoSharedPolicies(RuleKind):
