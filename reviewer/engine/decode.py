@@ -75,6 +75,8 @@ def _mark(value: Marked, start: int, end: int) -> Any:
 class _TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader producing marked nodes and long-form intrinsics."""
 
+    may_have_aliases = True
+
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:  # type: ignore[override]
         data = _mark(dict_node(), node.start_mark.line + 1, _end_line(node))
         for key_node, value_node in node.value:
@@ -128,7 +130,8 @@ class _TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         node = self.get_single_node()
         if node is None:
             return None
-        _refuse_alias_bomb(node)
+        if self.may_have_aliases:
+            _refuse_alias_bomb(node)
         return self.construct_document(node)
 
 
@@ -188,7 +191,13 @@ _TemplateLoader.add_multi_constructor("!", _TemplateLoader.construct_intrinsic)
 def load_yaml(text: str) -> Any:
     """Parse one YAML document into marked nodes, raising DecodeError on any problem."""
     try:
-        return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - safe loader subclass
+        loader = _TemplateLoader(text)
+        # No anchor, no alias: the walk that guards against alias bombs can be skipped.
+        loader.may_have_aliases = "&" in text
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except DecodeError:
         raise
     except yaml.MarkedYAMLError as exc:

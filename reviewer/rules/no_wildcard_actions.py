@@ -61,10 +61,11 @@ class NoWildcardActions(RuleKind):
 
 
 def _is_allowed(pattern: str, allowed: list[str]) -> bool:
-    lowered = pattern.lower()
-    if lowered in allowed:
+    if not allowed:
+        return False
+    if pattern.lower() in allowed:
         return True
     granted = actions.expand(pattern)
-    return bool(granted) and bool(allowed) and all(
+    return bool(granted) and all(
         any(fnmatch.fnmatchcase(a.lower(), p) for p in allowed) for a in granted
     )
