@@ -106,8 +106,13 @@ def _disabled(spec: RuleSpec) -> RuleSpec:
 def _settings(args: argparse.Namespace, root: Path | None) -> Settings:
     if args.config:
         return load_settings(args.config)
-    if root is not None and (root / REPOSITORY_CONFIG).is_file():
-        return load_settings(str(root / REPOSITORY_CONFIG))
+    # Scanning a sub-folder still uses the repository's configuration: look upwards
+    # until the repository root.
+    for folder in ([root.resolve(), *root.resolve().parents] if root is not None else []):
+        if (folder / REPOSITORY_CONFIG).is_file():
+            return load_settings(str(folder / REPOSITORY_CONFIG))
+        if (folder / ".git").exists():
+            break
     return Settings()
 
 

@@ -143,3 +143,11 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert cli("scan", str(tmp_path / "missing")).returncode == 2
     assert cli("scan").returncode == 2
     assert cli("scan", str(tmp_path), "--disable", "no-such-rule").returncode == 2
+
+
+def test_repository_configuration_is_found_from_a_sub_folder(tree: Path) -> None:
+    (tree / ".git").mkdir()
+    (tree / ".github" / "policy-reviewer.yml").write_text(
+        "rules:\n  no-wildcard-actions: {enabled: false}\n")
+    proc = cli("scan", str(tree / "iam"), "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["findings"] == []
