@@ -8,6 +8,7 @@ and never at resource types.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -105,7 +106,11 @@ class Statement:
 def policy_documents(doc: Document) -> list[PolicyDocument]:
     """All policy documents of a template or a standalone policy file."""
     if doc.kind == POLICY:
-        return [PolicyDocument((), doc.data, IDENTITY, None, [doc.path])]
+        # A standalone document with principals is a resource policy (bucket, queue, ...).
+        kind = RESOURCE_POLICY if any(
+            "Principal" in s or "NotPrincipal" in s
+            for s in as_list(doc.data.get("Statement")) if isinstance(s, dict)) else IDENTITY
+        return [PolicyDocument((), doc.data, kind, None, [doc.path] if kind == IDENTITY else [])]
     if doc.kind != TEMPLATE:
         return []
     found: list[PolicyDocument] = []
@@ -114,27 +119,47 @@ def policy_documents(doc: Document) -> list[PolicyDocument]:
     return found
 
 
+def _document(path: Path, value: Any, kind: str, resource: str,
+              principals: list[str] | None = None) -> PolicyDocument | None:
+    """A policy document property; CloudFormation also accepts it as JSON text."""
+    if isinstance(value, dict) and not intrinsic(value):
+        return PolicyDocument(path, value, kind, resource, principals or [])
+    text = value
+    found = intrinsic(value)
+    if found and found[0] == "Fn::Sub":
+        text = found[1][0] if isinstance(found[1], list) and found[1] else found[1]
+    if isinstance(text, str) and text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if isinstance(data, dict):
+            # Lines inside the text are unknown: findings point at the property.
+            return PolicyDocument(path, data, kind, resource, principals or [], synthetic=True)
+    return None
+
+
 def _resource_documents(resource: Resource) -> Iterator[PolicyDocument]:
     props = resource.properties
     base = resource.path + ("Properties",)
     rid = resource.logical_id
     rtype = resource.type
-    if rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        if "PolicyDocument" in props:
-            yield PolicyDocument(base + ("PolicyDocument",), props["PolicyDocument"], IDENTITY,
-                                 rid, attached_principals(resource))
+    found: list[PolicyDocument | None] = []
+    if rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy") and "PolicyDocument" in props:
+        found.append(_document(base + ("PolicyDocument",), props["PolicyDocument"], IDENTITY,
+                               rid, attached_principals(resource)))
     if rtype in PRINCIPAL_TYPES:
         for index, policy in enumerate(as_list(props.get("Policies"))):
             if isinstance(policy, dict) and "PolicyDocument" in policy:
-                yield PolicyDocument(base + ("Policies", index, "PolicyDocument"),
-                                     policy["PolicyDocument"], IDENTITY, rid, [rid])
+                found.append(_document(base + ("Policies", index, "PolicyDocument"),
+                                       policy["PolicyDocument"], IDENTITY, rid, [rid]))
     if rtype in ("AWS::IAM::Role", "AWS::Serverless::Function") and "AssumeRolePolicyDocument" in props:
-        yield PolicyDocument(base + ("AssumeRolePolicyDocument",), props["AssumeRolePolicyDocument"],
-                             TRUST, rid)
-    if rtype in RESOURCE_POLICY_PROPERTIES:
+        found.append(_document(base + ("AssumeRolePolicyDocument",),
+                               props["AssumeRolePolicyDocument"], TRUST, rid))
+    if rtype in RESOURCE_POLICY_PROPERTIES and RESOURCE_POLICY_PROPERTIES[rtype] in props:
         key = RESOURCE_POLICY_PROPERTIES[rtype]
-        if isinstance(props.get(key), dict):
-            yield PolicyDocument(base + (key,), props[key], RESOURCE_POLICY, rid)
+        found.append(_document(base + (key,), props[key], RESOURCE_POLICY, rid))
+    yield from (document for document in found if document is not None)
     if rtype == "AWS::Lambda::Permission":
         statement = {"Effect": "Allow", "Action": props.get("Action"),
                      "Principal": props.get("Principal")}
@@ -290,7 +315,6 @@ def sam_policy_template(name: str, params: Any) -> dict[str, Any] | None:
 
 
 def _load_sam_templates() -> dict[str, Any]:
-    import json
     from importlib import resources
 
     # The SAM translator's own table, so templates expand exactly as SAM deploys them.

@@ -93,6 +93,10 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
         for statement in statements(policy, parameters):
             if not statement.allows or statement.has_condition:
                 continue
+            if "NotPrincipal" in statement.data:
+                yield Hit(statement.path + ("NotPrincipal",),
+                          "Allow with NotPrincipal trusts everyone but the principals listed; "
+                          "name the principals instead", "trust:notprincipal", policy.resource)
             for principal, path in _aws_principals(statement.data.get("Principal"),
                                                    statement.path + ("Principal",), parameters):
                 if principal == "*":

@@ -80,3 +80,19 @@ def test_unquoted_account_ids_in_config_are_a_config_error() -> None:
     with pytest.raises(ConfigError) as info:
         parse_settings("org.yml", "organisation:\n  accounts:\n    dev: 011111111111\n")
     assert info.value.line == 3 and info.value.key == "organisation.accounts.dev"
+
+
+def test_standalone_resource_policy_and_string_documents() -> None:
+    bucket_policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",\n' \
+                    ' "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}'
+    [finding] = run(bucket_policy, rule=RULE, path="bucket-policy.json")
+    assert finding.value == "trust:*" and finding.start_line == 2
+    as_text = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: '{"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "x"}, "Action": "sts:AssumeRole"}]}'
+"""
+    [finding] = run(as_text, rule=RULE)
+    assert finding.value == "trust:notprincipal" and finding.start_line == 5
