@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, rule_file_errors
