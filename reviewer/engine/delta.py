@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from reviewer.engine import actions
 from reviewer.engine.document import TEMPLATE, Document
-from reviewer.engine.iam import (IDENTITY, PRINCIPAL_TYPES, SAM_WITH_POLICIES,
-                                 managed_policy_refs, policy_documents, sam_role_id, statements)
+from reviewer.engine.iam import (IDENTITY, managed_policy_refs, policy_documents, principal_of,
+                                 statements)
 
 Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and attachments
 
@@ -51,14 +51,12 @@ def grants(documents: list[Document]) -> Grants:
                     granted.add("every action except " + ", ".join(excluded))
             for principal in principals or {policy.resource or doc.path}:
                 out[(doc.path, principal)].update(granted)
-        if doc.kind == TEMPLATE:
-            for resource in doc.resources():
-                if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
-                    principal = (sam_role_id(resource) if resource.type in SAM_WITH_POLICIES
-                                 else resource.logical_id)
-                    for ref, _ in managed_policy_refs(resource):
-                        if ref not in {r.logical_id for r in doc.resources()}:
-                            out[(doc.path, principal)].add(f"managed policy {ref}")
+        # Managed policies defined elsewhere: their actions are unknown here, so name them.
+        local = {r.logical_id for r in doc.resources()}
+        for ref, principals in managed_users.items():
+            if ref not in local:
+                for principal in principals:
+                    out[(doc.path, principal)].add(f"managed policy {ref}")
     return out
 
 
@@ -67,9 +65,8 @@ def _managed_policy_users(doc: Document) -> dict[str, set[str]]:
     if doc.kind != TEMPLATE:
         return users
     for resource in doc.resources():
-        if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
-            principal = (sam_role_id(resource) if resource.type in SAM_WITH_POLICIES
-                         else resource.logical_id)
+        principal = principal_of(resource)
+        if principal:
             for ref, _ in managed_policy_refs(resource):
                 users[ref].add(principal)
     return users

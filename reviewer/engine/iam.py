@@ -177,6 +177,13 @@ def sam_role_id(resource: Resource) -> str:
     return f"{resource.logical_id}Role"
 
 
+def principal_of(resource: Resource) -> str | None:
+    """The principal whose permissions a role, user, group or SAM function defines."""
+    if resource.type in SAM_WITH_POLICIES:
+        return None if "Role" in resource.properties else sam_role_id(resource)
+    return resource.logical_id if resource.type in PRINCIPAL_TYPES else None
+
+
 def _sam_policies(resource: Resource) -> Iterator[PolicyDocument]:
     policies = resource.properties.get("Policies")
     base = resource.path + ("Properties", "Policies")

@@ -12,9 +12,8 @@ from typing import Iterable
 
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.iam import (PRINCIPAL_TYPES, SAM_WITH_POLICIES,
-                                 is_aws_managed, managed_policy_refs, principal_name,
-                                 sam_role_id)
+from reviewer.engine.iam import (is_aws_managed, managed_policy_refs, principal_name,
+                                 principal_of)
 from reviewer.rules.base import Context, RuleKind
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
@@ -39,9 +38,8 @@ class NoSharedPolicies(RuleKind):
                         if name:
                             attachments[resource.logical_id].append(
                                 (name, resource.path + ("Properties", key, index)))
-            if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
-                principal = (sam_role_id(resource) if resource.type in SAM_WITH_POLICIES
-                             else resource.logical_id)
+            principal = principal_of(resource)
+            if principal:
                 for ref, path in managed_policy_refs(resource):
                     if ref in resources or _is_customer_policy(ref):
                         attachments[ref].append((principal, path))
@@ -65,7 +63,7 @@ class NoSharedPolicies(RuleKind):
             if doc.kind != TEMPLATE:
                 continue
             for resource in doc.resources():
-                if resource.type in PRINCIPAL_TYPES or resource.type in SAM_WITH_POLICIES:
+                if principal_of(resource):
                     for ref, path in managed_policy_refs(resource):
                         if _is_customer_policy(ref):
                             users[ref].append((doc, resource.logical_id, path))
