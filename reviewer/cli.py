@@ -7,6 +7,7 @@ configuration error (with a message naming the file, line and key).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -99,7 +100,6 @@ def _load_rules(args: argparse.Namespace, settings: Settings) -> dict[str, RuleS
 
 
 def _disabled(spec: RuleSpec) -> RuleSpec:
-    import dataclasses
     return dataclasses.replace(spec, enabled=False)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from reviewer.engine.decode import DecodeError, load, load_json, load_yaml
@@ -66,11 +64,10 @@ def test_alias_bomb_is_refused_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
-    started = time.perf_counter()
-    with pytest.raises(DecodeError, match="alias bomb"):
+    # 10^10 nodes once expanded: if the refusal expanded first, this test would never end.
+    with pytest.raises(DecodeError, match="alias bomb") as info:
         load_yaml("\n".join(lines))
-    # Not a speed assertion: proof that the refusal does not expand the graph first.
-    assert time.perf_counter() - started < 5
+    assert info.value.line > 1
 
 
 def test_small_aliases_are_fine() -> None:

@@ -48,6 +48,7 @@ class Settings:
     waivers: list[Waiver] = field(default_factory=list)
     fail_on: str = "new-errors"
     source: str = ""
+    document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,7 @@ def parse_settings(name: str, text: str) -> Settings:
         override_lines={str(k): locate(data, ("rules", k))[0] for k in data.get("rules", {})},
         fail_on=data.get("fail_on", "new-errors"),
         source=name,
+        document=data,
     )
     for index, item in enumerate(data.get("waivers", [])):
         line = locate(data, ("waivers", index))[0]
@@ -88,7 +90,6 @@ def parse_settings(name: str, text: str) -> Settings:
             rule=item["rule"], reason=item["reason"], expires=expires, path=item.get("path"),
             resource=item.get("resource"), owner=item.get("owner"), source=name, line=line,
         ))
-    settings._data = data  # type: ignore[attr-defined]  # kept to locate later errors
     return settings
 
 
@@ -104,7 +105,7 @@ def load_settings(path: str) -> Settings:
 
 def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str, RuleSpec]:
     """Apply the configuration's overrides to the shipped rules, key by key."""
-    data = getattr(settings, "_data", {})
+    data = settings.document
     out = dict(rules)
     for rule_id, override in settings.overrides.items():
         if rule_id not in rules:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from reviewer.engine.decode import DecodeError, Marked, dict_node, load
@@ -45,7 +46,7 @@ class Document:
     text: str
     _resources: list[Resource] | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
 

@@ -13,6 +13,7 @@ from typing import Mapping
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
+from reviewer.engine.decode import looks_like_json
 from reviewer.engine.document import Document, Unreadable, decode_file
 from reviewer.engine.finding import Finding, Hit, disambiguate
 from reviewer.engine.locate import locate
@@ -94,7 +95,7 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
         lines = doc.lines
         if 0 < start <= len(lines):
             suggestion = render_suggestion(lines[start - 1], hit.path[-1], hit.replacement,
-                                           is_json=doc.text.lstrip()[:1] in "{[")
+                                           is_json=looks_like_json(doc.text))
     severity = spec.severity
     if hit.severity and spec.severity == "error":
         severity = hit.severity  # a rule's milder case stays milder unless admins lower all

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from reviewer.engine.document import PARAMETERS, Document
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.iam import RESOURCE_POLICY, TRUST, policy_documents, statements
-from reviewer.engine.values import as_list, possible_strings, walk_strings
+from reviewer.engine.values import intrinsic, possible_strings, walk_strings
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 ACCOUNT_ID = re.compile(r"(?<![\d.])(\d{12})(?![\d.])")
@@ -114,19 +114,17 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
 
 
 def _aws_principals(node: Any, path: Path, parameters: dict[str, Any]) -> list[tuple[str, Path]]:
-    if node is None:
+    """AWS principals of a statement: ``"*"``, or the values under ``AWS``.
+
+    Service and federated principals (``{Service: ...}``) are not accounts and are skipped.
+    """
+    if isinstance(node, dict) and "AWS" in node:
+        aws = node["AWS"]
+        items = [(item, path + ("AWS", i)) for i, item in enumerate(aws)] if isinstance(aws, list) \
+            else [(aws, path + ("AWS",))]
+    elif isinstance(node, str) or intrinsic(node):
+        items = [(node, path)]
+    else:
         return []
-    if isinstance(node, str) or not isinstance(node, dict) or "AWS" not in node:
-        return [(s.strip(), p) for s, p in possible_strings(node, path, parameters)] if not (
-            isinstance(node, dict) and not _is_intrinsic(node)) else []
-    out: list[tuple[str, Path]] = []
-    aws = node["AWS"]
-    items = as_list(aws)
-    for index, item in enumerate(items):
-        item_path = path + ("AWS", index) if isinstance(aws, list) else path + ("AWS",)
-        out.extend((s.strip(), p) for s, p in possible_strings(item, item_path, parameters))
-    return out
-
-
-def _is_intrinsic(node: dict[str, Any]) -> bool:
-    return len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::"))
+    return [(s.strip(), p) for item, item_path in items
+            for s, p in possible_strings(item, item_path, parameters)]
