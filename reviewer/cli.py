@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--head", default="HEAD", metavar="REF", help="the change (default: HEAD)")
     diff.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")
 
+    serve = sub.add_parser("serve", help="run the web app and a worker on this machine")
+    serve.add_argument("--bind", default="127.0.0.1:8000", help="address for gunicorn (default 127.0.0.1:8000)")
+    serve.add_argument("--workers", type=int, default=2, help="queue worker threads (default 2)")
+    worker = sub.add_parser("worker", help="run the queue consumer")
+    worker.add_argument("--workers", type=int, default=2, help="worker threads (default 2)")
+    jobs = sub.add_parser("jobs", help="inspect and replay review jobs")
+    jsub = jobs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    jsub.add_parser("dead", help="list jobs that kept failing")
+    replay = jsub.add_parser("replay", help="queue a dead job again")
+    replay.add_argument("job_id", metavar="ID")
+
     policies = sub.add_parser("policies", help="validate, test or document rule files")
     psub = policies.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, text in (("validate", "check rule files against the schema"),
@@ -81,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scan(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command in ("serve", "worker", "jobs"):
+            from reviewer import service
+            return service.run(args)
         return _policies(args)
     except (ConfigError, UsageError) as exc:
         print(f"policy-reviewer: {exc}", file=sys.stderr)

@@ -1,0 +1,63 @@
+"""GitHub App authentication: a short-lived JWT buys an installation token, cached.
+
+https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import jwt
+from github import Auth, GithubIntegration
+
+from reviewer.github.client import retry_policy
+from reviewer.github.settings import AppSettings
+
+# GitHub rejects a JWT whose lifetime exceeds 10 minutes; clocks drift, so issue it
+# backdated by 60 s and valid for 9 minutes from now.
+JWT_BACKDATE = 60
+JWT_LIFETIME = 9 * 60
+# Installation tokens live one hour; renew them this long before they expire.
+TOKEN_MARGIN = 5 * 60
+
+
+def app_jwt(app_id: str, private_key: str, now: float | None = None) -> str:
+    """A JWT signed with the app's key (RS256), ``iss`` = app id."""
+    issued = int(now if now is not None else time.time())
+    payload = {"iat": issued - JWT_BACKDATE, "exp": issued + JWT_LIFETIME, "iss": str(app_id)}
+    return jwt.encode(payload, private_key, algorithm="RS256")
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float
+
+
+class InstallationTokens:
+    """Installation tokens per installation, reused until shortly before they expire."""
+
+    def __init__(self, settings: AppSettings) -> None:
+        self._settings = settings
+        self._tokens: dict[int, _Token] = {}
+        self._lock = threading.Lock()
+        self.issued = 0  # how many tokens were bought (for tests and metrics)
+
+    def token(self, installation_id: int) -> str:
+        """A valid token for the installation, from the cache when possible."""
+        with self._lock:
+            cached = self._tokens.get(installation_id)
+            if cached and cached.expires_at - TOKEN_MARGIN > time.time():
+                return cached.value
+            integration = GithubIntegration(
+                base_url=self._settings.api_url,
+                auth=Auth.AppAuthToken(app_jwt(self._settings.app_id, self._settings.private_key)),
+                retry=retry_policy(),
+            )
+            grant = integration.get_access_token(installation_id)
+            expires = grant.expires_at.timestamp() if grant.expires_at else time.time() + 3600
+            self._tokens[installation_id] = _Token(grant.token, expires)
+            self.issued += 1
+            return grant.token

@@ -1,0 +1,86 @@
+"""Fetch a pull request's change: its files, and their contents at base and head.
+
+Contents are read by commit sha, which works for pull requests from forks too. Only files
+that could be templates or policies are fetched; the rest of the pull request is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from github import GithubException, UnknownObjectException
+from github.File import File
+from github.PaginatedList import PaginatedList
+from github.Repository import Repository
+
+from reviewer.config.settings import REPOSITORY_CONFIG
+from reviewer.engine.diffmap import right_side_lines
+from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+
+# GitHub lists at most 3,000 files of a pull request, 100 per page.
+# https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
+MAX_FILES = 3000
+
+
+@dataclass
+class Change:
+    """What the engine needs from a pull request, and the diff lines for comments."""
+
+    base_files: dict[str, bytes] = field(default_factory=dict)
+    head_files: dict[str, bytes] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)
+    hunks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    files_listed: int = 0
+    config_text: str | None = None
+
+
+def list_files(repo: Repository, number: int) -> PaginatedList[File]:
+    """The pull request's files, all pages, without fetching the pull request itself."""
+    return PaginatedList(File, repo._requester, f"{repo.url}/pulls/{number}/files",
+                         {"per_page": 100})
+
+
+def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) -> Change:
+    """List the files (all pages) and read candidates at both commits."""
+    change = Change()
+    for index, item in enumerate(list_files(repo, number)):
+        if index >= MAX_FILES:
+            break
+        change.files_listed += 1
+        path = item.filename
+        old = item.previous_filename or path
+        if not (path.lower().endswith(CANDIDATE_SUFFIXES) or old.lower().endswith(CANDIDATE_SUFFIXES)):
+            continue
+        change.hunks[path] = right_side_lines(item.patch)
+        if item.status == "renamed":
+            change.renames[old] = path
+        if item.status != "removed":
+            content = read(repo, path, head_sha)
+            if content is not None:
+                change.head_files[path] = content
+        if item.status not in ("added", "copied"):
+            content = read(repo, old, base_sha)
+            if content is not None:
+                change.base_files[old] = content
+    raw = read(repo, REPOSITORY_CONFIG, base_sha)
+    change.config_text = raw.decode("utf-8", "replace") if raw is not None else None
+    return change
+
+
+def read(repo: Repository, path: str, sha: str) -> bytes | None:
+    """A file's bytes at a commit; None if it does not exist there."""
+    try:
+        content = repo.get_contents(path, ref=sha)
+    except UnknownObjectException:
+        return None
+    except GithubException as exc:
+        if exc.status == 404:
+            return None
+        raise
+    if isinstance(content, list):
+        return None  # a folder
+    if content.size and content.size > MAX_FILE_BYTES:
+        # The contents API sends no body above 1 MB. The engine reports such a file as too
+        # large from its length alone, so do not download it.
+        return bytes(MAX_FILE_BYTES + 1)
+    return content.decoded_content

@@ -1,0 +1,81 @@
+"""The review job: fetch the change, run the engine, publish. The engine stays pure."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from typing import Any
+
+from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
+from reviewer.config.settings import REPOSITORY_CONFIG, Settings, effective_rules, parse_settings
+from reviewer.engine.review import review_change
+from reviewer.github import fetch, publish
+from reviewer.github.auth import InstallationTokens
+from reviewer.github.client import installation_client
+from reviewer.github.settings import AppSettings, from_environment
+from reviewer.report import Report
+from reviewer.web import metrics
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def tokens() -> InstallationTokens:
+    """One token cache per worker process."""
+    return InstallationTokens(from_environment())
+
+
+def app_settings() -> AppSettings:
+    return from_environment()
+
+
+def run_review(payload: dict[str, Any]) -> dict[str, Any]:
+    """Review one pull request at one head commit and publish the result."""
+    started = time.monotonic()
+    settings = app_settings()
+    client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
+    repo = client.get_repo(payload["repository"], lazy=True)
+    run = publish.start_check(repo, payload["head_sha"])
+    try:
+        change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
+                                    payload["head_sha"])
+        config = Settings()
+        if change.config_text is not None:
+            # Read from the base commit: a pull request cannot loosen its own review.
+            config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
+                                    change.config_text)
+        rules = effective_rules(load_rule_dir(DEFAULT_POLICIES), config)
+        review = review_change(change.base_files, change.head_files, change.renames, rules, config)
+        report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
+                        delta=review.delta, fail_on=config.fail_on,
+                        base=payload["base_sha"][:12], head=payload["head_sha"][:12])
+        touched = bool(change.base_files or change.head_files)
+        outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
+                                  change.hunks, rules, touched)
+    except Exception as exc:
+        from reviewer.config.errors import ConfigError
+
+        if isinstance(exc, ConfigError):
+            # A broken configuration on the base branch is the repository's to fix: say so.
+            publish.fail_check(run, f"The configuration on the base branch is invalid:\n\n"
+                                    f"`{exc}`")
+            return {"conclusion": "neutral", "config_error": str(exc)}
+        raise
+    finally:
+        metrics.JOB_SECONDS.observe(time.monotonic() - started)
+    return outcome
+
+
+def conclude_failed(payload: dict[str, Any], error: str) -> None:
+    """A job that keeps failing: never leave its check run in progress forever."""
+    try:
+        settings = app_settings()
+        client = installation_client(settings.api_url,
+                                     tokens().token(int(payload["installation_id"])))
+        repo = client.get_repo(payload["repository"], lazy=True)
+        run = publish.start_check(repo, payload["head_sha"])
+        publish.fail_check(run, "The review failed after several attempts and was set aside "
+                                f"for an operator (`policy-reviewer jobs dead`).\n\nLast error: {error}")
+    except Exception:  # noqa: BLE001 - GitHub may be the thing that is down
+        log.exception("could not conclude the check run of a dead job")

@@ -1,0 +1,202 @@
+"""Durable job records beside the queue: deliveries seen, jobs and their state, dead letters.
+
+The queue library hands a message to one worker and forgets it; if that worker is killed
+mid-job the message is gone. These records outlive the worker: a job left "running" by a
+dead worker is queued again (at-least-once), and the publisher's fingerprint markers make
+the second run add nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+QUEUED, RUNNING, DONE, DEAD = "queued", "running", "done", "dead"
+# How long a delivery id is remembered (GitHub redelivers within days, not months).
+DELIVERY_TTL = 14 * 24 * 3600
+
+
+@dataclass
+class Job:
+    """One review to do."""
+
+    id: str
+    payload: dict[str, Any]
+    state: str = QUEUED
+    attempts: int = 0
+    worker: str = ""
+    heartbeat: float = 0.0
+    error: str = ""
+
+
+def worker_id() -> str:
+    """host:pid of this process, to tell whether a running job's worker is still alive."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_alive(worker: str) -> bool:
+    """False only when we can tell: the worker ran on this host and its process is gone."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store(Protocol):
+    def claim_delivery(self, delivery_id: str) -> bool: ...
+    def add_job(self, job: Job) -> bool: ...
+    def get_job(self, job_id: str) -> Job | None: ...
+    def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
+    def start(self, job_id: str) -> Job | None: ...
+    def jobs(self, state: str | None = None) -> list[Job]: ...
+
+
+class SqliteStore:
+    """Records in a SQLite file under the data directory (one machine)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = str(path)
+        self._local = threading.local()
+        with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL)")
+            db.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, payload TEXT, "
+                       "state TEXT, attempts INTEGER, worker TEXT, heartbeat REAL, error TEXT)")
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            self._local.db = db
+        return db
+
+    def claim_delivery(self, delivery_id: str) -> bool:
+        """True the first time a delivery id is seen."""
+        db = self._db()
+        now = time.time()
+        db.execute("DELETE FROM deliveries WHERE at < ?", (now - DELIVERY_TTL,))
+        cur = db.execute("INSERT OR IGNORE INTO deliveries VALUES (?, ?)", (delivery_id, now))
+        return cur.rowcount == 1
+
+    def add_job(self, job: Job) -> bool:
+        """Record a job unless the same one is already waiting or running."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
+            if row and row[0] in (QUEUED, RUNNING):
+                db.execute("COMMIT")
+                return False
+            db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, 0, '', 0, '')",
+                       (job.id, json.dumps(job.payload), QUEUED))
+            db.execute("COMMIT")
+            return True
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def get_job(self, job_id: str) -> Job | None:
+        row = self._db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def start(self, job_id: str) -> Job | None:
+        """Mark a job running in this process; None if it is already done or dead."""
+        db = self._db()
+        db.execute("UPDATE jobs SET state = ?, attempts = attempts + 1, worker = ?, heartbeat = ? "
+                   "WHERE id = ? AND state IN (?, ?)",
+                   (RUNNING, worker_id(), time.time(), job_id, QUEUED, RUNNING))
+        job = self.get_job(job_id)
+        return job if job and job.state == RUNNING else None
+
+    def set_state(self, job_id: str, state: str, error: str = "") -> None:
+        self._db().execute("UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?",
+                           (state, error[:4000], time.time(), job_id))
+
+    def jobs(self, state: str | None = None) -> list[Job]:
+        sql, args = "SELECT * FROM jobs", ()
+        if state:
+            sql, args = sql + " WHERE state = ?", (state,)
+        return [_job(row) for row in self._db().execute(sql + " ORDER BY heartbeat", args)]
+
+
+def _job(row: tuple[Any, ...]) -> Job:
+    return Job(id=row[0], payload=json.loads(row[1]), state=row[2], attempts=row[3],
+               worker=row[4], heartbeat=row[5], error=row[6])
+
+
+class RedisStore:
+    """Records in Redis, shared by web and worker processes on several machines."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._r = redis.Redis.from_url(url)
+        self._prefix = "policy-reviewer:"
+
+    def claim_delivery(self, delivery_id: str) -> bool:
+        return bool(self._r.set(self._prefix + "delivery:" + delivery_id, 1, nx=True, ex=DELIVERY_TTL))
+
+    def _key(self, job_id: str) -> str:
+        return self._prefix + "job:" + job_id
+
+    def add_job(self, job: Job) -> bool:
+        key = self._key(job.id)
+        with self._r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    state = pipe.hget(key, "state")
+                    if state and state.decode() in (QUEUED, RUNNING):
+                        pipe.unwatch()
+                        return False
+                    pipe.multi()
+                    pipe.hset(key, mapping={"payload": json.dumps(job.payload), "state": QUEUED,
+                                            "attempts": 0, "worker": "", "heartbeat": 0, "error": ""})
+                    pipe.sadd(self._prefix + "jobs", job.id)
+                    pipe.execute()
+                    return True
+                except Exception as exc:  # noqa: BLE001 - retry on a concurrent change only
+                    import redis
+
+                    if not isinstance(exc, redis.WatchError):
+                        raise
+
+    def get_job(self, job_id: str) -> Job | None:
+        data = self._r.hgetall(self._key(job_id))
+        if not data:
+            return None
+        d = {k.decode(): v.decode() for k, v in data.items()}
+        return Job(id=job_id, payload=json.loads(d["payload"]), state=d["state"],
+                   attempts=int(d["attempts"]), worker=d["worker"],
+                   heartbeat=float(d["heartbeat"]), error=d["error"])
+
+    def start(self, job_id: str) -> Job | None:
+        job = self.get_job(job_id)
+        if not job or job.state not in (QUEUED, RUNNING):
+            return None
+        self._r.hset(self._key(job_id), mapping={"state": RUNNING, "worker": worker_id(),
+                                                 "heartbeat": time.time()})
+        self._r.hincrby(self._key(job_id), "attempts", 1)
+        return self.get_job(job_id)
+
+    def set_state(self, job_id: str, state: str, error: str = "") -> None:
+        self._r.hset(self._key(job_id), mapping={"state": state, "error": error[:4000],
+                                                 "heartbeat": time.time()})
+
+    def jobs(self, state: str | None = None) -> list[Job]:
+        out = [j for j in (self.get_job(i.decode()) for i in self._r.smembers(self._prefix + "jobs")) if j]
+        return sorted((j for j in out if not state or j.state == state), key=lambda j: j.heartbeat)

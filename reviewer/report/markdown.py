@@ -1,0 +1,62 @@
+"""The check run's summary: counts, tables of findings, the permission delta."""
+
+from __future__ import annotations
+
+from reviewer.engine.finding import Finding
+from reviewer.report import Report
+
+# GitHub refuses a check run output summary over 65,535 characters.
+MAX_SUMMARY = 65_535
+_TRUNCATED = "\n\n_The summary was cut to fit GitHub's limit; run `policy-reviewer diff` for all of it._\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(findings: list[Finding]) -> list[str]:
+    rows = ["| file | line | rule | resource | message |", "|---|---|---|---|---|"]
+    for f in sorted(findings, key=lambda f: (f.path, f.start_line)):
+        waived = f" _({_escape(f.waived)})_" if f.waived else ""
+        rows.append(f"| `{f.path}` | {f.start_line} | `{f.rule_id}` | {f.resource or ''} | "
+                    f"{_escape(f.message)}{waived} |")
+    return rows
+
+
+def title(report: Report) -> str:
+    """One line for the check run's title."""
+    counts = report.summary()
+    if report.failing():
+        return f"{len(report.failing())} new error(s) block this change"
+    return f"No new errors ({counts['new']} new warning(s), {counts['fixed']} fixed)"
+
+
+def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
+    """Markdown summary, cut below GitHub's limit with a note (never an error)."""
+    counts = report.summary()
+    out = [f"**{counts['new']} new**, {counts['fixed']} fixed, {counts['unchanged']} unchanged "
+           f"({counts['waived']} waived).", ""]
+    new = [f for f in report.findings if f.state == "new"]
+    sections = [("New findings", new), ("Fixed by this change", report.fixed),
+                ("Unchanged (already on the base branch)",
+                 [f for f in report.findings if f.state == "unchanged"])]
+    if outside_diff:
+        sections.insert(1, ("New findings outside the diff (not commented inline)", outside_diff))
+    out += ["### Permission delta", ""]
+    if report.delta:
+        out += ["| principal | file | gains |", "|---|---|---|"]
+        for item in report.delta:
+            shown = ", ".join(f"`{a}`" for a in item.added[:20])
+            more = f" and {len(item.added) - 20} more" if len(item.added) > 20 else ""
+            out.append(f"| {item.principal} | `{item.path}` | {len(item.added)}: {shown}{more} |")
+    else:
+        out.append("No principal gains permissions.")
+    out.append("")
+    for heading, findings in sections:
+        if findings:
+            out += [f"### {heading} ({len(findings)})", ""] + _table(findings) + [""]
+    text = "\n".join(out)
+    if len(text) > MAX_SUMMARY:
+        cut = text[: MAX_SUMMARY - len(_TRUNCATED)]
+        text = cut[: cut.rfind("\n")] + _TRUNCATED
+    return text

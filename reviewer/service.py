@@ -1,0 +1,65 @@
+"""`serve`, `worker` and `jobs`: run and operate the app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+
+from reviewer.github.settings import MissingSetting, from_environment
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch the service commands; a missing setting is exit 2 with its name."""
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "jobs":
+            return _jobs(args)
+        from_environment()  # fail fast, naming the variable, before anything starts
+    except MissingSetting as exc:
+        print(f"policy-reviewer: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "worker":
+        return consume(args.workers)
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:app", "--bind", args.bind,
+                            "--workers", "2", "--access-logfile", "-"])
+    try:
+        return consume(args.workers)
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=30)
+
+
+def consume(workers: int) -> int:
+    """Run the huey consumer until stopped."""
+    from huey.consumer import Consumer
+
+    from reviewer.jobs.tasks import huey
+
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True,
+             check_worker_health=True).run()
+    return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from reviewer.jobs.queue import store
+    from reviewer.jobs.store import DEAD
+    from reviewer.jobs.tasks import replay
+
+    if args.action == "dead":
+        dead = store().jobs(DEAD)
+        for job in dead:
+            first_line = job.error.splitlines()[0] if job.error else ""
+            print(f"{job.id}\tattempts={job.attempts}\t{first_line}")
+        if not dead:
+            print("no dead jobs")
+        return 0
+    if not replay(args.job_id):
+        print(f"policy-reviewer: no job {args.job_id}", file=sys.stderr)
+        return 2
+    print(f"queued {args.job_id} again")
+    return 0

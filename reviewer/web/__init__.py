@@ -1,0 +1,30 @@
+"""The Flask app: webhook (verify, deduplicate, enqueue, answer), health and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from reviewer.github.settings import from_environment
+
+# GitHub caps webhook payloads at 25 MB.
+# https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap
+MAX_BODY = 25 * 1024 * 1024
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; refuses to start without a webhook secret."""
+    app = Flask("policy-reviewer")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if test_config:
+        app.config.update(test_config)
+    if "WEBHOOK_SECRET" not in app.config:
+        app.config["WEBHOOK_SECRET"] = from_environment(need_key=False).webhook_secret
+
+    from reviewer.web.health import blueprint as health
+    from reviewer.web.webhook import blueprint as webhook
+
+    app.register_blueprint(webhook)
+    app.register_blueprint(health)
+    return app
