@@ -91,6 +91,10 @@ def receive() -> tuple[dict[str, Any], int]:
     delivery = request.headers.get("X-GitHub-Delivery", "")
     try:
         payload = json.loads(body)
+        if "installation" not in payload:
+            # Only deliveries to an installed GitHub App can be answered with its token.
+            metrics.DELIVERIES.labels(label, "ignored").inc()
+            return {"ignored": "no installation in the payload"}, 202
         jobs = handler(payload)
     except (ValueError, KeyError, TypeError) as exc:
         metrics.DELIVERIES.labels(label, "malformed").inc()
