@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 import jwt
-from github import Auth, GithubIntegration
+from github import Auth, Github
 
 from reviewer.github.client import retry_policy
 from reviewer.github.settings import AppSettings
@@ -51,13 +51,22 @@ class InstallationTokens:
             cached = self._tokens.get(installation_id)
             if cached and cached.expires_at - TOKEN_MARGIN > time.time():
                 return cached.value
-            integration = GithubIntegration(
-                base_url=self._settings.api_url,
-                auth=Auth.AppAuthToken(app_jwt(self._settings.app_id, self._settings.private_key)),
-                retry=retry_policy(),
-            )
-            grant = integration.get_access_token(installation_id)
-            expires = grant.expires_at.timestamp() if grant.expires_at else time.time() + 3600
-            self._tokens[installation_id] = _Token(grant.token, expires)
+            app_client = Github(
+                base_url=self._settings.api_url, retry=retry_policy(),
+                auth=Auth.AppAuthToken(app_jwt(self._settings.app_id, self._settings.private_key)))
+            # https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app
+            _, grant = app_client.requester.requestJsonAndCheck(
+                "POST", f"/app/installations/{installation_id}/access_tokens")
+            expires = _parse_time(grant.get("expires_at")) or time.time() + 3600
+            token = grant["token"]
+            self._tokens[installation_id] = _Token(token, expires)
             self.issued += 1
-            return grant.token
+            return token
+
+
+def _parse_time(value: str | None) -> float | None:
+    if not value:
+        return None
+    from datetime import datetime
+
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()

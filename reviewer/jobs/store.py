@@ -115,12 +115,12 @@ class SqliteStore:
 
     def start(self, job_id: str) -> Job | None:
         """Mark a job running in this process; None if it is already done or dead."""
-        db = self._db()
-        db.execute("UPDATE jobs SET state = ?, attempts = attempts + 1, worker = ?, heartbeat = ? "
-                   "WHERE id = ? AND state IN (?, ?)",
-                   (RUNNING, worker_id(), time.time(), job_id, QUEUED, RUNNING))
-        job = self.get_job(job_id)
-        return job if job and job.state == RUNNING else None
+        # Only a queued job can be claimed, atomically: if the queue ever hands the same
+        # message to two workers, the second one finds the job running and leaves it.
+        cur = self._db().execute(
+            "UPDATE jobs SET state = ?, attempts = attempts + 1, worker = ?, heartbeat = ? "
+            "WHERE id = ? AND state = ?", (RUNNING, worker_id(), time.time(), job_id, QUEUED))
+        return self.get_job(job_id) if cur.rowcount == 1 else None
 
     def set_state(self, job_id: str, state: str, error: str = "") -> None:
         self._db().execute("UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?",
@@ -185,12 +185,23 @@ class RedisStore:
                    heartbeat=float(d["heartbeat"]), error=d["error"])
 
     def start(self, job_id: str) -> Job | None:
-        job = self.get_job(job_id)
-        if not job or job.state not in (QUEUED, RUNNING):
-            return None
-        self._r.hset(self._key(job_id), mapping={"state": RUNNING, "worker": worker_id(),
-                                                 "heartbeat": time.time()})
-        self._r.hincrby(self._key(job_id), "attempts", 1)
+        import redis
+
+        key = self._key(job_id)
+        with self._r.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                state = pipe.hget(key, "state")
+                if state is None or state.decode() != QUEUED:
+                    pipe.unwatch()
+                    return None
+                pipe.multi()
+                pipe.hset(key, mapping={"state": RUNNING, "worker": worker_id(),
+                                        "heartbeat": time.time()})
+                pipe.hincrby(key, "attempts", 1)
+                pipe.execute()
+            except redis.WatchError:
+                return None  # another worker claimed it first
         return self.get_job(job_id)
 
     def set_state(self, job_id: str, state: str, error: str = "") -> None:

@@ -31,7 +31,7 @@ def submit(payload: dict[str, Any], force: bool = False) -> bool:
     job = Job(job_id(payload), payload)
     if not store().add_job(job) and not force:
         return False
-    review.schedule(args=(job.id,), delay=0)
+    review(job.id)
     return True
 
 
@@ -71,7 +71,7 @@ def recover_lost_jobs() -> list[str]:
     for job in store().jobs(RUNNING):
         if not worker_alive(job.worker):
             store().set_state(job.id, QUEUED, f"worker {job.worker} died during the job")
-            review.schedule(args=(job.id,), delay=0)
+            review(job.id)
             again.append(job.id)
     if again:
         log.warning("re-queued %d job(s) lost with their worker: %s", len(again), again)
@@ -97,7 +97,7 @@ def replay(job_id: str) -> bool:
     if job is None:
         return False
     store().set_state(job_id, QUEUED, "replayed by an operator")
-    review.schedule(args=(job_id,), delay=0)
+    review(job_id)
     return True
 
 

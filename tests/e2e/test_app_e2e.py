@@ -1,0 +1,195 @@
+"""The real app (gunicorn + a worker process) against the GitHub stand-in over HTTP.
+
+Every request the app makes is checked against GitHub's REST API description; a test fails
+on any violation. The repository under review is a real git repository.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.e2e.harness import App, billing_repo, free_port, git, keypair, wait_for
+from tests.e2e.standin import GitHubStandIn
+
+OWNER, REPO, NUMBER, INSTALLATION, APP_ID = "acme", "billing", 7, 4242, "1234"
+KEY = keypair()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    repo = billing_repo(tmp_path / "billing")
+    gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
+    url = gh.start()
+    gh.add_pull(OWNER, REPO, NUMBER, "main", "feature", repo)
+    app = App(url, APP_ID, KEY[0], tmp_path / "data")
+    yield {"gh": gh, "app": app, "repo": repo, "tmp": tmp_path}
+    app.stop()
+    gh.stop()
+
+
+def completed(gh: GitHubStandIn, sha: str) -> list[dict[str, Any]]:
+    return [r for r in gh.check_runs_for(sha, "policy-reviewer") if r["status"] == "completed"]
+
+
+def review_lines(gh: GitHubStandIn) -> list[tuple[str, int]]:
+    return sorted((c["path"], c["line"]) for c in gh.review_comments_for(OWNER, REPO, NUMBER))
+
+
+def assert_clean(gh: GitHubStandIn, app: App) -> None:
+    assert gh.violations == [], gh.violations + [app.logs_text()]
+    assert gh.rejections == [], gh.rejections
+    assert "ghs_" not in app.logs_text()  # installation tokens never reach a log
+    assert KEY[0].splitlines()[1] not in app.logs_text()
+
+
+def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    app.start_web()
+    app.start_worker()
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    event = gh.pull_request_event("opened", OWNER, REPO, NUMBER)
+    status, _ = app.deliver("pull_request", event, delivery="delivery-1")
+    assert status == 202
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run to complete")
+    assert run["conclusion"] == "failure"
+    assert "new error" in run["output"]["title"]
+    # Inline comments sit on the lines that introduced each problem.
+    lines = review_lines(gh)
+    assert ("stacks/billing.yaml", 39) in lines      # staged-names: FunctionName ArchiveInvoices
+    assert ("stacks/billing.yaml", 63) in lines      # no-wildcard-actions: s3:Get*
+    assert ("parameters/dev.json", 3) in lines       # account-separation: prod account in dev
+    staged = next(c for c in gh.review_comments_for(OWNER, REPO, NUMBER) if c["line"] == 39)
+    assert '```suggestion\n      FunctionName: !Sub "ArchiveInvoices-${Stage}"\n```' in staged["body"]
+    assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+    assert "Permission delta" in run["output"]["summary"]
+    annotations = run["annotations"]  # GitHub keeps every batch sent
+    assert annotations and all(a["path"] in ("stacks/billing.yaml", "parameters/dev.json") for a in annotations)
+
+    # A redelivery of the same delivery produces nothing new.
+    calls_before = len(gh.calls)
+    status, body = app.deliver("pull_request", event, delivery="delivery-1")
+    assert (status, body) == (200, {"duplicate": "delivery-1"})
+    time.sleep(1.5)
+    assert len(gh.calls) == calls_before and len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+
+    # A push that fixes the function name: the fix is reported, nothing is repeated.
+    text = (repo / "stacks" / "billing.yaml").read_text()
+    (repo / "stacks" / "billing.yaml").write_text(
+        text.replace("FunctionName: ArchiveInvoices", 'FunctionName: !Sub "ArchiveInvoices-${Stage}"'))
+    git(repo, "commit", "-qam", "stage the archive function's name")
+    new_head = gh.refresh_pull(OWNER, REPO, NUMBER, "main", "feature").head_sha
+    comments_before = len(gh.review_comments_for(OWNER, REPO, NUMBER))
+    status, _ = app.deliver("pull_request", gh.pull_request_event("synchronize", OWNER, REPO, NUMBER))
+    assert status == 202
+    [run2] = wait_for(lambda: completed(gh, new_head), 60, "the second check run")
+    assert run2["conclusion"] == "failure"  # the other new errors remain
+    assert "1 fixed" in run2["output"]["summary"] or "fixed" in run2["output"]["title"]
+    assert len(gh.review_comments_for(OWNER, REPO, NUMBER)) == comments_before
+    assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+    assert_clean(gh, app)
+
+
+def test_bad_signature_is_refused_and_nothing_happens(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    app.start_web()
+    app.start_worker()
+    event = gh.pull_request_event("opened", OWNER, REPO, NUMBER)
+    status, _ = app.deliver("pull_request", event, secret="not-the-secret")
+    assert status == 401
+    time.sleep(2)
+    assert gh.calls == [] and gh.check_runs == {}
+
+
+def test_review_completes_when_github_fails_30_percent_and_rate_limits(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    gh.fail_rate = 0.3
+    gh.rate_limit_every = 9
+    app.start_web()
+    app.start_worker()
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 120, "the check run despite failures")
+    assert run["conclusion"] == "failure"
+    assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+    assert ("stacks/billing.yaml", 39) in review_lines(gh)
+    assert any(c["status"] == 502 for c in gh.calls)
+    assert gh.violations == []
+
+
+def test_worker_killed_mid_job_completes_after_restart_with_one_review(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    gh.latency = 0.4  # slow enough to kill the worker while the job is running
+    app.start_web()
+    worker = app.start_worker()
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    wait_for(lambda: gh.check_runs_for(head, "policy-reviewer"), 60, "the job to start")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    assert not completed(gh, head)
+    gh.latency = 0.0
+    app.start_worker()
+    [run] = wait_for(lambda: completed(gh, head), 90, "the job to finish after the restart")
+    assert run["conclusion"] == "failure"
+    assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
+    assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+    assert gh.violations == []
+
+
+def _redis_server(tmp: Path) -> subprocess.Popen[bytes] | None:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+    proc.port = port  # type: ignore[attr-defined]
+    import redis
+    wait_for(lambda: _pings(redis.Redis(port=port)), 20, "redis-server")
+    return proc
+
+
+def _pings(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def test_redis_mode_with_two_workers(world: dict[str, Any]) -> None:
+    gh, tmp = world["gh"], world["tmp"]
+    server = _redis_server(tmp)
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server must be installed in CI")
+        pytest.skip("redis-server is not installed")
+    try:
+        app = App(gh.base_url or "", APP_ID, KEY[0], tmp / "redis-data",
+                  redis_url=f"redis://127.0.0.1:{server.port}/0")  # type: ignore[attr-defined]
+        world["app"] = app
+        app.start_web()
+        app.start_worker()
+        app.start_worker()
+        head = gh.pull(OWNER, REPO, NUMBER).head_sha
+        event = gh.pull_request_event("opened", OWNER, REPO, NUMBER)
+        assert app.deliver("pull_request", event, delivery="r-1")[0] == 202
+        assert app.deliver("pull_request", event, delivery="r-1")[0] == 200
+        # A second, different delivery for the same commit (check suite requested).
+        app.deliver("check_suite", gh.check_suite_event("requested", OWNER, REPO, NUMBER))
+        [run] = wait_for(lambda: completed(gh, head), 60, "the check run (Redis)")
+        time.sleep(2)
+        assert run["conclusion"] == "failure"
+        assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+        assert gh.violations == []
+        app.stop()
+    finally:
+        server.terminate()
+        server.wait()
