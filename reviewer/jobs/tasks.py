@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import traceback
 from typing import Any
@@ -18,7 +19,8 @@ log = logging.getLogger(__name__)
 huey = make_huey()
 
 MAX_ATTEMPTS = 5
-BASE_DELAY = 2  # seconds; doubled at every attempt
+# Seconds before the second attempt, doubled at every further one (2, 4, 8, 16 s).
+BASE_DELAY = float(os.environ.get("POLICY_REVIEWER_JOB_BACKOFF", 2))
 
 
 def job_id(payload: dict[str, Any]) -> str:

@@ -64,7 +64,8 @@ class App:
         self.env = {**os.environ, "GITHUB_API_URL": api_url, "GITHUB_APP_ID": app_id,
                     "GITHUB_PRIVATE_KEY": private_key, "GITHUB_WEBHOOK_SECRET": SECRET,
                     "POLICY_REVIEWER_DATA": str(data), "POLICY_REVIEWER_BACKOFF": "0.05",
-                    "POLICY_REVIEWER_SECONDARY_WAIT": "1", "PYTHONPATH": str(ROOT)}
+                    "POLICY_REVIEWER_SECONDARY_WAIT": "1", "POLICY_REVIEWER_JOB_BACKOFF": "0.2",
+                    "PYTHONPATH": str(ROOT)}
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         else:
@@ -108,6 +109,11 @@ class App:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"{}")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `policy-reviewer ARGS` with the app's environment (e.g. `jobs dead`)."""
+        return subprocess.run([sys.executable, "-m", "reviewer.cli", *args], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True, timeout=60)
 
     def logs_text(self) -> str:
         return "\n".join(f"== {p.name}\n{p.read_text(errors='replace')}" for p in sorted(self.logs.glob("*.log")))

@@ -80,6 +80,14 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     time.sleep(1.5)
     assert len(gh.calls) == calls_before and len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
 
+    # "Re-run" on the check: a new check run for the same commit, no comment repeated.
+    comments_before = len(gh.review_comments_for(OWNER, REPO, NUMBER))
+    status, _ = app.deliver("check_run", gh.check_run_event("rerequested", OWNER, REPO, NUMBER,
+                                                            check_run_id=run["id"]))
+    assert status == 202
+    wait_for(lambda: len(completed(gh, head)) == 2, 60, "the re-run check run")
+    assert len(gh.review_comments_for(OWNER, REPO, NUMBER)) == comments_before
+
     # A push that fixes the function name: the fix is reported, nothing is repeated.
     text = (repo / "stacks" / "billing.yaml").read_text()
     (repo / "stacks" / "billing.yaml").write_text(
@@ -141,6 +149,30 @@ def test_worker_killed_mid_job_completes_after_restart_with_one_review(world: di
     assert run["conclusion"] == "failure"
     assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
     assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
+    assert gh.violations == []
+
+
+def test_job_that_keeps_failing_is_dead_lettered_and_replayed(world: dict[str, Any]) -> None:
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    app.start_web()
+    app.start_worker()
+    event = gh.pull_request_event("opened", OWNER, REPO, NUMBER)
+    event["number"] = event["pull_request"]["number"] = 99  # a pull request GitHub does not know
+    head = event["pull_request"]["head"]["sha"]
+    assert app.deliver("pull_request", event)[0] == 202
+    [run] = wait_for(lambda: completed(gh, head), 60, "the failed job's check run")
+    assert run["conclusion"] == "neutral" and "could not review" in run["output"]["title"]
+    dead = app.cli("jobs", "dead")
+    assert f"acme/billing#99@{head}" in dead.stdout and "attempts=5" in dead.stdout
+    # The only complaints are about the unknown pull request itself (GitHub answers 404).
+    assert gh.violations and all("pull request #99 is not registered" in v for v in gh.violations)
+    gh.clear()
+    # The pull request appears (GitHub recovered): the operator replays the job.
+    gh.add_pull(OWNER, REPO, 99, "main", "feature", repo)
+    replay = app.cli("jobs", "replay", f"acme/billing#99@{head}")
+    assert replay.returncode == 0, replay.stderr
+    wait_for(lambda: [r for r in completed(gh, head) if r["conclusion"] == "failure"], 60,
+             "the replayed review")
     assert gh.violations == []
 
 
