@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 
+from typing import Any
+
 from github import Auth, Github, GithubRetry
+from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, Requester
+
+from reviewer.web import metrics
 
 # Retries: 5xx and timeouts with exponential backoff; primary rate limits (403 with
 # x-ratelimit-reset) and secondary ones (429/403 with Retry-After) wait as GitHub asks.
@@ -14,9 +19,39 @@ BACKOFF = 0.3
 TIMEOUT = 20
 
 
+class _CountingRetry(GithubRetry):
+    """GitHub's retry rules, counting every retried failure for /metrics."""
+
+    def increment(self, method: Any = None, url: Any = None, response: Any = None,
+                  error: Any = None, *args: Any, **kwargs: Any) -> Any:
+        reason = str(response.status) if response is not None else type(error).__name__
+        metrics.GITHUB_RETRIES.labels(reason).inc()
+        return super().increment(method, url, response, error, *args, **kwargs)
+
+
+def _count(response: Any, *args: Any, **kwargs: Any) -> None:
+    metrics.GITHUB_CALLS.labels(f"{response.status_code // 100}xx").inc()
+
+
+class _CountedHTTP(HTTPRequestsConnectionClass):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session.hooks["response"].append(_count)
+
+
+class _CountedHTTPS(HTTPSRequestsConnectionClass):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session.hooks["response"].append(_count)
+
+
+# Every GitHub call of this process is counted (final answers, after retries).
+Requester.injectConnectionClasses(_CountedHTTP, _CountedHTTPS)
+
+
 def retry_policy() -> GithubRetry:
     """Retry on 5xx, 429 and rate-limit 403s, for every method the app uses."""
-    return GithubRetry(
+    return _CountingRetry(
         total=RETRIES,
         backoff_factor=float(os.environ.get("POLICY_REVIEWER_BACKOFF", BACKOFF)),
         status_forcelist=[429, *range(500, 600)],

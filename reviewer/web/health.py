@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from reviewer.web import metrics
 
@@ -23,4 +23,4 @@ def metrics_endpoint() -> Response:
         metrics.QUEUE_DEPTH.set(huey.pending_count())
     except Exception:  # noqa: BLE001 - a queue outage must not hide the other metrics
         pass
-    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+    return Response(metrics.render(), mimetype=CONTENT_TYPE_LATEST)

@@ -73,6 +73,15 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     annotations = run["annotations"]  # GitHub keeps every batch sent
     assert annotations and all(a["path"] in ("stacks/billing.yaml", "parameters/dev.json") for a in annotations)
 
+    # /metrics adds up the web workers' and the queue worker's counts.
+    import urllib.request
+    with urllib.request.urlopen(app.url + "/metrics", timeout=5) as response:
+        text = response.read().decode()
+    assert 'policy_reviewer_deliveries_total{event="pull_request",outcome="queued"} 1.0' in text
+    assert 'policy_reviewer_jobs_total{outcome="done"} 1.0' in text
+    assert 'policy_reviewer_github_calls_total{status="2xx"}' in text
+    assert "ghs_" not in text and "BEGIN" not in text
+
     # A redelivery of the same delivery produces nothing new.
     calls_before = len(gh.calls)
     status, body = app.deliver("pull_request", event, delivery="delivery-1")
