@@ -66,4 +66,8 @@ def retry_policy() -> GithubRetry:
 def installation_client(api_url: str, token: str) -> Github:
     """A client acting as one installation."""
     return Github(base_url=api_url, auth=Auth.Token(token), retry=retry_policy(),
-                  timeout=TIMEOUT, per_page=100)
+                  timeout=TIMEOUT, per_page=100, lazy=True,
+                  # Reads are not paced (a review makes a handful); writes keep a short gap
+                  # to stay clear of GitHub's secondary rate limits.
+                  seconds_between_requests=None,
+                  seconds_between_writes=float(os.environ.get("POLICY_REVIEWER_WRITE_GAP", 0.5)))

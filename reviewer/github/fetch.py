@@ -40,9 +40,21 @@ def list_files(repo: Repository, number: int) -> PaginatedList[File]:
                          {"per_page": 100})
 
 
+def merge_base(repo: Repository, base_sha: str, head_sha: str) -> str:
+    """Where the pull request forked from its base branch.
+
+    A pull request's ``base.sha`` is the base branch's tip; once the branch moves on, files
+    there differ from what the pull request changed. GitHub diffs against the merge base,
+    so the review reads base contents there too.
+    https://docs.github.com/en/rest/commits/commits#compare-two-commits
+    """
+    return repo.compare(base_sha, head_sha).merge_base_commit.sha
+
+
 def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) -> Change:
-    """List the files (all pages) and read candidates at both commits."""
+    """List the files (all pages) and read candidates at the merge base and at head."""
     change = Change()
+    base_sha = merge_base(repo, base_sha, head_sha)
     for index, item in enumerate(list_files(repo, number)):
         if index >= MAX_FILES:
             break

@@ -35,7 +35,7 @@ def run_review(payload: dict[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     settings = app_settings()
     client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
-    repo = client.get_repo(payload["repository"], lazy=True)
+    repo = client.get_repo(payload["repository"])
     run = publish.start_check(repo, payload["head_sha"])
     try:
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
@@ -73,7 +73,7 @@ def conclude_failed(payload: dict[str, Any], error: str) -> None:
         settings = app_settings()
         client = installation_client(settings.api_url,
                                      tokens().token(int(payload["installation_id"])))
-        repo = client.get_repo(payload["repository"], lazy=True)
+        repo = client.get_repo(payload["repository"])
         run = publish.start_check(repo, payload["head_sha"])
         publish.fail_check(run, "The review failed after several attempts and was set aside "
                                 f"for an operator (`policy-reviewer jobs dead`).\n\nLast error: {error}")
