@@ -70,4 +70,4 @@ def installation_client(api_url: str, token: str) -> Github:
                   # Reads are not paced (a review makes a handful); writes keep a short gap
                   # to stay clear of GitHub's secondary rate limits.
                   seconds_between_requests=None,
-                  seconds_between_writes=float(os.environ.get("POLICY_REVIEWER_WRITE_GAP", 0.5)))
+                  seconds_between_writes=float(os.environ.get("POLICY_REVIEWER_WRITE_GAP", 0.25)))

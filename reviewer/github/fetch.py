@@ -6,6 +6,7 @@ that could be templates or policies are fetched; the rest of the pull request is
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from github import GithubException, UnknownObjectException
@@ -20,6 +21,7 @@ from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 # GitHub lists at most 3,000 files of a pull request, 100 per page.
 # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
 MAX_FILES = 3000
+FETCH_CONCURRENCY = 6
 
 
 @dataclass
@@ -55,6 +57,7 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
     """List the files (all pages) and read candidates at the merge base and at head."""
     change = Change()
     base_sha = merge_base(repo, base_sha, head_sha)
+    wanted: list[tuple[str, str, str]] = []  # (key in base/head, path to read, commit)
     for index, item in enumerate(list_files(repo, number)):
         if index >= MAX_FILES:
             break
@@ -67,15 +70,23 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         if item.status == "renamed":
             change.renames[old] = path
         if item.status != "removed":
-            content = read(repo, path, head_sha)
-            if content is not None:
-                change.head_files[path] = content
+            wanted.append(("head", path, head_sha))
         if item.status not in ("added", "copied"):
-            content = read(repo, old, base_sha)
-            if content is not None:
-                change.base_files[old] = content
-    raw = read(repo, REPOSITORY_CONFIG, base_sha)
-    change.config_text = raw.decode("utf-8", "replace") if raw is not None else None
+            wanted.append(("base", old, base_sha))
+    wanted.append(("config", REPOSITORY_CONFIG, base_sha))
+    # Contents are independent reads: a few at a time, so a 10-template pull request does not
+    # pay 20 round trips one after the other.
+    with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
+        contents = list(pool.map(lambda w: read(repo, w[1], w[2]), wanted))
+    for (side, path, _), content in zip(wanted, contents):
+        if content is None:
+            continue
+        if side == "head":
+            change.head_files[path] = content
+        elif side == "base":
+            change.base_files[path] = content
+        else:
+            change.config_text = content.decode("utf-8", "replace")
     return change
 
 

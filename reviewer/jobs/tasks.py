@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import threading
 import traceback
 from typing import Any
@@ -67,11 +68,16 @@ def review(job_id: str, task: Any = None) -> None:
 _recovered = threading.Lock()
 
 
+# A review takes seconds; one "running" for this long lost its worker, wherever it ran
+# (a worker on another machine cannot be checked by pid).
+LEASE = float(os.environ.get("POLICY_REVIEWER_JOB_LEASE", 600))
+
+
 def recover_lost_jobs() -> list[str]:
     """Queue again the jobs whose worker died mid-run (at-least-once delivery)."""
     again = []
     for job in store().jobs(RUNNING):
-        if not worker_alive(job.worker):
+        if not worker_alive(job.worker) or time.time() - job.heartbeat > LEASE:
             store().set_state(job.id, QUEUED, f"worker {job.worker} died during the job")
             review(job.id)
             again.append(job.id)
@@ -85,6 +91,17 @@ def _on_startup() -> None:
     # Every consumer thread runs startup hooks; recover once per process.
     if _recovered.acquire(blocking=False):
         recover_lost_jobs()
+        _warm_up()
+
+
+def _warm_up() -> None:
+    """Pay the engine's one-off costs (cfn-lint's import, the action list) at start-up,
+    not on the first pull request."""
+    from reviewer.engine import actions
+    from reviewer.rules.template_valid import _runner
+
+    actions.known_action_count()
+    _runner(("us-east-1",))
 
 
 @huey.periodic_task(crontab(minute="*"))

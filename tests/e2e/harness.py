@@ -58,7 +58,8 @@ class App:
     """gunicorn app:app plus `policy-reviewer worker`, as deployed."""
 
     def __init__(self, api_url: str, app_id: str, private_key: str, data: Path,
-                 redis_url: str | None = None, web_workers: int = 2) -> None:
+                 redis_url: str | None = None, web_workers: int = 2,
+                 web_args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "GITHUB_API_URL": api_url, "GITHUB_APP_ID": app_id,
@@ -66,11 +67,14 @@ class App:
                     "POLICY_REVIEWER_DATA": str(data), "POLICY_REVIEWER_BACKOFF": "0.05",
                     "POLICY_REVIEWER_SECONDARY_WAIT": "1", "POLICY_REVIEWER_JOB_BACKOFF": "0.2",
                     "PYTHONPATH": str(ROOT)}
+        # Each app has its own metrics folder (the test process may have set one for itself).
+        self.env["PROMETHEUS_MULTIPROC_DIR"] = str(data / "metrics")
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         else:
             self.env.pop("REDIS_URL", None)
         self.web_workers = web_workers
+        self.web_args = web_args
         self.logs = data / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.web: subprocess.Popen[bytes] | None = None
@@ -82,7 +86,8 @@ class App:
 
     def start_web(self) -> None:
         self.web = self._spawn([sys.executable, "-m", "gunicorn", "app:app", "--bind",
-                                f"127.0.0.1:{self.port}", "--workers", str(self.web_workers)], "web")
+                                f"127.0.0.1:{self.port}", "--workers", str(self.web_workers),
+                                *self.web_args], "web")
         wait_for(self._healthy, 30, "gunicorn to answer /healthz")
 
     def start_worker(self) -> subprocess.Popen[bytes]:

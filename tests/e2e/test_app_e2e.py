@@ -124,6 +124,21 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     assert_clean(gh, app)
 
 
+def test_pull_request_without_templates_is_neutral(world: dict[str, Any]) -> None:
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    git(repo, "checkout", "-q", "-b", "docs", "main")
+    (repo / "README.md").write_text("# Billing\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "docs")
+    head = gh.add_pull(OWNER, REPO, 8, "main", "docs", repo).head_sha
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, 8))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert run["conclusion"] == "neutral" and gh.reviews_for(OWNER, REPO, 8) == []
+    assert gh.violations == []
+
+
 def test_bad_signature_is_refused_and_nothing_happens(world: dict[str, Any]) -> None:
     gh, app = world["gh"], world["app"]
     app.start_web()

@@ -1,0 +1,160 @@
+"""Benchmark the GitHub App on this machine.
+
+1. Ack latency: signed deliveries to the app under gunicorn at a steady rate (default 200/s
+   for 30 s); prints p50/p99 latency and how many were accepted and recorded as jobs
+   (none may be lost).
+2. One pull request changing 10 templates, reviewed against the GitHub stand-in with 50 ms
+   latency per call: prints the number of GitHub API calls, any call made twice, and the
+   time from delivery to the completed check run.
+
+Usage: .venv/bin/python bench/app_bench.py [--rate 200] [--seconds 30] [--templates 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import App, git, keypair, sign, wait_for  # noqa: E402
+from tests.e2e.standin import GitHubStandIn  # noqa: E402
+
+TEMPLATE = """\
+Parameters:
+  Stage: {{Type: String, AllowedValues: [dev, staging, prod]}}
+Resources:
+  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: lambda.amazonaws.com}}, Action: sts:AssumeRole}}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [{action}]
+                Resource: "*"
+"""
+
+
+def ack_latency(rate: int, seconds: int, tmp: Path, web_args: tuple[str, ...], workers: int) -> None:
+    private, _ = keypair()
+    app = App("http://127.0.0.1:9", "1", private, tmp / "ack", web_workers=workers, web_args=web_args)
+    app.start_web()
+    payload = json.loads((ROOT.parent / "shared/corpus/github/webhooks/pull_request.opened.1.json").read_text())
+    payload["installation"] = {"id": 1}
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def send(n: int) -> None:
+        body = dict(payload)
+        body["pull_request"] = dict(payload["pull_request"], head=dict(payload["pull_request"]["head"],
+                                                                       sha=f"{n:040x}"))
+        data = json.dumps(body).encode()
+        request = urllib.request.Request(app.url + "/webhook", data=data, method="POST", headers={
+            "Content-Type": "application/json", "X-GitHub-Event": "pull_request",
+            "X-GitHub-Delivery": str(uuid.uuid4()), "X-Hub-Signature-256": sign(data)})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status = response.status
+        except Exception:  # noqa: BLE001 - counted as lost
+            status = 0
+        elapsed = time.perf_counter() - started
+        with lock:
+            latencies.append(elapsed)
+            statuses[status] += 1
+
+    total = rate * seconds
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for n in range(total):
+            target = started + n / rate
+            delay = target - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(send, n)
+    wall = time.perf_counter() - started
+    app.stop()
+    from reviewer.jobs.store import SqliteStore
+    recorded = len(SqliteStore(tmp / "ack" / "jobs.db").jobs())
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    print(f"ack latency (gunicorn {' '.join(web_args) or 'sync'}, {workers} worker(s)): {total} deliveries in {wall:.1f} s ({total / wall:.0f}/s): "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+    print(f"  answers: {dict(statuses)}; recorded as jobs: {recorded} of {total}; "
+          f"lost: {total - recorded}")
+
+
+def pull_request_review(templates: int, latency: float, tmp: Path) -> None:
+    repo = tmp / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for i in range(templates):
+        (repo / f"stack{i}.yaml").write_text(TEMPLATE.format(i=i, action='"s3:GetObject"'))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    for i in range(templates):
+        (repo / f"stack{i}.yaml").write_text(TEMPLATE.format(i=i, action='"s3:GetObject", "s3:Put*"'))
+    git(repo, "commit", "-qam", "widen")
+    private, public = keypair()
+    gh = GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1)
+    url = gh.start()
+    gh.add_pull("acme", "stacks", 1, "main", "feature", repo)
+    app = App(url, "1", private, tmp / "pr")
+    app.start_web()
+    app.start_worker()
+    time.sleep(2)  # let the worker start before the clock does
+    gh.latency = latency
+    head = gh.pull("acme", "stacks", 1).head_sha
+    started = time.perf_counter()
+    app.deliver("pull_request", gh.pull_request_event("opened", "acme", "stacks", 1))
+    wait_for(lambda: [r for r in gh.check_runs_for(head, "policy-reviewer") if r["status"] == "completed"],
+             120, "the check run")
+    elapsed = time.perf_counter() - started
+    calls = [(c["method"], c["path"], json.dumps(c.get("query") or {}, sort_keys=True)) for c in gh.calls]
+    twice = [k for k, n in Counter(calls).items() if n > 1]
+    budget = 10 + 2 * templates
+    print(f"pull request with {templates} changed templates, {latency * 1000:.0f} ms per GitHub call:")
+    print(f"  {len(calls)} GitHub API calls (budget {budget}), made twice: {twice or 'none'}")
+    print(f"  delivery to completed check run: {elapsed:.2f} s; contract violations: {len(gh.violations)}")
+    app.stop()
+    gh.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--templates", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
+                        help="extra gunicorn arguments for the ack test")
+    parser.add_argument("--skip-review", action="store_true")
+    parser.add_argument("--web-workers", type=int, default=2)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="policy-reviewer-bench-"))
+    if not args.skip_review:
+        pull_request_review(args.templates, args.latency, tmp)
+    ack_latency(args.rate, args.seconds, tmp / "ack", tuple(args.gunicorn.split()), args.web_workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

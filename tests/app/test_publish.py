@@ -1,0 +1,37 @@
+"""Publishing against the GitHub stand-in over real HTTP: annotation batches, neutral checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.github import publish
+from reviewer.github.client import installation_client
+from tests.e2e.harness import git, keypair
+from tests.e2e.standin import GitHubStandIn
+
+
+def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "a.yaml").write_text("x: 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a")
+    _, public = keypair()
+    with GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1) as gh:
+        gh.add_repo("o", "r", repo)
+        head = git(repo, "rev-parse", "HEAD")
+        client = installation_client(gh.base_url or "", gh.issue_token(1))
+        repository = client.get_repo("o/r")
+        run = publish.start_check(repository, head)
+        # A second attempt of the same job finds the run in progress instead of adding one.
+        assert publish.start_check(repository, head).id == run.id
+        notes = [{"path": "a.yaml", "start_line": 1, "end_line": 1, "annotation_level": "warning",
+                  "title": f"t{i}", "message": f"m{i}"} for i in range(120)]
+        publish.finish_check(run, "success", "title", "summary", notes)
+        [stored] = gh.check_runs_for(head, "policy-reviewer")
+        assert stored["conclusion"] == "success" and len(stored["annotations"]) == 120
+        updates = [c for c in gh.calls if c["method"] == "PATCH"]
+        assert len(updates) == 3  # 50 + 50 + 20
+        assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
+        assert gh.violations == []
