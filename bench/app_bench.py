@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import App, git, keypair, sign, wait_for  # noqa: E402
-from tests.e2e.standin import GitHubStandIn  # noqa: E402
+from tests.e2e.standin import FULL_SPEC, GitHubStandIn, OpenAPISpec  # noqa: E402
 
 TEMPLATE = """\
 Parameters:
@@ -101,7 +101,7 @@ def ack_latency(rate: int, seconds: int, tmp: Path, web_args: tuple[str, ...], w
           f"lost: {total - recorded}")
 
 
-def pull_request_review(templates: int, latency: float, tmp: Path) -> None:
+def pull_request_review(templates: int, latency: float, tmp: Path, verbose: bool = False) -> None:
     repo = tmp / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -115,19 +115,24 @@ def pull_request_review(templates: int, latency: float, tmp: Path) -> None:
     git(repo, "commit", "-qam", "widen")
     private, public = keypair()
     gh = GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1)
+    OpenAPISpec.load(FULL_SPEC)  # the stand-in's own one-off cost, not the app's
     url = gh.start()
     gh.add_pull("acme", "stacks", 1, "main", "feature", repo)
     app = App(url, "1", private, tmp / "pr")
     app.start_web()
     app.start_worker()
-    time.sleep(2)  # let the worker start before the clock does
+    time.sleep(5)  # let the worker start (and warm up) before the clock does
     gh.latency = latency
     head = gh.pull("acme", "stacks", 1).head_sha
     started = time.perf_counter()
+    started_wall = time.time()
     app.deliver("pull_request", gh.pull_request_event("opened", "acme", "stacks", 1))
     wait_for(lambda: [r for r in gh.check_runs_for(head, "policy-reviewer") if r["status"] == "completed"],
              120, "the check run")
     elapsed = time.perf_counter() - started
+    if verbose:
+        for c in gh.calls:
+            print(f"    {c['time'] - started_wall:6.2f} s  {c['method']:5} {c['path']}")
     calls = [(c["method"], c["path"], json.dumps(c.get("query") or {}, sort_keys=True)) for c in gh.calls]
     twice = [k for k, n in Counter(calls).items() if n > 1]
     budget = 10 + 2 * templates
@@ -148,10 +153,11 @@ def main() -> int:
                         help="extra gunicorn arguments for the ack test")
     parser.add_argument("--skip-review", action="store_true")
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--verbose", action="store_true", help="print the review's call timeline")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="policy-reviewer-bench-"))
     if not args.skip_review:
-        pull_request_review(args.templates, args.latency, tmp)
+        pull_request_review(args.templates, args.latency, tmp, args.verbose)
     ack_latency(args.rate, args.seconds, tmp / "ack", tuple(args.gunicorn.split()), args.web_workers)
     return 0
 

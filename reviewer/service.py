@@ -40,9 +40,9 @@ def consume(workers: int) -> int:
 
     from reviewer.jobs.tasks import huey
 
-    # An idle SQLite consumer polls; cap its back-off so a delivery waits at most ~0.5 s.
+    # An idle SQLite consumer polls; cap its back-off so a delivery waits at most ~0.25 s.
     Consumer(huey, workers=workers, worker_type="thread", periodic=True,
-             check_worker_health=True, initial_delay=0.05, max_delay=0.5).run()
+             check_worker_health=True, initial_delay=0.05, max_delay=0.25).run()
     return 0
 
 

@@ -97,6 +97,7 @@ def _on_startup() -> None:
 def _warm_up() -> None:
     """Pay the engine's one-off costs (cfn-lint's import, the action list) at start-up,
     not on the first pull request."""
+    import reviewer.jobs.review_job  # noqa: F401 - PyGithub, the engine, the rules
     from reviewer.engine import actions
     from reviewer.rules.template_valid import _runner
 
