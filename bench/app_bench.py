@@ -17,7 +17,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -50,52 +49,61 @@ Resources:
 """
 
 
-def ack_latency(rate: int, seconds: int, tmp: Path, web_args: tuple[str, ...], workers: int) -> None:
-    private, _ = keypair()
-    app = App("http://127.0.0.1:9", "1", private, tmp / "ack", web_workers=workers, web_args=web_args)
-    app.start_web()
+def _sender(args: tuple[str, int, int, int, int, float]) -> list[tuple[float, int]]:
+    """One load-generating process: deliveries n = first, first+step, ... at its share of the rate."""
+    url, first, step, total, rate, start_at = args
     payload = json.loads((ROOT.parent / "shared/corpus/github/webhooks/pull_request.opened.1.json").read_text())
     payload["installation"] = {"id": 1}
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
-    lock = threading.Lock()
-
-    def send(n: int) -> None:
-        body = dict(payload)
-        body["pull_request"] = dict(payload["pull_request"], head=dict(payload["pull_request"]["head"],
-                                                                       sha=f"{n:040x}"))
-        data = json.dumps(body).encode()
-        request = urllib.request.Request(app.url + "/webhook", data=data, method="POST", headers={
-            "Content-Type": "application/json", "X-GitHub-Event": "pull_request",
-            "X-GitHub-Delivery": str(uuid.uuid4()), "X-Hub-Signature-256": sign(data)})
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status = response.status
-        except Exception:  # noqa: BLE001 - counted as lost
-            status = 0
-        elapsed = time.perf_counter() - started
-        with lock:
-            latencies.append(elapsed)
-            statuses[status] += 1
-
-    total = rate * seconds
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        for n in range(total):
-            target = started + n / rate
-            delay = target - time.perf_counter()
+    out: list[tuple[float, int]] = []
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = []
+        for n in range(first, total, step):
+            head = dict(payload["pull_request"]["head"], sha=f"{n:040x}")
+            body = json.dumps(dict(payload, pull_request=dict(payload["pull_request"], head=head))).encode()
+            delay = start_at + n / rate - time.time()
             if delay > 0:
                 time.sleep(delay)
-            pool.submit(send, n)
-    wall = time.perf_counter() - started
+            futures.append(pool.submit(_post, url, body))
+        out = [f.result() for f in futures]
+    return out
+
+
+def _post(url: str, body: bytes) -> tuple[float, int]:
+    request = urllib.request.Request(url + "/webhook", data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-GitHub-Event": "pull_request",
+        "X-GitHub-Delivery": str(uuid.uuid4()), "X-Hub-Signature-256": sign(body)})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    except Exception:  # noqa: BLE001 - counted as lost
+        status = 0
+    return time.perf_counter() - started, status
+
+
+def ack_latency(rate: int, seconds: int, tmp: Path, web_args: tuple[str, ...], workers: int,
+                senders: int) -> None:
+    from multiprocessing import Pool
+
+    private, _ = keypair()
+    app = App("http://127.0.0.1:9", "1", private, tmp, web_workers=workers, web_args=web_args)
+    app.start_web()
+    total = rate * seconds
+    start_at = time.time() + 1
+    # Several sender processes: one Python process juggling 200 requests a second measures
+    # its own GIL more than the server.
+    with Pool(senders) as pool:
+        parts = pool.map(_sender, [(app.url, i, senders, total, rate, start_at) for i in range(senders)])
+    wall = time.time() - start_at
     app.stop()
     from reviewer.jobs.store import SqliteStore
-    recorded = len(SqliteStore(tmp / "ack" / "jobs.db").jobs())
-    latencies.sort()
+    recorded = len(SqliteStore(tmp / "jobs.db").jobs())
+    latencies = sorted(lat for part in parts for lat, _ in part)
+    statuses = Counter(status for part in parts for _, status in part)
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"ack latency (gunicorn {' '.join(web_args) or 'sync'}, {workers} worker(s)): {total} deliveries in {wall:.1f} s ({total / wall:.0f}/s): "
+    print(f"ack latency (gunicorn {' '.join(web_args) or 'sync'}, {workers} worker(s), {senders} sender "
+          f"processes): {total} deliveries in {wall:.1f} s ({total / wall:.0f}/s): "
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
     print(f"  answers: {dict(statuses)}; recorded as jobs: {recorded} of {total}; "
           f"lost: {total - recorded}")
@@ -149,7 +157,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--templates", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
+    parser.add_argument("--senders", type=int, default=4, help="load-generating processes")
+    parser.add_argument("--gunicorn", default="",
                         help="extra gunicorn arguments for the ack test")
     parser.add_argument("--skip-review", action="store_true")
     parser.add_argument("--web-workers", type=int, default=2)
@@ -158,7 +167,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="policy-reviewer-bench-"))
     if not args.skip_review:
         pull_request_review(args.templates, args.latency, tmp, args.verbose)
-    ack_latency(args.rate, args.seconds, tmp / "ack", tuple(args.gunicorn.split()), args.web_workers)
+    ack_latency(args.rate, args.seconds, tmp / "ack", tuple(args.gunicorn.split()), args.web_workers,
+                args.senders)
     return 0
 
 
