@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.command == "worker":
         return consume(args.workers)
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:app", "--bind", args.bind,
+    # The factory, not app.py: `serve` must work from any folder, app.py is for Procfiles.
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "reviewer.web:create_app()", "--bind", args.bind,
                             "--workers", "2", "--access-logfile", "-"])
     try:
         return consume(args.workers)

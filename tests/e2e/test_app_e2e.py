@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -259,3 +260,24 @@ def test_redis_mode_with_two_workers(world: dict[str, Any]) -> None:
     finally:
         server.terminate()
         server.wait()
+
+
+def test_serve_runs_web_and_worker_together(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    proc = app._spawn([sys.executable, "-m", "reviewer.cli", "serve", "--bind",
+                       f"127.0.0.1:{app.port}"], "serve")
+    app.workers.append(proc)  # stopped with the app
+    wait_for(app._healthy, 30, "serve to answer /healthz")
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    assert app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))[0] == 202
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run (serve)")
+    assert run["conclusion"] == "failure" and gh.violations == []
+
+
+def test_serve_refuses_to_start_without_the_secret(world: dict[str, Any]) -> None:
+    app = world["app"]
+    env = {k: v for k, v in app.env.items() if k != "GITHUB_WEBHOOK_SECRET"}
+    proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "serve"], env=env, cwd=app.logs.parent,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "GITHUB_WEBHOOK_SECRET" in proc.stderr
+    assert app.env["GITHUB_PRIVATE_KEY"].splitlines()[1] not in proc.stderr
