@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -67,8 +66,39 @@ def rule_file_errors(path: Path) -> list[ConfigError]:
         line, _ = locate(data, ("kind",))
         errors.append(ConfigError(name, line, "kind", f'unknown kind "{kind}"; known: '
                                   + ", ".join(sorted(KINDS))))
-    elif isinstance(kind, str) and isinstance(data.get("with"), dict):
-        errors.extend(parameter_errors(name, data, ("with",), KINDS[kind].parameters))
+    elif isinstance(kind, str):
+        params = data.get("with") if isinstance(data.get("with"), dict) else {}
+        if "with" in data:
+            errors.extend(parameter_errors(name, data, ("with",), KINDS[kind].parameters))
+        for where, message in KINDS[kind].semantic_errors(params):
+            path = ("with",) + where
+            errors.append(ConfigError(name, locate(data, path)[0], ".".join(map(str, path)), message))
+    errors.extend(_example_errors(name, data))
+    return errors
+
+
+def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
+    """Every example must be a template or policy the engine reads."""
+    from reviewer.engine.document import Unreadable, decode_file
+
+    errors = []
+    examples = data.get("examples") if isinstance(data.get("examples"), dict) else {}
+    for outcome, items in examples.items():
+        for index, example in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(example, dict) or not isinstance(example.get("content"), str):
+                continue
+            where = ("examples", outcome, index, "content")
+            line = locate(data, where)[0]
+            path = example.get("path", "template.yaml")
+            try:
+                doc = decode_file(str(path), example["content"].encode())
+            except Unreadable as exc:
+                errors.append(ConfigError(name, line + exc.line, ".".join(map(str, where)),
+                                          f"example does not parse: {exc.message}"))
+                continue
+            if doc is None:
+                errors.append(ConfigError(name, line, ".".join(map(str, where)),
+                                          "example is not a template, policy or parameter file"))
     return errors
 
 
@@ -91,15 +121,6 @@ def parameter_errors(name: str, root: Any, where: tuple[Any, ...],
             message = f'unknown parameter "{unknown[0]}"' if unknown else message
         line, _ = locate(root, path)
         errors.append(ConfigError(name, line, ".".join(map(str, path)), message))
-    for key, value in (node.items() if isinstance(node, dict) else []):
-        spec = parameters.get(key, {})
-        if spec.get("format") == "regex" and isinstance(value, str):
-            try:
-                re.compile(value)
-            except re.error as exc:
-                line, _ = locate(root, where + (key,))
-                errors.append(ConfigError(name, line, ".".join(map(str, where + (key,))),
-                                          f"bad regular expression: {exc}"))
     return errors
 
 

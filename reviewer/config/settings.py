@@ -116,6 +116,11 @@ def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str,
         if "with" in override and data:
             errors = parameter_errors(settings.source, data, ("rules", rule_id, "with"),
                                       KINDS[spec.kind].parameters)
+            merged = {**spec.params, **override["with"]}
+            for where, message in KINDS[spec.kind].semantic_errors(merged):
+                path = ("rules", rule_id, "with") + where
+                errors.append(ConfigError(settings.source, locate(data, path)[0],
+                                          ".".join(map(str, path)), message))
             if errors:
                 raise errors[0]
         out[rule_id] = dataclasses.replace(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from reviewer.rules.account_separation import AccountSeparation
 from reviewer.rules.async_failure_destination import AsyncFailureDestination
 from reviewer.rules.base import RuleKind
-from reviewer.rules.concurrency_limit import ConcurrencyLimit
-from reviewer.rules.encryption_at_rest import EncryptionAtRest
+from reviewer.rules.match import Match
 from reviewer.rules.no_shared_policies import NoSharedPolicies
 from reviewer.rules.no_wildcard_actions import NoWildcardActions
 from reviewer.rules.no_wildcard_resources import NoWildcardResources
@@ -21,9 +20,8 @@ KINDS: dict[str, type[RuleKind]] = {
         StagedNames,
         AccountSeparation,
         NoWildcardResources,
-        ConcurrencyLimit,
         AsyncFailureDestination,
-        EncryptionAtRest,
         TemplateValid,
+        Match,
     )
 }

@@ -43,6 +43,11 @@ class RuleKind:
     # Parameters the YAML may set under ``with``, and their JSON-schema types.
     parameters: ClassVar[dict[str, dict[str, Any]]] = {}
 
+    @classmethod
+    def semantic_errors(cls, params: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        """Problems of the ``with`` block beyond its schema: (path within it, message)."""
+        return []
+
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         """Problems within one document."""
         return ()
