@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Sequence
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, rule_file_errors
-from reviewer.config.settings import REPOSITORY_CONFIG, Settings, effective_rules, load_settings
+from reviewer.config.rulebook import (DEFAULT_POLICIES, ORG_CONFIG, RuleSpec, load_rule_dir,
+                                      rule_file_errors)
+from reviewer.config.settings import REPOSITORY_CONFIG, Settings, layer, load_settings
 from reviewer.engine.document import CANDIDATE_SUFFIXES
 from reviewer.report import Report
 
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--policies", metavar="DIR", help="rule files (default: the shipped policies/)")
     common.add_argument("--config", metavar="FILE",
                         help=f"configuration file (default: {REPOSITORY_CONFIG} of the repository, if any)")
+    common.add_argument("--org", metavar="DIR",
+                        help="the organisation's folder: rule files and config.yml (locks, waivers)")
     common.add_argument("--disable", metavar="RULE", action="append", default=[],
                         help="switch a rule off for this run (repeatable)")
     common.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
@@ -103,21 +106,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _load_rules(args: argparse.Namespace, settings: Settings) -> dict[str, RuleSpec]:
+def _configure(args: argparse.Namespace, repo: Settings | None) -> tuple[dict[str, RuleSpec], Settings]:
+    """Shipped (or --policies) rules, the organisation's folder (--org), then the repository's
+    configuration, and finally this run's --disable switches."""
     directory = Path(args.policies) if getattr(args, "policies", None) else DEFAULT_POLICIES
-    rules = effective_rules(load_rule_dir(directory), settings)
+    rules = load_rule_dir(directory)
+    org = None
+    if getattr(args, "org", None):
+        org_dir = Path(args.org)
+        rules.update(load_rule_dir(org_dir))  # the organisation's rule files replace or add
+        config = org_dir / ORG_CONFIG
+        org = load_settings(str(config)) if config.is_file() else Settings(source=str(config))
+    rules, settings = layer(rules, org, repo)
     for rule_id in args.disable:
         if rule_id not in rules:
             raise UsageError(f'--disable {rule_id}: no such rule; known: {", ".join(sorted(rules))}')
         rules[rule_id] = _disabled(rules[rule_id])
-    return rules
+    return rules, settings
 
 
 def _disabled(spec: RuleSpec) -> RuleSpec:
     return dataclasses.replace(spec, enabled=False)
 
 
-def _settings(args: argparse.Namespace, root: Path | None) -> Settings:
+def _repository_settings(args: argparse.Namespace, root: Path | None) -> Settings | None:
     if args.config:
         return load_settings(args.config)
     # Scanning a sub-folder still uses the repository's configuration: look upwards
@@ -127,7 +139,7 @@ def _settings(args: argparse.Namespace, root: Path | None) -> Settings:
             return load_settings(str(folder / REPOSITORY_CONFIG))
         if (folder / ".git").exists():
             break
-    return Settings()
+    return None
 
 
 def _emit(args: argparse.Namespace, report: Report) -> int:
@@ -183,8 +195,7 @@ def _scan(args: argparse.Namespace) -> int:
     from reviewer.engine.evaluate import evaluate
 
     files, root = collect(args.paths)
-    settings = _settings(args, Path(root))
-    rules = _load_rules(args, settings)
+    rules, settings = _configure(args, _repository_settings(args, Path(root)))
     evaluation = evaluate(files, rules, settings)
     return _emit(args, Report("scan", evaluation.findings, rules, fail_on=settings.fail_on))
 
@@ -209,14 +220,14 @@ def _diff(args: argparse.Namespace) -> int:
             repo, fork, [REPOSITORY_CONFIG]).get(REPOSITORY_CONFIG)
     except gitsource.GitError as exc:
         raise UsageError(f"git: {exc}") from None
+    repo_settings = None
     if args.config:
-        settings = load_settings(args.config)
+        repo_settings = load_settings(args.config)
     elif config_text is not None:
         from reviewer.config.settings import parse_settings
-        settings = parse_settings(f"{REPOSITORY_CONFIG}@{args.base}", config_text.decode("utf-8", "replace"))
-    else:
-        settings = Settings()
-    rules = _load_rules(args, settings)
+        repo_settings = parse_settings(f"{REPOSITORY_CONFIG}@{args.base}",
+                                       config_text.decode("utf-8", "replace"))
+    rules, settings = _configure(args, repo_settings)
     review = review_change(base_files, head_files, change.renames, rules, settings)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
                     delta=review.delta, fail_on=settings.fail_on, base=args.base, head=args.head)
@@ -229,7 +240,13 @@ def _diff(args: argparse.Namespace) -> int:
 def _policies(args: argparse.Namespace) -> int:
     directory = Path(args.directory) if args.directory else DEFAULT_POLICIES
     if args.action == "validate":
-        errors = [e for path in sorted(directory.glob("*.y*ml")) for e in rule_file_errors(path)]
+        errors = [e for path in sorted(directory.glob("*.y*ml")) if path.name != ORG_CONFIG
+                  for e in rule_file_errors(path)]
+        if (directory / ORG_CONFIG).is_file():
+            try:
+                load_settings(str(directory / ORG_CONFIG))
+            except ConfigError as exc:
+                errors.append(exc)
         if not directory.is_dir():
             raise UsageError(f"{directory}: no such folder")
         ids: dict[str, str] = {}

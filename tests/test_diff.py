@@ -170,3 +170,19 @@ def test_account_map_from_base_config(tmp_path: Path) -> None:
     assert code == 1
     [finding] = report["findings"]
     assert (finding["rule"], finding["start_line"], finding["state"]) == ("account-separation", 2, "new")
+
+
+def test_a_change_cannot_waive_its_own_finding(repo: Repo) -> None:
+    repo.write("stacks/other.yaml", ROLE.format(name="OtherRole", action="kms:*"))
+    repo.write(".github/policy-reviewer.yml", CONFIG + textwrap.dedent("""\
+        waivers:
+          - rule: no-wildcard-actions
+            resource: OtherRole
+            reason: trust me
+            expires: 2999-01-01
+        """))
+    repo.commit("waive my own problem")
+    code, report = review(repo)
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["resource"] == "OtherRole"]
+    assert finding["state"] == "new" and finding["waived"] is None

@@ -30,6 +30,8 @@ class RuleSpec:
     params: dict[str, Any] = field(default_factory=dict)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     source: str = ""
+    locked: bool = False  # set by the organisation: repositories may not weaken it
+    suppressible: bool = True  # False: inline Metadata suppressions are refused
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +126,15 @@ def parameter_errors(name: str, root: Any, where: tuple[Any, ...],
     return errors
 
 
+ORG_CONFIG = "config.yml"
+
+
 def load_rule_dir(directory: Path) -> dict[str, RuleSpec]:
-    """All rule files of a folder, keyed by id; duplicate ids are an error."""
+    """All rule files of a folder, keyed by id; duplicate ids are an error.
+
+    An organisation's folder also holds its configuration, ``config.yml``, which is not a
+    rule file.
+    """
     if not directory.is_dir():
         raise ConfigError(str(directory), 0, "", "no such policies folder")
     rules: dict[str, RuleSpec] = {}
@@ -133,6 +142,8 @@ def load_rule_dir(directory: Path) -> dict[str, RuleSpec]:
     # them on every run would cost a CLI start-up the jsonschema import.
     check = directory.resolve() != DEFAULT_POLICIES
     for path in sorted(directory.glob("*.y*ml")):
+        if path.name == ORG_CONFIG:
+            continue
         spec = load_rule_file(path, check)
         if spec.id in rules:
             raise ConfigError(str(path), 1, "id",

@@ -17,6 +17,7 @@ from typing import Any
 
 from reviewer.config.errors import ConfigError, load_config_yaml, schema_errors
 from reviewer.config.rulebook import RuleSpec, parameter_errors
+from reviewer.engine.finding import Finding
 from reviewer.engine.locate import locate
 from reviewer.rules import KINDS
 from reviewer.rules.base import Organisation
@@ -49,6 +50,8 @@ class Settings:
     fail_on: str = "new-errors"
     source: str = ""
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
+    # Findings about the configuration itself (attempts to override a locked rule ...).
+    problems: list[Finding] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +131,8 @@ def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str,
             severity=override.get("severity", spec.severity),
             enabled=override.get("enabled", spec.enabled),
             params={**spec.params, **override.get("with", {})},
+            locked=override.get("locked", spec.locked),
+            suppressible=override.get("suppressible", spec.suppressible),
         )
     for waiver in settings.waivers:
         if waiver.rule not in out and waiver.rule not in BUILTIN_RULE_IDS:
@@ -137,4 +142,71 @@ def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str,
 
 
 # Findings the engine itself reports, outside any rule file.
-BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "suppression-invalid")
+BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "suppression-invalid", "config-locked")
+
+
+SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
+
+
+def layer(rules: dict[str, RuleSpec], org: Settings | None,
+          repo: Settings | None) -> tuple[dict[str, RuleSpec], Settings]:
+    """Shipped rules → the organisation's configuration → the repository's.
+
+    The organisation may lock a rule; a repository's attempt to disable it, lower its
+    severity, change its parameters or waive it is refused and reported as a finding
+    (``config-locked``) naming the line, while the organisation's setting stays in force.
+    """
+    org = org or Settings()
+    rules = effective_rules(rules, org)
+    if repo is None:
+        return rules, org
+    problems: list[Finding] = []
+    allowed: dict[str, dict[str, Any]] = {}
+
+    def refuse(line: int, rule_id: str, what: str) -> None:
+        problems.append(Finding(
+            "config-locked", "error", repo.source, line, line,
+            f"rule {rule_id} is locked by the organisation: this repository may not {what}; "
+            "the organisation's setting stays in force", f"{rule_id}:{what}"))
+
+    for rule_id, override in repo.overrides.items():
+        spec = rules.get(rule_id)
+        line = repo.override_lines.get(rule_id, 0)
+        keep = dict(override)
+        for key in ("locked", "suppressible"):
+            if key in keep:
+                keep.pop(key)
+                problems.append(Finding(
+                    "config-locked", "error", repo.source, line, line,
+                    f"only the organisation may set {key} (rule {rule_id}); ignored",
+                    f"{rule_id}:{key}"))
+        if spec is not None and spec.locked:
+            if keep.get("enabled") is False:
+                refuse(line, rule_id, "disable it")
+            if "with" in keep:
+                refuse(line, rule_id, "change its parameters")
+            if SEVERITY_RANK.get(keep.get("severity", spec.severity), 2) < SEVERITY_RANK[spec.severity]:
+                refuse(line, rule_id, "lower its severity")
+                keep.pop("severity")
+            keep.pop("enabled", None)
+            keep.pop("with", None)
+        allowed[rule_id] = keep
+    waivers = []
+    for waiver in repo.waivers:
+        spec = rules.get(waiver.rule)
+        if spec is not None and spec.locked:
+            refuse(waiver.line, waiver.rule, "waive it")
+        else:
+            waivers.append(waiver)
+    narrowed = dataclasses.replace(repo, overrides=allowed, waivers=waivers)
+    rules = effective_rules(rules, narrowed)
+    organisation = org.organisation if org.organisation.accounts else repo.organisation
+    merged = Settings(
+        organisation=organisation,
+        overrides={**org.overrides, **allowed},
+        waivers=org.waivers + waivers,
+        fail_on="all-errors" if "all-errors" in (org.fail_on, repo.fail_on) else "new-errors",
+        source=repo.source,
+        problems=org.problems + repo.problems + problems,
+    )
+    return rules, merged

@@ -6,6 +6,7 @@ network; the caller hands it file contents and the configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ def evaluate_documents(documents: list[Document], rules: Mapping[str, RuleSpec],
                 findings.append(_rule_failure(spec, documents[0], exc))
         findings.extend(to_finding(spec, doc, hit) for doc, hit in project_hits)
     findings.extend(apply_waivers(findings, documents, rules, settings, today or dt.date.today()))
+    findings.extend(dataclasses.replace(f) for f in settings.problems)
     disambiguate(findings)
     findings.sort(key=lambda f: (f.path, f.start_line, f.rule_id, f.fingerprint))
     return Evaluation(findings, documents)

@@ -47,8 +47,17 @@ def apply_waivers(findings: list[Finding], documents: list[Document],
                 break
         else:
             reason = suppressions.get((finding.path, finding.resource, finding.rule_id))
-            if reason:
-                finding.waived = f"suppressed in Metadata: {reason}"
+            if not reason:
+                continue
+            spec = rules.get(finding.rule_id)
+            if spec is not None and not spec.suppressible:
+                extra.append(Finding(
+                    "suppression-invalid", "error", finding.path, finding.start_line,
+                    finding.end_line, f"{finding.rule_id} may not be suppressed inline "
+                    "(organisation policy); ask for a waiver instead",
+                    f"not-suppressible:{finding.rule_id}", resource=finding.resource))
+                continue
+            finding.waived = f"suppressed in Metadata: {reason}"
     return extra
 
 

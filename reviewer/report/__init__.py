@@ -14,6 +14,7 @@ BUILTIN_RULES = {
     "template-parse": ("The file parses", "A template or policy that does not parse cannot be reviewed, and CloudFormation would reject it.", "error"),
     "waiver-expired": ("Waivers are renewed or removed", "A waiver is a promise to fix something by a date; once it expires the finding counts again.", "error"),
     "suppression-invalid": ("Inline suppressions give a rule and a reason", "A suppression without a reason cannot be reviewed later.", "error"),
+    "config-locked": ("Locked rules stay as the organisation set them", "The organisation locks the rules it will not negotiate; a repository cannot switch them off, weaken or waive them.", "error"),
 }
 
 
