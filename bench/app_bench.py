@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import App, git, keypair, sign, wait_for  # noqa: E402
+from tests.e2e.harness import App, git, keypair, org_repo, sign, wait_for  # noqa: E402
 from tests.e2e.standin import FULL_SPEC, GitHubStandIn, OpenAPISpec  # noqa: E402
 
 TEMPLATE = """\
@@ -126,6 +126,7 @@ def pull_request_review(templates: int, latency: float, tmp: Path, verbose: bool
     OpenAPISpec.load(FULL_SPEC)  # the stand-in's own one-off cost, not the app's
     url = gh.start()
     gh.add_pull("acme", "stacks", 1, "main", "feature", repo)
+    gh.add_repo("acme", ".github", org_repo(tmp / "org"))
     app = App(url, "1", private, tmp / "pr")
     app.start_web()
     app.start_worker()

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import App, billing_repo, keypair, wait_for  # noqa: E402
+from tests.e2e.harness import App, billing_repo, keypair, org_repo, wait_for  # noqa: E402
 from tests.e2e.standin import GitHubStandIn  # noqa: E402
 
 OWNER, REPO, NUMBER, APP_ID = "acme", "billing", 7, "1234"
@@ -28,6 +28,7 @@ def main() -> int:
     gh = GitHubStandIn(app_id=APP_ID, public_key_pem=public, installation_id=1)
     url = gh.start()
     gh.add_pull(OWNER, REPO, NUMBER, "main", "feature", repo)
+    gh.add_repo(OWNER, ".github", org_repo(tmp / "org"))
     app = App(url, APP_ID, private, tmp / "data")
     try:
         print(f"GitHub stand-in at {url}; app (gunicorn) and worker starting ...")

@@ -41,23 +41,32 @@ def _rule_schema() -> dict[str, Any]:
 
 def load_rule_file(path: Path, check: bool = True) -> RuleSpec:
     """Read (and check) one rule file; raises ConfigError with the offending line."""
-    errors = rule_file_errors(path) if check else []
+    return parse_rule_text(str(path), path.read_text(encoding="utf-8"), check)
+
+
+def parse_rule_text(name: str, text: str, check: bool = True) -> RuleSpec:
+    """A rule file's text (from disk, or from the organisation's repository)."""
+    errors = rule_text_errors(name, text) if check else []
     if errors:
         raise errors[0]
-    data = load_config_yaml(str(path), path.read_text(encoding="utf-8"))
+    data = load_config_yaml(name, text)
     return RuleSpec(
         id=data["id"], kind=data["kind"], severity=data["severity"], title=data["title"],
         rationale=" ".join(data["rationale"].split()), fix=" ".join(data.get("fix", "").split()),
         enabled=data.get("enabled", True), params=dict(data.get("with", {})),
-        examples={k: list(v) for k, v in data["examples"].items()}, source=str(path),
+        examples={k: list(v) for k, v in data["examples"].items()}, source=name,
     )
 
 
 def rule_file_errors(path: Path) -> list[ConfigError]:
-    """Every problem of one rule file (schema, kind, parameters, regexes)."""
-    name = str(path)
+    """Every problem of one rule file on disk."""
+    return rule_text_errors(str(path), path.read_text(encoding="utf-8"))
+
+
+def rule_text_errors(name: str, text: str) -> list[ConfigError]:
+    """Every problem of one rule file (schema, kind, parameters, regexes, examples)."""
     try:
-        data = load_config_yaml(name, path.read_text(encoding="utf-8"))
+        data = load_config_yaml(name, text)
     except ConfigError as exc:
         return [exc]
     if not isinstance(data, dict):

@@ -6,13 +6,17 @@ that could be templates or policies are fetched; the rest of the pull request is
 
 from __future__ import annotations
 
+import base64
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 from dataclasses import dataclass, field
 
-from github import GithubException, UnknownObjectException
+from github import GithubException
 from github.File import File
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
+from github.Requester import Requester
 
 from reviewer.config.settings import REPOSITORY_CONFIG
 from reviewer.engine.diffmap import right_side_lines
@@ -75,9 +79,18 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
             wanted.append(("base", old, base_sha))
     wanted.append(("config", REPOSITORY_CONFIG, base_sha))
     # Contents are independent reads: a few at a time, so a 10-template pull request does not
-    # pay 20 round trips one after the other.
+    # pay 20 round trips one after the other. PyGithub's requester shares one connection
+    # object between threads (its request and response are separate calls), so each thread
+    # gets a requester of its own.
+    local = threading.local()
+
+    def fetch(item: tuple[str, str, str]) -> bytes | None:
+        if not hasattr(local, "requester"):
+            local.requester = repo._requester.withAuth(repo._requester.auth)
+        return read_with(local.requester, repo.url, item[1], item[2])
+
     with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
-        contents = list(pool.map(lambda w: read(repo, w[1], w[2]), wanted))
+        contents = list(pool.map(fetch, wanted))
     for (side, path, _), content in zip(wanted, contents):
         if content is None:
             continue
@@ -92,18 +105,22 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
 
 def read(repo: Repository, path: str, sha: str) -> bytes | None:
     """A file's bytes at a commit; None if it does not exist there."""
+    return read_with(repo._requester, repo.url, path, sha)
+
+
+def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes | None:
+    """GET contents/{path}?ref={sha} through the given requester."""
     try:
-        content = repo.get_contents(path, ref=sha)
-    except UnknownObjectException:
-        return None
+        _, data = requester.requestJsonAndCheck(
+            "GET", f"{repo_url}/contents/{quote(path)}", parameters={"ref": sha})
     except GithubException as exc:
         if exc.status == 404:
             return None
         raise
-    if isinstance(content, list):
-        return None  # a folder
-    if content.size and content.size > MAX_FILE_BYTES:
+    if not isinstance(data, dict) or data.get("type") != "file":
+        return None  # a folder, a symlink or a submodule
+    if (data.get("size") or 0) > MAX_FILE_BYTES:
         # The contents API sends no body above 1 MB. The engine reports such a file as too
         # large from its length alone, so do not download it.
         return bytes(MAX_FILE_BYTES + 1)
-    return content.decoded_content
+    return base64.b64decode(data.get("content") or "")

@@ -8,11 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
-from reviewer.config.settings import REPOSITORY_CONFIG, Settings, effective_rules, parse_settings
+from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
+from reviewer.github.org import fetch_org_policies
 from reviewer.github.settings import AppSettings, from_environment
 from reviewer.report import Report
 from reviewer.web import metrics
@@ -40,12 +41,14 @@ def run_review(payload: dict[str, Any]) -> dict[str, Any]:
     try:
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"])
-        config = Settings()
+        repo_config = None
         if change.config_text is not None:
             # Read from the base commit: a pull request cannot loosen its own review.
-            config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
-                                    change.config_text)
-        rules = effective_rules(load_rule_dir(DEFAULT_POLICIES), config)
+            repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
+                                         change.config_text)
+        org = fetch_org_policies(repo, payload["repository"].split("/")[0])
+        rules, config = layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
+                              repo_config)
         review = review_change(change.base_files, change.head_files, change.renames, rules, config)
         report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
                         delta=review.delta, fail_on=config.fail_on,

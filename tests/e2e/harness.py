@@ -148,14 +148,31 @@ def billing_repo(path: Path) -> Path:
     example = ROOT / "examples" / "billing"
     path.mkdir(parents=True)
     git(path, "init", "-q", "-b", "main")
-    shutil.copytree(example / "base", path, dirs_exist_ok=True)
+    # shutil.copy, not copy2: a copied mtime equal to the index's lets git's stat cache take
+    # a changed file of the same size for unchanged, and the change would vanish.
+    shutil.copytree(example / "base", path, dirs_exist_ok=True, copy_function=shutil.copy)
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "billing service")
     git(path, "checkout", "-q", "-b", "feature")
     for child in path.iterdir():
         if child.name != ".git":
             shutil.rmtree(child) if child.is_dir() else child.unlink()
-    shutil.copytree(example / "head", path, dirs_exist_ok=True)
+    shutil.copytree(example / "head", path, dirs_exist_ok=True, copy_function=shutil.copy)
+    git(path, "add", "-A", "--renormalize")
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "archive and export invoices")
+    return path
+
+
+def org_repo(path: Path, files: dict[str, str] | None = None) -> Path:
+    """The organisation's `.github` repository, with files under policy-reviewer/ if given."""
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main")
+    (path / "README.md").write_text("Organisation defaults\n")
+    for name, text in (files or {}).items():
+        target = path / "policy-reviewer" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "org defaults")
     return path

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.e2e.harness import App, billing_repo, free_port, git, keypair, wait_for
+from tests.e2e.harness import App, billing_repo, free_port, git, keypair, org_repo, wait_for
 from tests.e2e.standin import GitHubStandIn
 
 OWNER, REPO, NUMBER, INSTALLATION, APP_ID = "acme", "billing", 7, 4242, "1234"
@@ -30,6 +30,7 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
     url = gh.start()
     gh.add_pull(OWNER, REPO, NUMBER, "main", "feature", repo)
+    gh.add_repo(OWNER, ".github", org_repo(tmp_path / "org"))
     app = App(url, APP_ID, KEY[0], tmp_path / "data")
     yield {"gh": gh, "app": app, "repo": repo, "tmp": tmp_path}
     app.stop()
@@ -89,7 +90,8 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     with urllib.request.urlopen(app.url + "/metrics", timeout=5) as response:
         text = response.read().decode()
     assert 'policy_reviewer_deliveries_total{event="pull_request",outcome="queued"} 1.0' in text
-    assert 'policy_reviewer_jobs_total{outcome="done"} 1.0' in text
+    wait_for(lambda: 'policy_reviewer_jobs_total{outcome="done"} 1.0' in _metrics(app), 10,
+             "the worker to count the job")
     assert 'policy_reviewer_github_calls_total{status="2xx"}' in text
     assert "ghs_" not in text and "BEGIN" not in text
 
@@ -123,6 +125,12 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     assert len(gh.review_comments_for(OWNER, REPO, NUMBER)) == comments_before
     assert len(gh.reviews_for(OWNER, REPO, NUMBER)) == 1
     assert_clean(gh, app)
+
+
+def _metrics(app: App) -> str:
+    import urllib.request
+    with urllib.request.urlopen(app.url + "/metrics", timeout=5) as response:
+        return response.read().decode()
 
 
 def test_pull_request_without_templates_is_neutral(world: dict[str, Any]) -> None:
@@ -281,3 +289,24 @@ def test_serve_refuses_to_start_without_the_secret(world: dict[str, Any]) -> Non
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "GITHUB_WEBHOOK_SECRET" in proc.stderr
     assert app.env["GITHUB_PRIVATE_KEY"].splitlines()[1] not in proc.stderr
+
+
+def test_organisation_rules_from_its_github_repository(world: dict[str, Any]) -> None:
+    """The org's .github repository locks a rule the repository's base config switches off."""
+    gh, app, repo, tmp = world["gh"], world["app"], world["repo"], world["tmp"]
+    gh.add_repo(OWNER, ".github", org_repo(tmp / "org-locked", {
+        "config.yml": "rules:\n  no-wildcard-actions: {locked: true}\n"}))
+    git(repo, "checkout", "-q", "main")
+    config = repo / ".github" / "policy-reviewer.yml"
+    config.write_text(config.read_text() + "  no-wildcard-actions: {enabled: false}\n")
+    git(repo, "commit", "-qam", "switch off wildcards")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "--no-edit", "main")
+    head = gh.refresh_pull(OWNER, REPO, NUMBER, "main", "feature").head_sha
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert ("stacks/billing.yaml", 63) in review_lines(gh)  # s3:Get* still reported
+    assert "config-locked" in run["output"]["summary"]
+    assert gh.violations == []
