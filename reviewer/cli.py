@@ -230,7 +230,7 @@ def _diff(args: argparse.Namespace) -> int:
     rules, settings = _configure(args, repo_settings)
     review = review_change(base_files, head_files, change.renames, rules, settings)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
-                    delta=review.delta, fail_on=settings.fail_on, base=args.base, head=args.head)
+                    delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head)
     return _emit(args, report)
 
 

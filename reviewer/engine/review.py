@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.compare import Comparison, compare
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
+from reviewer.config.rulediff import is_rule_path, review_rule_files
 from reviewer.engine.evaluate import evaluate
+from reviewer.engine.finding import disambiguate
 
 
 @dataclass
 class ChangeReview:
-    """The comparison of two commits and what principals gain."""
+    """The comparison of two commits, what principals gain, and what the rules' change does."""
 
     comparison: Comparison
     delta: list[PrincipalDelta]
+    rule_changes: list[str] = field(default_factory=list)
 
 
 def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
@@ -31,6 +34,16 @@ def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, byte
     """
     base = evaluate(base_files, rules, settings, today)
     head = evaluate(head_files, rules, settings, today)
-    comparison = compare(base.findings, head.findings, dict(renames))
+    base_findings, head_findings = base.findings, head.findings
+    rule_changes: list[str] = []
+    base_rules = {p: c for p, c in base_files.items() if is_rule_path(p)}
+    head_rules = {p: c for p, c in head_files.items() if is_rule_path(p)}
+    if base_rules or head_rules:
+        # A change to the rules themselves: validate, test and describe it.
+        extra_base, extra_head, rule_changes = review_rule_files(base_rules, head_rules)
+        base_findings, head_findings = base_findings + extra_base, head_findings + extra_head
+        disambiguate(head_findings)
+        disambiguate(base_findings)
+    comparison = compare(base_findings, head_findings, dict(renames))
     delta = permission_delta(grants(base.documents), grants(head.documents), dict(renames))
-    return ChangeReview(comparison, delta)
+    return ChangeReview(comparison, delta, rule_changes)

@@ -51,7 +51,7 @@ def run_review(payload: dict[str, Any]) -> dict[str, Any]:
                               repo_config)
         review = review_change(change.base_files, change.head_files, change.renames, rules, config)
         report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
-                        delta=review.delta, fail_on=config.fail_on,
+                        delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12])
         touched = bool(change.base_files or change.head_files)
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,

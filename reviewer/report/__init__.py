@@ -14,6 +14,8 @@ BUILTIN_RULES = {
     "template-parse": ("The file parses", "A template or policy that does not parse cannot be reviewed, and CloudFormation would reject it.", "error"),
     "waiver-expired": ("Waivers are renewed or removed", "A waiver is a promise to fix something by a date; once it expires the finding counts again.", "error"),
     "suppression-invalid": ("Inline suppressions give a rule and a reason", "A suppression without a reason cannot be reviewed later.", "error"),
+    "rule-file-invalid": ("Rule files are valid", "A rule file that does not validate would stop every review that uses it.", "error"),
+    "rule-test-failed": ("Rules pass their own examples", "A rule whose examples fail does not do what its authors say it does.", "error"),
     "config-locked": ("Locked rules stay as the organisation set them", "The organisation locks the rules it will not negotiate; a repository cannot switch them off, weaken or waive them.", "error"),
 }
 
@@ -30,6 +32,7 @@ class Report:
     fail_on: str = "new-errors"
     base: str | None = None
     head: str | None = None
+    rule_changes: list[str] = field(default_factory=list)
 
     def failing(self) -> list[Finding]:
         """Findings that fail the run: new unwaived errors (or all, if admins chose so)."""

@@ -18,4 +18,5 @@ def render(report: Report) -> str:
         data["base"], data["head"] = report.base, report.head
         data["fixed"] = [f.to_dict() for f in report.fixed]
         data["permission_delta"] = [d.to_dict() for d in report.delta or []]
+        data["rule_changes"] = report.rule_changes
     return json.dumps(data, indent=2) + "\n"

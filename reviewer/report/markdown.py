@@ -42,6 +42,8 @@ def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
                  [f for f in report.findings if f.state == "unchanged"])]
     if outside_diff:
         sections.insert(1, ("New findings outside the diff (not commented inline)", outside_diff))
+    if report.rule_changes:
+        out += ["### Rule changes", ""] + [f"- {line}" for line in report.rule_changes] + [""]
     out += ["### Permission delta", ""]
     if report.delta:
         out += ["| principal | file | gains |", "|---|---|---|"]

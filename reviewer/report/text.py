@@ -30,6 +30,10 @@ def render(report: Report) -> str:
             for f in unchanged:
                 out.append(f"  {f.path}:{f.start_line} {f.rule_id} {f.resource or ''}".rstrip())
             out.append("")
+        if report.rule_changes:
+            out.append("Rule changes:")
+            out.extend(f"  - {line}" for line in report.rule_changes)
+            out.append("")
         out.extend(_delta(report))
     counts = report.summary()
     line = (f"{counts['errors']} error(s), {counts['warnings']} warning(s), "

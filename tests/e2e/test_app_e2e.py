@@ -310,3 +310,33 @@ def test_organisation_rules_from_its_github_repository(world: dict[str, Any]) ->
     assert ("stacks/billing.yaml", 63) in review_lines(gh)  # s3:Get* still reported
     assert "config-locked" in run["output"]["summary"]
     assert gh.violations == []
+
+
+def test_pull_request_changing_the_organisations_rules(world: dict[str, Any]) -> None:
+    gh, app, tmp = world["gh"], world["app"], world["tmp"]
+    from reviewer.config.rulebook import DEFAULT_POLICIES
+
+    rules = (DEFAULT_POLICIES / "no-wildcard-actions.yml").read_text()
+    org = org_repo(tmp / "org-rules", {"no-wildcard-actions.yml": rules,
+                                       "config.yml": "rules:\n  no-wildcard-actions: {locked: true}\n"})
+    git(org, "checkout", "-q", "-b", "tune")
+    (org / "policy-reviewer" / "no-wildcard-actions.yml").write_text(
+        rules.replace("severity: error", "severity: warning").replace("  allow: []", "  alow: []"))
+    (org / "policy-reviewer" / "config.yml").write_text(
+        "rules:\n  no-wildcard-actions: {locked: true}\nwaivers:\n  - {rule: staged-names, path: "
+        "legacy/**, reason: migration, expires: 2027-01-31}\n")
+    git(org, "commit", "-qam", "tune the wildcard rule")
+    gh.add_repo(OWNER, ".github", org, default_branch="main")
+    head = gh.add_pull(OWNER, ".github", 3, "main", "tune").head_sha
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, ".github", 3))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert run["conclusion"] == "failure", run["output"]
+    comments = gh.review_comments_for(OWNER, ".github", 3)
+    assert [(c["path"], c["line"]) for c in comments] == [("policy-reviewer/no-wildcard-actions.yml", 11)]
+    assert 'unknown parameter "alow"' in comments[0]["body"]
+    summary = run["output"]["summary"]
+    assert "### Rule changes" in summary
+    assert "waiver added: `staged-names` on legacy/**, expires 2027-01-31" in summary
+    assert gh.violations == []
