@@ -36,7 +36,6 @@ class Change:
     head_files: dict[str, bytes] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
     hunks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    files_listed: int = 0
     config_text: str | None = None
 
 
@@ -65,7 +64,6 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
     for index, item in enumerate(list_files(repo, number)):
         if index >= MAX_FILES:
             break
-        change.files_listed += 1
         path = item.filename
         old = item.previous_filename or path
         if not (path.lower().endswith(CANDIDATE_SUFFIXES) or old.lower().endswith(CANDIDATE_SUFFIXES)):
@@ -101,11 +99,6 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         else:
             change.config_text = content.decode("utf-8", "replace")
     return change
-
-
-def read(repo: Repository, path: str, sha: str) -> bytes | None:
-    """A file's bytes at a commit; None if it does not exist there."""
-    return read_with(repo._requester, repo.url, path, sha)
 
 
 def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes | None:

@@ -34,9 +34,9 @@ class OrgPolicies:
 
 def fetch_org_policies(repo: Repository, owner: str) -> OrgPolicies:
     """Read ``{owner}/.github/policy-reviewer/`` at its default branch."""
-    org_repo = repo._requester  # the same installation token reads the org's repository
+    requester = repo._requester  # the same installation token reads the org's repository
     try:
-        _, listing = org_repo.requestJsonAndCheck(
+        _, listing = requester.requestJsonAndCheck(
             "GET", f"/repos/{owner}/{ORG_REPOSITORY}/contents/{ORG_FOLDER}")
     except GithubException as exc:
         if exc.status == 404:
@@ -47,7 +47,7 @@ def fetch_org_policies(repo: Repository, owner: str) -> OrgPolicies:
         name = entry["name"]
         if entry.get("type") != "file" or not name.endswith((".yml", ".yaml")):
             continue
-        text = _text(org_repo, owner, entry)
+        text = _text(requester, owner, entry)
         source = f"{owner}/{ORG_REPOSITORY}/{ORG_FOLDER}/{name}"
         if name == ORG_CONFIG:
             policies.settings = parse_settings(source, text)
