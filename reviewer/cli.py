@@ -16,7 +16,8 @@ from typing import Sequence
 from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import (DEFAULT_POLICIES, ORG_CONFIG, RuleSpec, load_rule_dir,
                                       rule_file_errors)
-from reviewer.config.settings import REPOSITORY_CONFIG, Settings, layer, load_settings
+from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, layer,
+                                      load_settings)
 from reviewer.engine.document import CANDIDATE_SUFFIXES
 from reviewer.report import Report
 
@@ -106,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _configure(args: argparse.Namespace, repo: Settings | None) -> tuple[dict[str, RuleSpec], Settings]:
+def _configure(args: argparse.Namespace, repo: Settings | None,
+               repo_rules: dict[str, RuleSpec] | None = None) -> tuple[dict[str, RuleSpec], Settings]:
     """Shipped (or --policies) rules, the organisation's folder (--org), then the repository's
     configuration, and finally this run's --disable switches."""
     directory = Path(args.policies) if getattr(args, "policies", None) else DEFAULT_POLICIES
@@ -117,7 +119,7 @@ def _configure(args: argparse.Namespace, repo: Settings | None) -> tuple[dict[st
         rules.update(load_rule_dir(org_dir))  # the organisation's rule files replace or add
         config = org_dir / ORG_CONFIG
         org = load_settings(str(config)) if config.is_file() else Settings(source=str(config))
-    rules, settings = layer(rules, org, repo)
+    rules, settings = layer(rules, org, repo, repo_rules)
     for rule_id in args.disable:
         if rule_id not in rules:
             raise UsageError(f'--disable {rule_id}: no such rule; known: {", ".join(sorted(rules))}')
@@ -129,17 +131,31 @@ def _disabled(spec: RuleSpec) -> RuleSpec:
     return dataclasses.replace(spec, enabled=False)
 
 
+def _repository_root(root: Path) -> Path | None:
+    """The nearest folder upwards with the repository's configuration, up to the git root."""
+    for folder in [root.resolve(), *root.resolve().parents]:
+        if (folder / REPOSITORY_CONFIG).is_file() or (folder / REPOSITORY_RULES).is_dir():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
 def _repository_settings(args: argparse.Namespace, root: Path | None) -> Settings | None:
     if args.config:
         return load_settings(args.config)
-    # Scanning a sub-folder still uses the repository's configuration: look upwards
-    # until the repository root.
-    for folder in ([root.resolve(), *root.resolve().parents] if root is not None else []):
-        if (folder / REPOSITORY_CONFIG).is_file():
-            return load_settings(str(folder / REPOSITORY_CONFIG))
-        if (folder / ".git").exists():
-            break
+    # Scanning a sub-folder still uses the repository's configuration.
+    found = _repository_root(root) if root is not None else None
+    if found is not None and (found / REPOSITORY_CONFIG).is_file():
+        return load_settings(str(found / REPOSITORY_CONFIG))
     return None
+
+
+def _repository_rules(root: Path | None) -> dict[str, RuleSpec]:
+    found = _repository_root(root) if root is not None else None
+    if found is None or not (found / REPOSITORY_RULES).is_dir():
+        return {}
+    return load_rule_dir(found / REPOSITORY_RULES)
 
 
 def _emit(args: argparse.Namespace, report: Report) -> int:
@@ -195,7 +211,8 @@ def _scan(args: argparse.Namespace) -> int:
     from reviewer.engine.evaluate import evaluate
 
     files, root = collect(args.paths)
-    rules, settings = _configure(args, _repository_settings(args, Path(root)))
+    rules, settings = _configure(args, _repository_settings(args, Path(root)),
+                                 _repository_rules(Path(root)))
     evaluation = evaluate(files, rules, settings)
     return _emit(args, Report("scan", evaluation.findings, rules, fail_on=settings.fail_on))
 
@@ -218,6 +235,7 @@ def _diff(args: argparse.Namespace) -> int:
         # The configuration comes from the base: a change cannot loosen its own review.
         config_text = None if args.config else gitsource.read_files(
             repo, fork, [REPOSITORY_CONFIG]).get(REPOSITORY_CONFIG)
+        rule_texts = gitsource.read_files(repo, fork, gitsource.list_folder(repo, fork, REPOSITORY_RULES))
     except gitsource.GitError as exc:
         raise UsageError(f"git: {exc}") from None
     repo_settings = None
@@ -227,7 +245,12 @@ def _diff(args: argparse.Namespace) -> int:
         from reviewer.config.settings import parse_settings
         repo_settings = parse_settings(f"{REPOSITORY_CONFIG}@{args.base}",
                                        config_text.decode("utf-8", "replace"))
-    rules, settings = _configure(args, repo_settings)
+    from reviewer.config.rulebook import parse_rule_text
+    repo_rules = {}
+    for path, text in sorted(rule_texts.items()):
+        spec = parse_rule_text(f"{path}@{args.base}", text.decode("utf-8", "replace"))
+        repo_rules[spec.id] = spec
+    rules, settings = _configure(args, repo_settings, repo_rules)
     review = review_change(base_files, head_files, change.renames, rules, settings)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
                     delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head)

@@ -91,3 +91,12 @@ def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
         files[path] = out[pos:pos + size]
         pos += size + 1
     return files
+
+
+def list_folder(repo: Path, commit: str, folder: str) -> list[str]:
+    """Paths of the files directly in ``folder`` at ``commit`` (none if it does not exist)."""
+    try:
+        out = _git(repo, "ls-tree", "--name-only", "-z", commit, folder.rstrip("/") + "/")
+    except GitError:
+        return []
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]

@@ -187,3 +187,19 @@ def test_a_change_cannot_waive_its_own_finding(repo: Repo) -> None:
     [finding] = [f for f in report["findings"]
                  if f["resource"] == "OtherRole" and f["rule"] == "no-wildcard-actions"]
     assert finding["state"] == "new" and finding["waived"] is None
+
+
+def test_repository_rules_are_read_from_the_base(tmp_path: Path) -> None:
+    from tests.test_layers import REPO_RULE
+
+    r = Repo(tmp_path / "r")
+    r.write(".github/policy-reviewer.yml", CONFIG)
+    r.write(".github/policy-reviewer/fifo.yml", REPO_RULE.format(id="fifo-queues"))
+    r.write("README.md", "x\n")
+    r.commit("base")
+    r.write("queue.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {SqsManagedSseEnabled: true}\n")
+    r.commit("a standard queue")
+    code, report = review(r, base="HEAD~1")
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule"] == "fifo-queues"]
+    assert finding["state"] == "new" and finding["resource"] == "Q"

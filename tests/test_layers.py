@@ -123,3 +123,42 @@ def test_organisation_rule_files_add_rules(layout: dict[str, Path]) -> None:
     proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "policies", "test", str(layout["org"])],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "ok   queue-retention" in proc.stdout
+
+
+REPO_RULE = textwrap.dedent("""\
+    id: {id}
+    kind: match
+    severity: error
+    title: Queues are FIFO here
+    rationale: This service relies on ordering.
+    with:
+      resources: ["AWS::SQS::Queue"]
+      require: {{equals: {{path: FifoQueue, value: true}}}}
+      message: "queue {{resource}} is not FIFO"
+    examples:
+      fail: [{{name: standard, content: "Resources: {{Q: {{Type: AWS::SQS::Queue}}}}"}}]
+      pass:
+        - name: fifo
+          content: "Resources: {{Q: {{Type: AWS::SQS::Queue, Properties: {{FifoQueue: true}}}}}}"
+    """)
+
+
+def test_repository_may_add_rules_unless_the_organisation_forbids(layout: dict[str, Path]) -> None:
+    rules = layout["repo"] / ".github" / "policy-reviewer"
+    rules.mkdir(parents=True)
+    (rules / "fifo.yml").write_text(REPO_RULE.format(id="fifo-queues"))
+    _, findings = scan(layout, None)
+    [fifo] = by_rule(findings, "fifo-queues")
+    assert fifo["resource"] == "Queue" and by_rule(findings, "config-locked") == []
+    # A repository cannot replace an existing rule with its own version.
+    (rules / "fifo.yml").write_text(REPO_RULE.format(id="no-wildcard-actions"))
+    _, findings = scan(layout, None)
+    [refused] = by_rule(findings, "config-locked")
+    assert "may only add new rules" in refused["message"]
+    # And the organisation may forbid repository rules altogether.
+    (rules / "fifo.yml").write_text(REPO_RULE.format(id="fifo-queues"))
+    config = layout["org"] / "config.yml"
+    config.write_text(config.read_text() + "allow_repository_rules: false\n")
+    _, findings = scan(layout, None)
+    assert by_rule(findings, "fifo-queues") == []
+    assert "does not allow repositories to add rules" in by_rule(findings, "config-locked")[0]["message"]

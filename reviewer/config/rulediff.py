@@ -20,7 +20,7 @@ from reviewer.config.ruletests import run_examples
 from reviewer.config.settings import Settings, parse_settings
 from reviewer.engine.finding import Finding
 
-RULE_PATH = re.compile(r"^(?:policies|policy-reviewer)/[^/]+\.ya?ml$")
+RULE_PATH = re.compile(r"^(?:policies|policy-reviewer|\.github/policy-reviewer)/[^/]+\.ya?ml$")
 
 
 def is_rule_path(path: str) -> bool:

@@ -23,6 +23,7 @@ from reviewer.rules import KINDS
 from reviewer.rules.base import Organisation
 
 REPOSITORY_CONFIG = ".github/policy-reviewer.yml"
+REPOSITORY_RULES = ".github/policy-reviewer"  # a repository's own rule files, if the org allows
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Settings:
     waivers: list[Waiver] = field(default_factory=list)
     fail_on: str = "new-errors"
     source: str = ""
+    allow_repository_rules: bool = True  # organisation only: may repositories add rule files?
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
     # Findings about the configuration itself (attempts to override a locked rule ...).
     problems: list[Finding] = field(default_factory=list)
@@ -80,6 +82,7 @@ def parse_settings(name: str, text: str) -> Settings:
         override_lines={str(k): locate(data, ("rules", k))[0] for k in data.get("rules", {})},
         fail_on=data.get("fail_on", "new-errors"),
         source=name,
+        allow_repository_rules=data.get("allow_repository_rules", True),
         document=data,
     )
     for index, item in enumerate(data.get("waivers", [])):
@@ -148,19 +151,31 @@ BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "suppression-invalid", "
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 
 
-def layer(rules: dict[str, RuleSpec], org: Settings | None,
-          repo: Settings | None) -> tuple[dict[str, RuleSpec], Settings]:
+def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | None,
+          repo_rules: dict[str, RuleSpec] | None = None) -> tuple[dict[str, RuleSpec], Settings]:
     """Shipped rules → the organisation's configuration → the repository's.
 
     The organisation may lock a rule; a repository's attempt to disable it, lower its
     severity, change its parameters or waive it is refused and reported as a finding
     (``config-locked``) naming the line, while the organisation's setting stays in force.
+    A repository may add rules of its own (``.github/policy-reviewer/*.yml``) unless the
+    organisation sets ``allow_repository_rules: false``; it may not replace existing ones.
     """
     org = org or Settings()
     rules = effective_rules(rules, org)
-    if repo is None:
-        return rules, org
     problems: list[Finding] = []
+    for rule_id, spec in (repo_rules or {}).items():
+        if not org.allow_repository_rules:
+            reason = "the organisation does not allow repositories to add rules"
+        elif rule_id in rules:
+            reason = f"rule {rule_id} already exists; a repository may only add new rules"
+        else:
+            rules[rule_id] = spec
+            continue
+        problems.append(Finding("config-locked", "error", spec.source, 1, 1,
+                                f"{reason}; {spec.source} is ignored", f"repository-rule:{rule_id}"))
+    if repo is None:
+        return rules, dataclasses.replace(org, problems=org.problems + problems)
     allowed: dict[str, dict[str, Any]] = {}
 
     def refuse(line: int, rule_id: str, what: str) -> None:

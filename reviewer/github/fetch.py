@@ -18,7 +18,7 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 from github.Requester import Requester
 
-from reviewer.config.settings import REPOSITORY_CONFIG
+from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
 from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 
@@ -37,6 +37,7 @@ class Change:
     renames: dict[str, str] = field(default_factory=dict)
     hunks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     config_text: str | None = None
+    rule_texts: dict[str, str] = field(default_factory=dict)  # the repository's own rules
 
 
 def list_files(repo: Repository, number: int) -> PaginatedList[File]:
@@ -88,7 +89,12 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         return read_with(local.requester, repo.url, item[1], item[2])
 
     with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
+        listing = pool.submit(_list_rule_files, repo, base_sha)
         contents = list(pool.map(fetch, wanted))
+        for path in listing.result():
+            text = read_with(repo._requester, repo.url, path, base_sha)
+            if text is not None:
+                change.rule_texts[path] = text.decode("utf-8", "replace")
     for (side, path, _), content in zip(wanted, contents):
         if content is None:
             continue
@@ -99,6 +105,20 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         else:
             change.config_text = content.decode("utf-8", "replace")
     return change
+
+
+def _list_rule_files(repo: Repository, sha: str) -> list[str]:
+    """The repository's rule files at the base (usually none: one 404)."""
+    requester = repo._requester.withAuth(repo._requester.auth)
+    try:
+        _, entries = requester.requestJsonAndCheck(
+            "GET", f"{repo.url}/contents/{REPOSITORY_RULES}", parameters={"ref": sha})
+    except GithubException as exc:
+        if exc.status == 404:
+            return []
+        raise
+    return sorted(e["path"] for e in (entries if isinstance(entries, list) else [])
+                  if e.get("type") == "file" and e["name"].endswith((".yml", ".yaml")))
 
 
 def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes | None:

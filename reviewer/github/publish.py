@@ -24,8 +24,14 @@ MAX_ANNOTATIONS = 50
 _LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
 
 
-def start_check(repo: Repository, head_sha: str) -> CheckRun:
-    """The check run for this commit, in progress; reused if a previous attempt made one."""
+def start_check(repo: Repository, head_sha: str, first_attempt: bool = False) -> CheckRun:
+    """The check run for this commit, in progress.
+
+    A retried, recovered or replayed job first looks for the run an earlier attempt made, so
+    a pull request never shows two; a first attempt saves that call.
+    """
+    if first_attempt:
+        return repo.create_check_run(name=CHECK_NAME, head_sha=head_sha, status="in_progress")
     runs = PaginatedList(CheckRun, repo._requester, f"{repo.url}/commits/{head_sha}/check-runs",
                          {"check_name": CHECK_NAME, "per_page": 100}, list_item="check_runs")
     for run in runs:

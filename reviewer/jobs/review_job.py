@@ -7,7 +7,7 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
+from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir, parse_rule_text
 from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
@@ -31,13 +31,13 @@ def app_settings() -> AppSettings:
     return from_environment()
 
 
-def run_review(payload: dict[str, Any]) -> dict[str, Any]:
+def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     """Review one pull request at one head commit and publish the result."""
     started = time.monotonic()
     settings = app_settings()
     client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
     repo = client.get_repo(payload["repository"])
-    run = publish.start_check(repo, payload["head_sha"])
+    run = publish.start_check(repo, payload["head_sha"], first_attempt=attempt == 1)
     try:
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"])
@@ -47,8 +47,12 @@ def run_review(payload: dict[str, Any]) -> dict[str, Any]:
             repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
                                          change.config_text)
         org = fetch_org_policies(repo, payload["repository"].split("/")[0])
+        repo_rules = {}
+        for path, text in sorted(change.rule_texts.items()):
+            spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
+            repo_rules[spec.id] = spec
         rules, config = layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
-                              repo_config)
+                              repo_config, repo_rules)
         review = review_change(change.base_files, change.head_files, change.renames, rules, config)
         report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,

@@ -49,7 +49,7 @@ def review(job_id: str, task: Any = None) -> None:
     if job is None:
         return  # already done, or set aside
     try:
-        run_review(job.payload)
+        run_review(job.payload, attempt=job.attempts)
     except Exception as exc:  # noqa: BLE001 - every failure is retried, then kept
         error = f"{type(exc).__name__}: {exc}"
         log.warning("review %s failed (attempt %d): %s", job_id, job.attempts, error)
