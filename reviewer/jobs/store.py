@@ -58,6 +58,7 @@ def worker_alive(worker: str) -> bool:
 
 class Store(Protocol):
     def claim_delivery(self, delivery_id: str) -> bool: ...
+    def release_delivery(self, delivery_id: str) -> None: ...
     def add_job(self, job: Job) -> bool: ...
     def get_job(self, job_id: str) -> Job | None: ...
     def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
@@ -96,6 +97,10 @@ class SqliteStore:
         if random.random() < 0.01:  # forget old deliveries now and then, not on every one
             db.execute("DELETE FROM deliveries WHERE at < ?", (now - DELIVERY_TTL,))
         return cur.rowcount == 1
+
+    def release_delivery(self, delivery_id: str) -> None:
+        """Forget a delivery whose jobs could not be queued, so a redelivery is accepted."""
+        self._db().execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
 
     def add_job(self, job: Job) -> bool:
         """Record a job unless the same one is already waiting or running."""
@@ -154,6 +159,9 @@ class RedisStore:
 
     def claim_delivery(self, delivery_id: str) -> bool:
         return bool(self._r.set(self._prefix + "delivery:" + delivery_id, 1, nx=True, ex=DELIVERY_TTL))
+
+    def release_delivery(self, delivery_id: str) -> None:
+        self._r.delete(self._prefix + "delivery:" + delivery_id)
 
     def _key(self, job_id: str) -> str:
         return self._prefix + "job:" + job_id

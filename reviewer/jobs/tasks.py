@@ -34,7 +34,13 @@ def submit(payload: dict[str, Any], force: bool = False) -> bool:
     job = Job(job_id(payload), payload)
     if not store().add_job(job) and not force:
         return False
-    review(job.id)
+    try:
+        review(job.id)
+    except Exception as exc:
+        # Recorded but not queued: set it aside (listed by `jobs dead`, replayable), so that a
+        # redelivery is not mistaken for a job already waiting.
+        store().set_state(job.id, DEAD, f"could not be queued: {type(exc).__name__}: {exc}")
+        raise
     return True
 
 

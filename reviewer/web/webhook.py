@@ -102,6 +102,13 @@ def receive() -> tuple[dict[str, Any], int]:
     if delivery and not store().claim_delivery(delivery):
         metrics.DELIVERIES.labels(label, "duplicate").inc()
         return {"duplicate": delivery}, 200
-    queued = [submit(job, force=job.pop("force", False)) for job in jobs]
+    try:
+        queued = [submit(job, force=job.pop("force", False)) for job in jobs]
+    except Exception as exc:  # noqa: BLE001 - the queue is down: say so, lose nothing
+        if delivery:
+            store().release_delivery(delivery)  # a redelivery must be accepted later
+        log.error("could not queue delivery %s: %s", delivery, type(exc).__name__)
+        metrics.DELIVERIES.labels(label, "queue_error").inc()
+        return {"error": "the queue is unavailable; redeliver this delivery later"}, 503
     metrics.DELIVERIES.labels(label, "queued" if any(queued) else "ignored").inc()
     return {"queued": sum(queued)}, 202

@@ -107,3 +107,24 @@ def test_metrics_count_deliveries(client: Any) -> None:
     text = client.get("/metrics").data.decode()
     assert 'policy_reviewer_deliveries_total{event="pull_request",outcome="bad_signature"}' in text
     assert SECRET not in text
+
+
+def test_queue_failure_answers_503_and_a_redelivery_is_accepted(client: Any) -> None:
+    import reviewer.jobs.tasks as tasks
+
+    payload = example("pull_request.opened.1.json")
+    original = tasks.huey.storage.enqueue
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    tasks.huey.storage.enqueue = broken  # type: ignore[method-assign]  # the disk is full
+    try:
+        response = post(client, "pull_request", payload, delivery="d-503")
+        assert response.status_code == 503
+    finally:
+        tasks.huey.storage.enqueue = original  # type: ignore[method-assign]
+    [job] = queued()
+    assert job.state == "dead" and "could not be queued" in job.error
+    again = post(client, "pull_request", payload, delivery="d-503")
+    assert again.status_code == 202 and again.json == {"queued": 1}
