@@ -23,13 +23,14 @@ comparison on it counts as satisfied: a match rule never guesses.
 from __future__ import annotations
 
 import fnmatch
-import re
 from typing import Any, Iterable
 
 from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.values import intrinsic
 from reviewer.rules.base import Context, RuleKind
+from reviewer.rules.message_template import render, template_error
+from reviewer.rules.patterns import pattern_error, search
 
 LEAF_OPERATORS = ("exists", "absent", "equals", "one_of", "matches", "contains",
                   "gt", "ge", "lt", "le", "type")
@@ -93,7 +94,7 @@ def holds(condition: dict[str, Any], resource: Resource) -> bool:
     if operator == "one_of":
         return any(_same(v, option) for v in values for option in arg["values"])
     if operator == "matches":
-        return any(isinstance(v, str) and re.search(arg["pattern"], v) for v in values)
+        return any(isinstance(v, str) and search(arg["pattern"], v) for v in values)
     if operator == "contains":
         return any(arg["value"] in v if isinstance(v, (str, list)) else False for v in values)
     compare = _NUMERIC[operator]
@@ -145,18 +146,12 @@ def condition_errors(condition: Any, where: tuple[Any, ...]) -> list[tuple[tuple
     if not isinstance(arg, dict) or any(k not in arg for k in required):
         return [(here, f"{operator} takes {{{', '.join(required)}}}")]
     if operator == "matches":
-        try:
-            re.compile(arg["pattern"])
-        except re.error as exc:
-            return [(here + ("pattern",), f"bad regular expression: {exc}")]
+        problem = pattern_error(arg["pattern"]) if isinstance(arg["pattern"], str) else "a string"
+        if problem:
+            return [(here + ("pattern",), f"bad regular expression: {problem}")]
     if operator in _NUMERIC and not isinstance(arg["value"], (int, float)):
         return [(here + ("value",), f"{operator} compares with a number")]
     return []
-
-
-class _SafeFormat(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 class Match(RuleKind):
@@ -176,6 +171,10 @@ class Match(RuleKind):
         for key in ("when", "require"):
             if key in params:
                 errors.extend(condition_errors(params[key], (key,)))
+        if isinstance(params.get("message"), str):
+            problem = template_error(params["message"])
+            if problem:
+                errors.append((("message",), problem))
         return errors
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
@@ -204,10 +203,10 @@ class Match(RuleKind):
 
     @staticmethod
     def _message(resource: Resource, params: dict[str, Any]) -> str:
-        values = _SafeFormat(resource=resource.logical_id, type=resource.type,
-                             short_type=resource.type.split("::")[-1])
+        values: dict[str, Any] = {"resource": resource.logical_id, "type": resource.type,
+                                  "short_type": resource.type.split("::")[-1]}
         for path in leaf_paths(params["require"]):
             found = resolve(resource.properties, path)
             values.setdefault("value", found[0][0] if found else "(not set)")
         values.setdefault("value", "(not set)")
-        return params["message"].format_map(values)
+        return render(params["message"], values)
