@@ -296,7 +296,7 @@ def _policies(args: argparse.Namespace) -> int:
             failed += bool(bad)
             print(f"{'FAIL' if bad else 'ok  '} {rule_id} ({len(mine)} examples)")
             for r in bad:
-                print(f"       {r.outcome} example {r.name!r}: expected {r.expected} finding(s), got {r.found}")
+                print(f"       {r.describe()}")
         print(f"{len(rules) - failed} passed, {failed} failed")
         return EXIT_FINDINGS if failed else EXIT_OK
     from reviewer.report.docs import render_rules_markdown

@@ -70,3 +70,52 @@ def test_valid_rule_change_passes(tmp_path: Path) -> None:
     code, report = review(repo)
     assert code == 0, report
     assert report["rule_changes"] == ["rule `staged-names` added (error)"]
+
+
+BAD_EXAMPLE_CONFIG = """\
+id: bypass
+kind: match
+severity: error
+title: t
+rationale: r
+with:
+  resources: ["AWS::SQS::Queue"]
+  require: {exists: KmsMasterKeyId}
+  message: "queue {resource} has no key"
+examples:
+  fail:
+    - name: invalid config
+      config: {rules: {no-such-rule: {enabled: maybe}}}
+      content: "Resources: {Q: {Type: AWS::SQS::Queue}}"
+  pass:
+    - name: keyed
+      content: "Resources: {Q: {Type: AWS::SQS::Queue, Properties: {KmsMasterKeyId: k}}}"
+"""
+
+
+def test_an_example_with_an_invalid_config_is_a_finding_not_a_broken_review(tmp_path: Path) -> None:
+    """Issue 7, point 2: this used to raise a ConfigError that the app reported as the base's
+    configuration being invalid, and concluded the check neutral (which passes)."""
+    repo = org_repo(tmp_path)
+    repo.write("policy-reviewer/bypass.yml", BAD_EXAMPLE_CONFIG)
+    repo.commit("a rule whose example config is wrong")
+    code, report = review(repo)
+    assert code == 1
+    invalid = [(f["rule"], f["start_line"], f["state"], f["message"]) for f in report["findings"]
+               if f["path"] == "policy-reviewer/bypass.yml"]
+    assert invalid == [("rule-file-invalid", 13, "new",
+                        "example config is invalid: 'maybe' is not of type 'boolean' "
+                        "(examples.fail.0.config.rules.no-such-rule.enabled)")]
+
+
+def test_running_an_example_with_an_invalid_config_fails_that_example() -> None:
+    """Even unvalidated (an org folder read with check=False), the run reports, never raises."""
+    from reviewer.config.rulebook import parse_rule_text
+    from reviewer.config.ruletests import run_examples
+    from reviewer.config.settings import Settings
+
+    spec = parse_rule_text("bypass.yml", BAD_EXAMPLE_CONFIG, check=False)
+    results = run_examples({spec.id: spec}, Settings())
+    [bad] = [r for r in results if not r.ok]
+    assert (bad.name, bad.line) == ("invalid config", 12)  # the example's "- name:" line
+    assert "could not run: its config is invalid" in bad.describe()

@@ -96,7 +96,12 @@ def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
     examples = data.get("examples") if isinstance(data.get("examples"), dict) else {}
     for outcome, items in examples.items():
         for index, example in enumerate(items if isinstance(items, list) else []):
-            if not isinstance(example, dict) or not isinstance(example.get("content"), str):
+            if not isinstance(example, dict):
+                continue
+            if "config" in example:
+                errors.extend(_example_config_errors(name, data, (*where_of(outcome, index), "config"),
+                                                     example["config"]))
+            if not isinstance(example.get("content"), str):
                 continue
             where = ("examples", outcome, index, "content")
             line = locate(data, where)[0]
@@ -111,6 +116,24 @@ def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
                 errors.append(ConfigError(name, line, ".".join(map(str, where)),
                                           "example is not a template, policy or parameter file"))
     return errors
+
+
+def where_of(outcome: str, index: int) -> tuple[Any, ...]:
+    """The path of one example in a rule file."""
+    return ("examples", outcome, index)
+
+
+def _example_config_errors(name: str, data: Any, where: tuple[Any, ...], config: Any) -> list[ConfigError]:
+    """An example's ``config`` is a configuration file like any other: check it now, so a
+    mistake in it is reported at its line instead of breaking the run of the examples."""
+    from reviewer.config.settings import parse_settings
+
+    try:
+        parse_settings(name, json.dumps(config, default=str))
+    except ConfigError as exc:
+        key = ".".join(map(str, where)) + (f".{exc.key}" if exc.key else "")
+        return [ConfigError(name, locate(data, where)[0], key, f"example config is invalid: {exc.message}")]
+    return []
 
 
 def parameter_errors(name: str, root: Any, where: tuple[Any, ...],

@@ -77,9 +77,8 @@ def _example_failures(rules: dict[str, RuleSpec]) -> list[Finding]:
     for result in run_examples(rules, Settings()):
         if not result.ok:
             spec = rules[result.rule]
-            out.append(Finding("rule-test-failed", "error", spec.source, 1, 1,
-                               f"{result.outcome} example {result.name!r} of {result.rule}: expected "
-                               f"{result.expected} finding(s), got {result.found}",
+            out.append(Finding("rule-test-failed", "error", spec.source, result.line, result.line,
+                               f"{result.describe()} ({result.rule})",
                                f"{result.rule}:{result.outcome}:{result.name}", resource=result.rule))
     return out
 

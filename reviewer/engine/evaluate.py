@@ -106,6 +106,8 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
 
 
 def _rule_failure(spec: RuleSpec, doc: Document, exc: Exception) -> Finding:
-    return Finding(spec.id, "warning", doc.path, 1, 1,
+    # An error, whatever the rule's severity: a file the rule could not judge was not found
+    # safe, and a change that trips a rule's bug must not pass for that reason.
+    return Finding(spec.id, "error", doc.path, 1, 1,
                    f"rule could not finish on this file ({type(exc).__name__}: {exc}); "
                    "please report it", "rule-failure")

@@ -66,8 +66,12 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
 
 
 def fail_check(run: CheckRun, explanation: str) -> None:
-    """Conclude a check run whose review could not be done, saying why."""
-    run.edit(status="completed", conclusion="neutral",
+    """Conclude a check run whose review could not be done, saying why.
+
+    ``failure``, never ``neutral``: GitHub counts a neutral conclusion as passing a required
+    check, so a change that breaks the review would merge unreviewed.
+    """
+    run.edit(status="completed", conclusion="failure",
              output={"title": "policy-reviewer could not review this change",
                      "summary": explanation[: markdown.MAX_SUMMARY]})
 

@@ -7,6 +7,7 @@ import time
 from functools import lru_cache
 from typing import Any
 
+from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir, parse_rule_text
 from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
@@ -60,15 +61,14 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
         touched = bool(change.base_files or change.head_files)
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched)
-    except Exception as exc:
-        from reviewer.config.errors import ConfigError
-
-        if isinstance(exc, ConfigError):
-            # A broken configuration on the base branch is the repository's to fix: say so.
-            publish.fail_check(run, f"The configuration on the base branch is invalid:\n\n"
-                                    f"`{exc}`")
-            return {"conclusion": "neutral", "config_error": str(exc)}
-        raise
+    except ConfigError as exc:
+        # The configuration in force (base commit, the organisation's folder) cannot be used.
+        # No review without rules: fail, with the reason, so a required check blocks.
+        publish.fail_check(run, "The configuration in force for this review (read from the "
+                                "base commit and the organisation's `.github` repository) "
+                                f"is invalid, so nothing was checked:\n\n`{exc}`\n\n"
+                                "Fix it on the base branch, then re-run this check.")
+        return {"conclusion": "failure", "config_error": str(exc)}
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
     return outcome

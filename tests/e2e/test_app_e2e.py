@@ -204,7 +204,7 @@ def test_job_that_keeps_failing_is_dead_lettered_and_replayed(world: dict[str, A
     head = event["pull_request"]["head"]["sha"]
     assert app.deliver("pull_request", event)[0] == 202
     [run] = wait_for(lambda: completed(gh, head), 60, "the failed job's check run")
-    assert run["conclusion"] == "neutral" and "could not review" in run["output"]["title"]
+    assert run["conclusion"] == "failure" and "could not review" in run["output"]["title"]
     dead = app.cli("jobs", "dead")
     assert f"acme/billing#99@{head}" in dead.stdout and "attempts=5" in dead.stdout
     # The only complaints are about the unknown pull request itself (GitHub answers 404).
