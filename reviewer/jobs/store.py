@@ -37,14 +37,32 @@ class Job:
     error: str = ""
 
 
+def _start_time(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, /proc), or None where unknown.
+
+    A pid alone does not name a process: in a container every restarted worker is PID 1.
+    The pid and its start time together do.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # Field 22, counted after the command name, which is in parentheses and may hold spaces.
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return fields[19].decode() if len(fields) > 19 else None
+
+
 def worker_id() -> str:
-    """host:pid of this process, to tell whether a running job's worker is still alive."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """host:pid:start of this process, to tell whether a running job's worker is alive."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid()) or 0}"
 
 
 def worker_alive(worker: str) -> bool:
-    """False only when we can tell: the worker ran on this host and its process is gone."""
-    host, _, pid = worker.rpartition(":")
+    """False only when we can tell: the worker ran on this host and its process is gone
+    (or its pid now belongs to another process, such as this restarted worker)."""
+    host, _, rest = worker.partition(":")
+    pid, _, started = rest.partition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True
     try:
@@ -52,7 +70,10 @@ def worker_alive(worker: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    now = _start_time(int(pid))
+    if started and started != "0" and now is not None:
+        return now == started
     return True
 
 
@@ -63,6 +84,7 @@ class Store(Protocol):
     def get_job(self, job_id: str) -> Job | None: ...
     def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
     def start(self, job_id: str) -> Job | None: ...
+    def touch(self, job_id: str) -> bool: ...
     def jobs(self, state: str | None = None) -> list[Job]: ...
 
 
@@ -131,6 +153,12 @@ class SqliteStore:
             "UPDATE jobs SET state = ?, attempts = attempts + 1, worker = ?, heartbeat = ? "
             "WHERE id = ? AND state = ?", (RUNNING, worker_id(), time.time(), job_id, QUEUED))
         return self.get_job(job_id) if cur.rowcount == 1 else None
+
+    def touch(self, job_id: str) -> bool:
+        """Renew the lease of a job this process is running; False if it is no longer ours."""
+        cur = self._db().execute("UPDATE jobs SET heartbeat = ? WHERE id = ? AND state = ? "
+                                 "AND worker = ?", (time.time(), job_id, RUNNING, worker_id()))
+        return cur.rowcount == 1
 
     def set_state(self, job_id: str, state: str, error: str = "") -> None:
         self._db().execute("UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?",
@@ -216,6 +244,25 @@ class RedisStore:
             except redis.WatchError:
                 return None  # another worker claimed it first
         return self.get_job(job_id)
+
+    def touch(self, job_id: str) -> bool:
+        """Renew the lease of a job this process is running; False if it is no longer ours."""
+        import redis
+
+        key = self._key(job_id)
+        with self._r.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                state, worker = pipe.hmget(key, "state", "worker")
+                if state is None or state.decode() != RUNNING or (worker or b"").decode() != worker_id():
+                    pipe.unwatch()
+                    return False
+                pipe.multi()
+                pipe.hset(key, "heartbeat", time.time())
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
 
     def set_state(self, job_id: str, state: str, error: str = "") -> None:
         self._r.hset(self._key(job_id), mapping={"state": state, "error": error[:4000],

@@ -7,7 +7,8 @@ import os
 import time
 import threading
 import traceback
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from huey import crontab
 from huey.exceptions import RetryTask
@@ -47,28 +48,65 @@ def submit(payload: dict[str, Any], force: bool = False) -> bool:
 @huey.task(context=True)
 def review(job_id: str, task: Any = None) -> None:
     """Run one review; on failure retry with exponential backoff, then dead-letter it."""
-    from reviewer.jobs.review_job import conclude_failed, run_review
+    from reviewer.jobs.review_job import run_review
     from reviewer.web import metrics
 
     records = store()
     job = records.start(job_id)
     if job is None:
         return  # already done, or set aside
+    if job.attempts > MAX_ATTEMPTS:
+        # Started this often without finishing: each attempt killed its worker (the count is
+        # kept in the records, so restarts do not reset it). Stop trying.
+        _dead(job, f"gave up after {job.attempts - 1} attempts that never finished "
+                   "(the worker died each time)")
+        return
     try:
-        run_review(job.payload, attempt=job.attempts)
+        with _lease_kept(job_id):
+            run_review(job.payload, attempt=job.attempts)
     except Exception as exc:  # noqa: BLE001 - every failure is retried, then kept
         error = f"{type(exc).__name__}: {exc}"
-        log.warning("review %s failed (attempt %d): %s", job_id, job.attempts, error)
+        log.warning("review %s failed (attempt %d): %s", job_id, job.attempts, error.splitlines()[0])
         metrics.JOBS.labels("error").inc()
         if job.attempts >= MAX_ATTEMPTS:
-            records.set_state(job_id, DEAD, error + "\n" + traceback.format_exc(limit=5))
-            metrics.JOBS.labels("dead").inc()
-            conclude_failed(job.payload, error)
+            _dead(job, error + "\n" + traceback.format_exc(limit=5), error.splitlines()[0])
             return
         records.set_state(job_id, QUEUED, error)
         raise RetryTask(delay=BASE_DELAY * 2 ** (job.attempts - 1)) from None
     records.set_state(job_id, DONE)
     metrics.JOBS.labels("done").inc()
+
+
+def _dead(job: Job, error: str, shown: str | None = None) -> None:
+    """Set a job aside for an operator and conclude its check run as failed."""
+    from reviewer.jobs.review_job import conclude_failed
+    from reviewer.web import metrics
+
+    store().set_state(job.id, DEAD, error)
+    metrics.JOBS.labels("dead").inc()
+    conclude_failed(job.payload, shown or error)
+
+
+@contextmanager
+def _lease_kept(job_id: str) -> Iterator[None]:
+    """Renew the job's lease while it runs, so that a long review is not taken for lost and
+    run a second time by another worker."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(LEASE / 4):
+            try:
+                store().touch(job_id)
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                log.warning("could not renew the lease of %s", job_id)
+
+    beater = threading.Thread(target=beat, name=f"lease {job_id}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join()
 
 
 _recovered = threading.Lock()
@@ -84,6 +122,11 @@ def recover_lost_jobs() -> list[str]:
     again = []
     for job in store().jobs(RUNNING):
         if not worker_alive(job.worker) or time.time() - job.heartbeat > LEASE:
+            if job.attempts >= MAX_ATTEMPTS:
+                # A poison job kills its worker every time: no more workers for it.
+                _dead(job, f"worker {job.worker} died during attempt {job.attempts}; "
+                           "gave up after as many attempts as the limit allows")
+                continue
             store().set_state(job.id, QUEUED, f"worker {job.worker} died during the job")
             review(job.id)
             again.append(job.id)
@@ -101,14 +144,12 @@ def _on_startup() -> None:
 
 
 def _warm_up() -> None:
-    """Pay the engine's one-off costs (cfn-lint's import, the action list) at start-up,
-    not on the first pull request."""
-    import reviewer.jobs.review_job  # noqa: F401 - PyGithub, the engine, the rules
-    from reviewer.engine import actions
-    from reviewer.rules.template_valid import _runner
+    """Pay the one-off costs at start-up, not on the first pull request: PyGithub here, and
+    the engine (cfn-lint, the action list) in the fork server that runs each evaluation."""
+    import reviewer.jobs.review_job  # noqa: F401 - PyGithub, the publisher
+    from reviewer.jobs.bounded import run_bounded
 
-    actions.known_action_count()
-    _runner(("us-east-1",))
+    run_bounded(len, ())
 
 
 @huey.periodic_task(crontab(minute="*"))
