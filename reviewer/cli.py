@@ -167,7 +167,7 @@ def _emit(args: argparse.Namespace, report: Report) -> int:
         Path(args.output).write_text(output, encoding="utf-8")
     else:
         sys.stdout.write(output)
-    return EXIT_FINDINGS if report.failing() else EXIT_OK
+    return EXIT_FINDINGS if report.fails() else EXIT_OK
 
 
 # ----------------------------------------------------------------------------- scan

@@ -38,6 +38,9 @@ class Change:
     hunks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     config_text: str | None = None
     rule_texts: dict[str, str] = field(default_factory=dict)  # the repository's own rules
+    # Files of the pull request that GitHub did not list (it lists 3,000 at most), so that
+    # were never reviewed.
+    unlisted: int = 0
 
 
 def list_files(repo: Repository, number: int) -> PaginatedList[File]:
@@ -62,9 +65,9 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
     change = Change()
     base_sha = merge_base(repo, base_sha, head_sha)
     wanted: list[tuple[str, str, str]] = []  # (key in base/head, path to read, commit)
-    for index, item in enumerate(list_files(repo, number)):
-        if index >= MAX_FILES:
-            break
+    listed = 0
+    for item in list_files(repo, number):
+        listed += 1
         path = item.filename
         old = item.previous_filename or path
         if not (path.lower().endswith(CANDIDATE_SUFFIXES) or old.lower().endswith(CANDIDATE_SUFFIXES)):
@@ -76,6 +79,10 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
             wanted.append(("head", path, head_sha))
         if item.status not in ("added", "copied"):
             wanted.append(("base", old, base_sha))
+    if listed >= MAX_FILES:
+        # The listing stops at 3,000 whatever the pull request holds: only the pull
+        # request's own count tells whether files are missing (one call, in this rare case).
+        change.unlisted = max(0, _changed_files(repo, number) - listed)
     wanted.append(("config", REPOSITORY_CONFIG, base_sha))
     # Contents are independent reads: a few at a time, so a 10-template pull request does not
     # pay 20 round trips one after the other. PyGithub's requester shares one connection
@@ -105,6 +112,12 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         else:
             change.config_text = content.decode("utf-8", "replace")
     return change
+
+
+def _changed_files(repo: Repository, number: int) -> int:
+    """How many files the pull request changes, by GitHub's own count."""
+    _, data = repo._requester.requestJsonAndCheck("GET", f"{repo.url}/pulls/{number}")
+    return int(data.get("changed_files") or 0)
 
 
 def _list_rule_files(repo: Repository, sha: str) -> list[str]:

@@ -99,11 +99,12 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
                    "body": f"policy-reviewer found {len(placement.comments)} new problem(s) "
                            "on the lines of this change.",
                    "comments": placement.comments})
-    if not touched_templates:
-        conclusion = "neutral"
+    if report.fails():
+        conclusion = "failure"
     else:
-        conclusion = "failure" if report.failing() else "success"
-    title = markdown.title(report) if touched_templates else "No templates or policies changed"
+        conclusion = "success" if touched_templates else "neutral"
+    title = markdown.title(report) if touched_templates or report.incomplete \
+        else "No templates or policies changed"
     finish_check(run, conclusion, title, markdown.summary(report, placement.outside_diff),
                  annotations(report.findings))
     return {"conclusion": conclusion, "comments": len(placement.comments)}

@@ -12,6 +12,7 @@ from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir, parse_rule
 from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
+from reviewer.jobs.bounded import run_bounded
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
 from reviewer.github.org import fetch_org_policies
@@ -54,10 +55,14 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
             repo_rules[spec.id] = spec
         rules, config = layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
                               repo_config, repo_rules)
-        review = review_change(change.base_files, change.head_files, change.renames, rules, config)
+        # The engine runs in a child process with a time limit: a hostile change cannot hold
+        # this worker's thread for ever.
+        review = run_bounded(review_change, change.base_files, change.head_files,
+                             change.renames, rules, config)
         report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
-                        base=payload["base_sha"][:12], head=payload["head_sha"][:12])
+                        base=payload["base_sha"][:12], head=payload["head_sha"][:12],
+                        incomplete=incomplete(change))
         touched = bool(change.base_files or change.head_files)
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched)
@@ -72,6 +77,16 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
     return outcome
+
+
+def incomplete(change: fetch.Change) -> list[str]:
+    """Why part of a pull request was not reviewed, in words for its author."""
+    if not change.unlisted:
+        return []
+    return [f"GitHub lists at most {fetch.MAX_FILES:,} files of a pull request, and this one "
+            f"changes {fetch.MAX_FILES + change.unlisted:,}: {change.unlisted:,} file(s) were not "
+            "reviewed. Split the pull request, or review it with `policy-reviewer diff` "
+            "on a checkout."]
 
 
 def conclude_failed(payload: dict[str, Any], error: str) -> None:

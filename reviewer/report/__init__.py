@@ -33,6 +33,13 @@ class Report:
     base: str | None = None
     head: str | None = None
     rule_changes: list[str] = field(default_factory=list)
+    # Why part of the change could not be reviewed. Anything here fails the run: what was
+    # not seen was not found safe.
+    incomplete: list[str] = field(default_factory=list)
+
+    def fails(self) -> bool:
+        """Does this report fail the run (the check's conclusion, the CLI's exit status)?"""
+        return bool(self.failing() or self.incomplete)
 
     def failing(self) -> list[Finding]:
         """Findings that fail the run: new unwaived errors (or all, if admins chose so)."""

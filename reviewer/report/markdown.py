@@ -26,6 +26,8 @@ def _table(findings: list[Finding]) -> list[str]:
 def title(report: Report) -> str:
     """One line for the check run's title."""
     counts = report.summary()
+    if report.incomplete:
+        return "Review incomplete: part of this change was not reviewed"
     if report.failing():
         return f"{len(report.failing())} new error(s) block this change"
     return f"No new errors ({counts['new']} new warning(s), {counts['fixed']} fixed)"
@@ -34,8 +36,10 @@ def title(report: Report) -> str:
 def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
     """Markdown summary, cut below GitHub's limit with a note (never an error)."""
     counts = report.summary()
-    out = [f"**{counts['new']} new**, {counts['fixed']} fixed, {counts['unchanged']} unchanged "
-           f"({counts['waived']} waived).", ""]
+    out = [f"> **Not reviewed:** {_escape(reason)}" for reason in report.incomplete]
+    out += [""] if out else []
+    out += [f"**{counts['new']} new**, {counts['fixed']} fixed, {counts['unchanged']} unchanged "
+            f"({counts['waived']} waived).", ""]
     new = [f for f in report.findings if f.state == "new"]
     sections = [("New findings", new), ("Fixed by this change", report.fixed),
                 ("Unchanged (already on the base branch)",

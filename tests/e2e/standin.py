@@ -70,6 +70,7 @@ DOCS = "https://docs.github.com/rest"
 BOT_LOGIN = "policy-reviewer[bot]"
 MAX_ANNOTATIONS_PER_REQUEST = 50
 MAX_OUTPUT_TEXT = 65535
+MAX_LISTED_FILES = 3000  # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
 CONTENTS_INLINE_LIMIT = 1024 * 1024  # larger files come back with encoding "none"
 
 _HTTP_METHODS = ("get", "put", "post", "patch", "delete")
@@ -1419,7 +1420,8 @@ class GitHubStandIn:
 
     def _op_pulls_list_files(self, ctx: _Ctx) -> Reply:
         pull = self._pull_of(ctx)
-        items, headers = self._paginate(ctx, pull.files)
+        # GitHub lists at most 3,000 files of a pull request, whatever it holds.
+        items, headers = self._paginate(ctx, pull.files[:MAX_LISTED_FILES])
         return Reply(200, [self._file_json(ctx.root, ctx.repo, pull, f) for f in items], headers)  # type: ignore
 
     def _op_pulls_list_reviews(self, ctx: _Ctx) -> Reply:
