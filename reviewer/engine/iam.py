@@ -52,6 +52,7 @@ class PolicyDocument:
     resource: str | None  # logical id of the resource that holds it
     principals: list[str] = field(default_factory=list)  # who it grants to (identity)
     synthetic: bool = False  # built from properties (Lambda permission, SAM template)
+    mappings: dict[str, Any] = field(default_factory=dict)  # the template's, for !FindInMap
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Statement:
 
     @property
     def effects(self) -> set[str]:
-        effects = {s for s, _ in possible_strings(self.data.get("Effect"), self.path, self.parameters)}
+        effects = {s for s, _ in self._possible(self.data.get("Effect"), self.path)}
         return effects or {"Allow"}
 
     @property
@@ -81,7 +82,7 @@ class Statement:
         base = self.path + (key,)
         if isinstance(node, list):
             for index, item in enumerate(node):
-                out.extend(possible_strings(item, base + (index,), self.parameters))
+                out.extend(self._possible(item, base + (index,)))
         else:
             found = intrinsic(node)
             if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3:
@@ -90,12 +91,15 @@ class Statement:
                     sub_path = base + ("Fn::If", branch)
                     if isinstance(sub, list):
                         for index, item in enumerate(sub):
-                            out.extend(possible_strings(item, sub_path + (index,), self.parameters))
+                            out.extend(self._possible(item, sub_path + (index,)))
                     else:
-                        out.extend(possible_strings(sub, sub_path, self.parameters))
+                        out.extend(self._possible(sub, sub_path))
             else:
-                out.extend(possible_strings(node, base, self.parameters))
+                out.extend(self._possible(node, base))
         return out
+
+    def _possible(self, value: Any, path: Path) -> list[tuple[str, Path]]:
+        return possible_strings(value, path, self.parameters, self.document.mappings)
 
     @property
     def has_condition(self) -> bool:
@@ -116,6 +120,10 @@ def policy_documents(doc: Document) -> list[PolicyDocument]:
     found: list[PolicyDocument] = []
     for resource in doc.resources():
         found.extend(_resource_documents(resource))
+    mappings = doc.data.get("Mappings") if isinstance(doc.data, dict) else None
+    if isinstance(mappings, dict):
+        for policy in found:
+            policy.mappings = mappings
     return found
 
 

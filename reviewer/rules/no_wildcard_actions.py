@@ -13,6 +13,7 @@ from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
 from reviewer.engine.iam import policy_documents, statements
+from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
 from reviewer.rules.base import Context, RuleKind
 
 SHOWN_ACTIONS = 5
@@ -43,6 +44,14 @@ class NoWildcardActions(RuleKind):
                 if not statement.allows:
                     continue
                 for pattern, path in statement.values("Action"):
+                    if pattern == TOO_MANY:
+                        # Not worked out in full is not known to be safe.
+                        yield Hit(path, "the actions of this statement have more combinations "
+                                  f"of !If/!Join/!Sub than the reviewer works out ({MAX_COMBINATIONS}); "
+                                  "it checked a sample with every choice, not every combination: "
+                                  "write the actions out, or split the statement",
+                                  "too-many-combinations", policy.resource)
+                        continue
                     if actions.has_wildcard(pattern) and not _is_allowed(pattern, allowed):
                         yield Hit(path, describe_grant(pattern) + "; list the actions it needs",
                                   pattern.lower(), policy.resource)
