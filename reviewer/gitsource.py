@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.engine.document import CANDIDATE_SUFFIXES
+from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 
 
 class GitError(Exception):
@@ -73,24 +73,50 @@ def merge_base(repo: Path, base: str, head: str) -> str:
 
 
 def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
-    """Contents of ``paths`` at ``commit`` that are review candidates, in one git call."""
-    wanted = [p for p in paths if p.lower().endswith(CANDIDATE_SUFFIXES)]
+    """Contents of ``paths`` at ``commit`` that are review candidates.
+
+    Names are hostile: one may hold a newline, which would split a line-based request and
+    shift every later file's contents. Blobs are therefore found by NUL-separated
+    ``ls-tree -z`` and asked for by object id. A blob over the engine's size limit is read
+    only as far as the engine looks.
+    """
+    wanted = {p for p in paths if p.lower().endswith(CANDIDATE_SUFFIXES)}
     if not wanted:
         return {}
-    request = "".join(f"{commit}:{p}\n" for p in wanted).encode("utf-8", "surrogateescape")
+    blobs = _blobs(repo, commit, wanted)
+    if not blobs:
+        return {}
+    order = sorted(blobs)
+    request = "".join(f"{blobs[p]}\n" for p in order).encode()
     out = _git(repo, "cat-file", "--batch", input_=request)
     files: dict[str, bytes] = {}
     pos = 0
-    for path in wanted:
+    for path in order:
         end = out.index(b"\n", pos)
         header = out[pos:end].split()
         pos = end + 1
         if len(header) < 3 or header[1] != b"blob":
-            continue  # missing (submodule, symlink target) or not a file
+            continue
         size = int(header[2])
-        files[path] = out[pos:pos + size]
+        files[path] = out[pos:pos + min(size, MAX_FILE_BYTES + 1)]
         pos += size + 1
     return files
+
+
+def _blobs(repo: Path, commit: str, wanted: set[str]) -> dict[str, str]:
+    """Object ids of the wanted paths that are regular files at ``commit`` (no symlinks,
+    no submodules)."""
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
+    found: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 3 or fields[1] != b"blob" or fields[0] == b"120000":
+            continue
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if path in wanted:
+            found[path] = fields[2].decode()
+    return found
 
 
 def list_folder(repo: Path, commit: str, folder: str) -> list[str]:

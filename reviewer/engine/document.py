@@ -19,6 +19,8 @@ TEMPLATE = "template"
 POLICY = "policy"
 PARAMETERS = "parameters"
 
+# How much of an oversized file is read to tell whether it is a template or policy at all.
+_SNIFF_BYTES = 64 * 1024
 _TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|\b(?:AWS|Custom)::\w+|\"Statement\"|\bStatement\s*:")
 
 
@@ -157,14 +159,19 @@ def decode_file(path: str, content: bytes) -> Document | None:
     Returns None for files we do not review (binary, other YAML/JSON). Raises
     Unreadable when the file plainly is a template or policy but cannot be used.
     """
-    if len(content) > MAX_FILE_BYTES:
-        raise Unreadable("file is larger than 1 MB, CloudFormation's template limit; not reviewed")
     if b"\x00" in content[:8192]:
+        return None
+    if len(content) > MAX_FILE_BYTES:
+        # A package-lock.json is no template: only what looks like one is too large to be.
+        if _TEMPLATE_HINT.search(content[:_SNIFF_BYTES].decode("utf-8", "replace")):
+            raise Unreadable("file is larger than 1 MB, CloudFormation's template limit; not reviewed")
         return None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None
+        # One Latin-1 byte in a comment must not hide a template from review: read it with
+        # the byte replaced, so every line keeps its number.
+        text = content.decode("utf-8-sig", "replace")
     try:
         data = load(text, path)
     except DecodeError as exc:

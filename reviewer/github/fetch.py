@@ -145,8 +145,11 @@ def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes
         raise
     if not isinstance(data, dict) or data.get("type") != "file":
         return None  # a folder, a symlink or a submodule
-    if (data.get("size") or 0) > MAX_FILE_BYTES:
-        # The contents API sends no body above 1 MB. The engine reports such a file as too
-        # large from its length alone, so do not download it.
-        return bytes(MAX_FILE_BYTES + 1)
+    if (data.get("size") or 0) > MAX_FILE_BYTES and data.get("sha"):
+        # The contents API sends no body above 1 MB; the blob API does (to 100 MB, GitHub's
+        # file limit). The engine needs the start of the file to tell a too-large template
+        # (a finding) from a large package-lock.json (skipped), and one byte past the limit.
+        # https://docs.github.com/en/rest/git/blobs#get-a-blob
+        _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{data['sha']}")
+        return base64.b64decode(blob.get("content") or "")[:MAX_FILE_BYTES + 1]
     return base64.b64decode(data.get("content") or "")
