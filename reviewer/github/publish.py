@@ -24,20 +24,27 @@ MAX_ANNOTATIONS = 50
 _LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
 
 
-def start_check(repo: Repository, head_sha: str, first_attempt: bool = False) -> CheckRun:
+def start_check(repo: Repository, head_sha: str, first_attempt: bool = False,
+                external_id: str = "") -> CheckRun:
     """The check run for this commit, in progress.
 
-    A retried, recovered or replayed job first looks for the run an earlier attempt made, so
-    a pull request never shows two; a first attempt saves that call.
+    A retried, recovered or replayed job first looks for the run an earlier attempt made
+    (marked with the job's ``external_id``, even if that attempt completed it and died while
+    sending annotations), so a pull request never shows two; a first attempt saves that call.
     """
     if first_attempt:
-        return repo.create_check_run(name=CHECK_NAME, head_sha=head_sha, status="in_progress")
-    runs = PaginatedList(CheckRun, repo._requester, f"{repo.url}/commits/{head_sha}/check-runs",
-                         {"check_name": CHECK_NAME, "per_page": 100}, list_item="check_runs")
-    for run in runs:
-        if run.status != "completed":
-            return run
-    return repo.create_check_run(name=CHECK_NAME, head_sha=head_sha, status="in_progress")
+        return repo.create_check_run(name=CHECK_NAME, head_sha=head_sha, status="in_progress",
+                                     external_id=external_id)
+    runs = list(PaginatedList(CheckRun, repo._requester, f"{repo.url}/commits/{head_sha}/check-runs",
+                              {"check_name": CHECK_NAME, "per_page": 100}, list_item="check_runs"))
+    ours = ([r for r in runs if r.external_id == external_id] if external_id
+            else [r for r in runs if r.status != "completed"])
+    for run in ours[:1]:
+        if run.status == "completed":
+            run.edit(status="in_progress")
+        return run
+    return repo.create_check_run(name=CHECK_NAME, head_sha=head_sha, status="in_progress",
+                                 external_id=external_id)
 
 
 def annotations(findings: list[Finding]) -> list[dict[str, Any]]:

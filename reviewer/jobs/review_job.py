@@ -13,6 +13,7 @@ from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
+from reviewer.jobs.store import job_id
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
 from reviewer.github.org import fetch_org_policies
@@ -39,7 +40,8 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     settings = app_settings()
     client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
     repo = client.get_repo(payload["repository"])
-    run = publish.start_check(repo, payload["head_sha"], first_attempt=attempt == 1)
+    run = publish.start_check(repo, payload["head_sha"], first_attempt=attempt == 1,
+                              external_id=job_id(payload))
     try:
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"])
@@ -96,7 +98,7 @@ def conclude_failed(payload: dict[str, Any], error: str) -> None:
         client = installation_client(settings.api_url,
                                      tokens().token(int(payload["installation_id"])))
         repo = client.get_repo(payload["repository"])
-        run = publish.start_check(repo, payload["head_sha"])
+        run = publish.start_check(repo, payload["head_sha"], external_id=job_id(payload))
         publish.fail_check(run, "The review failed after several attempts and was set aside "
                                 f"for an operator (`policy-reviewer jobs dead`).\n\nLast error: {error}")
     except Exception:  # noqa: BLE001 - GitHub may be the thing that is down

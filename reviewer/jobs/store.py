@@ -37,6 +37,11 @@ class Job:
     error: str = ""
 
 
+def job_id(payload: dict[str, Any]) -> str:
+    """One job per pull request and head commit (also the ``external_id`` of its check run)."""
+    return f"{payload['repository']}#{payload['number']}@{payload['head_sha']}"
+
+
 def _start_time(pid: int) -> str | None:
     """When a process started (clock ticks since boot, /proc), or None where unknown.
 
@@ -80,7 +85,7 @@ def worker_alive(worker: str) -> bool:
 class Store(Protocol):
     def claim_delivery(self, delivery_id: str) -> bool: ...
     def release_delivery(self, delivery_id: str) -> None: ...
-    def add_job(self, job: Job) -> bool: ...
+    def add_job(self, job: Job, rerun: bool = False) -> bool: ...
     def get_job(self, job_id: str) -> Job | None: ...
     def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
     def start(self, job_id: str) -> Job | None: ...
@@ -124,13 +129,14 @@ class SqliteStore:
         """Forget a delivery whose jobs could not be queued, so a redelivery is accepted."""
         self._db().execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
 
-    def add_job(self, job: Job) -> bool:
-        """Record a job unless the same one is already waiting or running."""
+    def add_job(self, job: Job, rerun: bool = False) -> bool:
+        """Record a job unless the same one is waiting or running, or is done and this is no
+        re-run asked for (a late ``check_suite`` event must not review a head twice)."""
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
             row = db.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
-            if row and row[0] in (QUEUED, RUNNING):
+            if row and _exists(row[0], rerun):
                 db.execute("COMMIT")
                 return False
             db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, 0, '', 0, '')",
@@ -171,6 +177,11 @@ class SqliteStore:
         return [_job(row) for row in self._db().execute(sql + " ORDER BY heartbeat", args)]
 
 
+def _exists(state: str, rerun: bool) -> bool:
+    """Is a job in this state the one a new request asks for (so nothing is added)?"""
+    return state in (QUEUED, RUNNING) or (state == DONE and not rerun)
+
+
 def _job(row: tuple[Any, ...]) -> Job:
     return Job(id=row[0], payload=json.loads(row[1]), state=row[2], attempts=row[3],
                worker=row[4], heartbeat=row[5], error=row[6])
@@ -194,14 +205,14 @@ class RedisStore:
     def _key(self, job_id: str) -> str:
         return self._prefix + "job:" + job_id
 
-    def add_job(self, job: Job) -> bool:
+    def add_job(self, job: Job, rerun: bool = False) -> bool:
         key = self._key(job.id)
         with self._r.pipeline() as pipe:
             while True:
                 try:
                     pipe.watch(key)
                     state = pipe.hget(key, "state")
-                    if state and state.decode() in (QUEUED, RUNNING):
+                    if state and _exists(state.decode(), rerun):
                         pipe.unwatch()
                         return False
                     pipe.multi()

@@ -14,7 +14,7 @@ from huey import crontab
 from huey.exceptions import RetryTask
 
 from reviewer.jobs.queue import make_huey, store
-from reviewer.jobs.store import DEAD, DONE, QUEUED, RUNNING, Job, worker_alive
+from reviewer.jobs.store import DEAD, DONE, QUEUED, RUNNING, Job, job_id, worker_alive
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +25,10 @@ MAX_ATTEMPTS = 5
 BASE_DELAY = float(os.environ.get("POLICY_REVIEWER_JOB_BACKOFF", 2))
 
 
-def job_id(payload: dict[str, Any]) -> str:
-    """One job per pull request and head commit."""
-    return f"{payload['repository']}#{payload['number']}@{payload['head_sha']}"
-
-
 def submit(payload: dict[str, Any], force: bool = False) -> bool:
     """Record and queue a review; False when the same one is already waiting or running."""
     job = Job(job_id(payload), payload)
-    if not store().add_job(job) and not force:
+    if not store().add_job(job, rerun=force) and not force:
         return False
     try:
         review(job.id)

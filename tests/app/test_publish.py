@@ -35,3 +35,29 @@ def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
         assert len(updates) == 3  # 50 + 50 + 20
         assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
         assert gh.violations == []
+
+
+def test_a_retry_reuses_the_run_its_job_completed(tmp_path: Path) -> None:
+    """Killed between annotation batches, the first attempt left a completed run; the retry
+    finds it by the job's external_id and reopens it instead of adding a second run."""
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "a.yaml").write_text("x: 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a")
+    _, public = keypair()
+    with GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1) as gh:
+        gh.add_repo("o", "r", repo)
+        head = git(repo, "rev-parse", "HEAD")
+        repository = installation_client(gh.base_url or "", gh.issue_token(1)).get_repo("o/r")
+        job = f"o/r#1@{head}"
+        first = publish.start_check(repository, head, first_attempt=True, external_id=job)
+        publish.finish_check(first, "failure", "t", "s", [])
+        again = publish.start_check(repository, head, external_id=job)
+        assert again.id == first.id and again.status == "in_progress"
+        # Another job's retry (another pull request on the same commit) gets its own run.
+        other = publish.start_check(repository, head, external_id=f"o/r#2@{head}")
+        assert other.id != first.id
+        assert len(gh.check_runs_for(head, "policy-reviewer")) == 2
+        assert gh.violations == []

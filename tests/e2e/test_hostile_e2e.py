@@ -167,3 +167,17 @@ def test_a_review_that_outlives_its_lease_runs_once(world: dict[str, Any]) -> No
     assert len(gh.reviews_for(OWNER, REPO, 6)) == 1
     assert len(gh.check_runs_for(sha, "policy-reviewer")) == 1
     assert "re-queued" not in app.logs_text()
+
+
+def test_a_late_check_suite_event_does_not_add_a_second_run(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    run = review(world, 7, {}, {"stacks/queue.yaml": QUEUE})
+    sha = run["head_sha"]
+    status, body = app.deliver("check_suite", gh.check_suite_event("requested", OWNER, REPO, 7))
+    assert status in (200, 202) and body.get("queued", 0) == 0
+    import time
+    time.sleep(2)  # give a wrongly queued job time to show
+    assert len(gh.check_runs_for(sha, "policy-reviewer")) == 1
+    # A re-run asked for by a person still runs.
+    status, body = app.deliver("check_suite", gh.check_suite_event("rerequested", OWNER, REPO, 7))
+    assert body.get("queued") == 1
