@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -174,21 +175,29 @@ def _emit(args: argparse.Namespace, report: Report) -> int:
 
 
 def collect(paths: Sequence[str]) -> tuple[dict[str, bytes], str]:
-    """Read candidate files under ``paths``; names are relative to a common root."""
+    """Read candidate files under ``paths``; names are relative to a common root.
+
+    Only regular files inside the given paths are read: a symlink out of the tree is not
+    followed (a checkout must not make ``scan`` read ~/.aws), and a FIFO or device would
+    block or never end.
+    """
     files: dict[str, Path] = {}
+    roots = [os.path.realpath(p) for p in paths]
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise UsageError(f"{raw}: no such file or folder")
-        if path.is_file():
-            files[os.path.normpath(raw)] = path
+        if not path.is_dir():
+            if _readable(path, roots, explicit=True):
+                files[os.path.normpath(raw)] = path
             continue
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             for name in sorted(filenames):
                 if name.lower().endswith(CANDIDATE_SUFFIXES):
                     full = Path(dirpath) / name
-                    files[os.path.normpath(str(full))] = full
+                    if _readable(full, roots):
+                        files[os.path.normpath(str(full))] = full
     root = os.path.commonpath([os.path.abspath(p) for p in paths]) if paths else "."
     if os.path.isfile(root):
         root = os.path.dirname(root)
@@ -197,6 +206,21 @@ def collect(paths: Sequence[str]) -> tuple[dict[str, bytes], str]:
         rel = os.path.relpath(os.path.abspath(name), root) if root else name
         contents[rel.replace(os.sep, "/")] = _read_limited(full)
     return contents, root
+
+
+def _readable(path: Path, roots: list[str], explicit: bool = False) -> bool:
+    """A regular file that lies inside the scanned paths (after following symlinks)."""
+    real = os.path.realpath(path)
+    if not explicit and not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+        print(f"policy-reviewer: skipped {path}: a link out of the scanned folder", file=sys.stderr)
+        return False
+    try:
+        regular = stat.S_ISREG(os.stat(real).st_mode)
+    except OSError:
+        return False
+    if not regular:
+        print(f"policy-reviewer: skipped {path}: not a regular file", file=sys.stderr)
+    return regular
 
 
 def _read_limited(path: Path) -> bytes:

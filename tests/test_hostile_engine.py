@@ -142,3 +142,41 @@ def _rules(rule_id: str) -> dict[str, RuleSpec]:
     from tests.conftest import shipped_rules
 
     return {rule_id: shipped_rules()[rule_id]}
+
+
+def _scan(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "reviewer.cli", "scan", "--format", "json",
+                           "--disable", "template-valid", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_scan_does_not_follow_a_link_out_of_the_tree_nor_block_on_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(ROLE.format(name="Outside", action="*"))
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "inside.yaml").write_text(ROLE.format(name="Inside", action="iam:*"))
+    (tree / "link.yaml").symlink_to(outside / "secret.yaml")
+    os.mkfifo(tree / "pipe.yaml")
+    proc = _scan(str(tree))  # a FIFO read would block until the timeout
+    report = json.loads(proc.stdout)
+    assert {f["path"] for f in report["findings"]} == {"inside.yaml"}
+    assert "link.yaml: a link out of the scanned folder" in proc.stderr
+    assert "pipe.yaml: not a regular file" in proc.stderr
+
+
+def test_a_template_past_cloudformations_resource_limit_is_not_given_to_cfn_lint() -> None:
+    from tests.conftest import shipped_rules
+
+    template = "Resources:\n" + "".join(f"  Q{i}: {{Type: AWS::SQS::Queue}}\n" for i in range(20000))
+    rules = {"template-valid": shipped_rules()["template-valid"]}
+    [finding] = evaluate({"big.yaml": template.encode()}, rules, Settings()).findings
+    assert finding.message == ("the template declares 20,000 resources; CloudFormation accepts "
+                               "at most 500, so it was not validated")
+    assert finding.start_line == 1

@@ -21,6 +21,7 @@ PARAMETERS = "parameters"
 
 # How much of an oversized file is read to tell whether it is a template or policy at all.
 _SNIFF_BYTES = 64 * 1024
+_RESOURCES_KEY = re.compile(r"(?:^|[{,])\s*\"?Resources\"?\s*:", re.MULTILINE)
 _TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|\b(?:AWS|Custom)::\w+|\"Statement\"|\bStatement\s*:")
 
 
@@ -163,7 +164,8 @@ def decode_file(path: str, content: bytes) -> Document | None:
         return None
     if len(content) > MAX_FILE_BYTES:
         # A package-lock.json is no template: only what looks like one is too large to be.
-        if _TEMPLATE_HINT.search(content[:_SNIFF_BYTES].decode("utf-8", "replace")):
+        head = content[:_SNIFF_BYTES].decode("utf-8", "replace")
+        if _TEMPLATE_HINT.search(head) or _RESOURCES_KEY.search(head):
             raise Unreadable("file is larger than 1 MB, CloudFormation's template limit; not reviewed")
         return None
     try:

@@ -14,6 +14,12 @@ from reviewer.engine.finding import Hit
 from reviewer.rules.base import Context, RuleKind
 
 
+# CloudFormation refuses a template with more resources than this; cfn-lint would still
+# spend minutes on one with 20,000, so such a template is reported instead of validated.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+MAX_RESOURCES = 500
+
+
 @lru_cache(maxsize=4)
 def _runner(regions: tuple[str, ...]) -> Any:
     from cfnlint.config import ConfigMixIn
@@ -29,6 +35,12 @@ class TemplateValid(RuleKind):
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         if doc.kind != TEMPLATE:
+            return
+        resources = doc.data.get("Resources") if isinstance(doc.data, dict) else None
+        if isinstance(resources, dict) and len(resources) > MAX_RESOURCES:
+            yield Hit(("Resources",), f"the template declares {len(resources):,} resources; "
+                      f"CloudFormation accepts at most {MAX_RESOURCES}, so it was not validated",
+                      "too-many-resources")
             return
         from cfnlint.decode.decode import decode_str
 
