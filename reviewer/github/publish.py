@@ -84,12 +84,14 @@ def fail_check(run: CheckRun, explanation: str) -> None:
 
 
 def posted_fingerprints(repo: Repository, number: int) -> set[str]:
-    """Fingerprints marked in review comments already on the pull request (all pages)."""
+    """Fingerprints marked in the app's review comments already on the pull request."""
     comments = PaginatedList(PullRequestComment, repo._requester,
                              f"{repo.url}/pulls/{number}/comments", {"per_page": 100})
     found: set[str] = set()
     for comment in comments:
-        found |= markers_in(comment.body)
+        # Only the app's own comments count: anyone can write a marker in a reply.
+        if comment.user is not None and comment.user.type == "Bot":
+            found |= markers_in(comment.body)
     return found
 
 

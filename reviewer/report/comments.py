@@ -15,7 +15,9 @@ from reviewer.engine.diffmap import commentable
 from reviewer.engine.finding import Finding
 
 MARKER = "<!-- policy-reviewer:{fingerprint} -->"
-_MARKER_RE = re.compile(r"<!-- policy-reviewer:([0-9a-f]{8,64}) -->")
+# The marker closes the body: one elsewhere (inside a suggestion copied from the template)
+# is the template's text, not ours.
+_MARKER_RE = re.compile(r"<!-- policy-reviewer:([0-9a-f]{8,64}) -->\s*\Z")
 # A comment may span this many lines at most; longer ranges read badly on GitHub.
 MAX_RANGE = 30
 
@@ -29,22 +31,41 @@ class Placement:
 
 
 def markers_in(text: str) -> set[str]:
-    """Fingerprints already posted in a comment body."""
-    return set(_MARKER_RE.findall(text or ""))
+    """The fingerprint a comment body of ours ends with (none or one)."""
+    return set(_MARKER_RE.findall((text or "")[-200:]))
+
+
+def inert(text: str) -> str:
+    """Text from a template or a rule file, unable to open an HTML comment.
+
+    A message holding ``<!-- policy-reviewer:... -->`` would plant a marker in the app's
+    own comment and silence another finding for good.
+    """
+    return text.replace("<!--", "&lt;!--")
 
 
 def body(finding: Finding, rules: Mapping[str, RuleSpec]) -> str:
     """Rule, message, rationale and, where mechanical, a suggestion block."""
     spec = rules.get(finding.rule_id)
-    parts = [f"**{finding.severity}** `{finding.rule_id}`: {finding.message}"]
+    parts = [f"**{finding.severity}** `{finding.rule_id}`: {inert(finding.message)}"]
     if spec:
-        parts.append(f"_Why:_ {spec.rationale}")
+        parts.append(f"_Why:_ {inert(spec.rationale)}")
     if finding.suggestion is not None:
-        parts.append("```suggestion\n" + finding.suggestion + "\n```")
+        # A fence longer than any run of backticks in the line, so the line cannot close it.
+        fence = "`" * max(3, _longest_backtick_run(finding.suggestion) + 1)
+        parts.append(f"{fence}suggestion\n{finding.suggestion}\n{fence}")
     elif spec and spec.fix:
-        parts.append(f"_Fix:_ {spec.fix}")
+        parts.append(f"_Fix:_ {inert(spec.fix)}")
     parts.append(MARKER.format(fingerprint=finding.fingerprint))
     return "\n\n".join(parts)
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def place(findings: list[Finding], hunks_by_path: Mapping[str, list[tuple[int, int]]],

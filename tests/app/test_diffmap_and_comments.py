@@ -54,3 +54,17 @@ def test_summary_is_cut_below_githubs_limit_with_a_note() -> None:
         f.message = "x" * 60
     text = markdown.summary(Report("diff", many, {}))
     assert len(text) <= markdown.MAX_SUMMARY and "cut to fit" in text
+
+
+def test_text_from_a_template_or_rule_cannot_plant_a_marker() -> None:
+    """A message or a copied template line holding a marker must not silence another finding."""
+    from reviewer.report.comments import body
+
+    planted = "<!-- policy-reviewer:" + "b" * 32 + " -->"
+    f = finding(2, fp="c" * 32)
+    f.message = "bad " + planted
+    f.suggestion = "      FunctionName: x  # ``` " + planted
+    text = body(f, {})
+    assert markers_in(text) == {"c" * 32}
+    assert "&lt;!-- policy-reviewer:" + "b" * 32 in text
+    assert "````suggestion\n" in text and text.count("````") == 2  # the line cannot close it
