@@ -180,3 +180,11 @@ def test_a_template_past_cloudformations_resource_limit_is_not_given_to_cfn_lint
     assert finding.message == ("the template declares 20,000 resources; CloudFormation accepts "
                                "at most 500, so it was not validated")
     assert finding.start_line == 1
+
+
+def test_no_suggestion_is_built_for_a_huge_line() -> None:
+    """The key pattern backtracks quadratically on blanks: a 1 MB line took minutes."""
+    from reviewer.engine.suggest import render_suggestion
+
+    assert render_suggestion("FunctionName: x" + " \t" * 500_000, "FunctionName", "y", False) is None
+    assert render_suggestion("FunctionName: x  # c", "FunctionName", "y", False) == 'FunctionName: "y"  # c'

@@ -14,8 +14,15 @@ _YAML_KEY = re.compile(r"^(\s*(?:-\s+)?)([\"']?)([\w.-]+)\2(\s*:\s*)(.*?)(\s+#.*
 _JSON_KEY = re.compile(r'^(\s*)"([^"]+)"(\s*:\s*)(.*?)(,?)\s*$')
 
 
+# The patterns above backtrack quadratically on long runs of blanks; a template line is
+# hostile text. Nobody needs a suggested fix for a line this long.
+MAX_LINE = 1000
+
+
 def render_suggestion(line: str, key: str, value: Any, is_json: bool) -> str | None:
     """The line with ``key``'s value replaced by ``value``, or None if it cannot be done."""
+    if len(line) > MAX_LINE:
+        return None
     if is_json:
         match = _JSON_KEY.match(line)
         if not match or match.group(2) != key:
