@@ -9,18 +9,20 @@ import signal
 import subprocess
 import sys
 
-from reviewer.github.settings import MissingSetting, from_environment
+from reviewer.github.settings import SettingError, check_private_key, from_environment
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dispatch the service commands; a missing setting is exit 2 with its name."""
+    """Dispatch the service commands; a missing or unusable setting is exit 2 with its name."""
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "jobs":
             return _jobs(args)
-        from_environment()  # fail fast, naming the variable, before anything starts
-    except MissingSetting as exc:
+        # Fail fast, naming the variable (never its value), before anything starts: a bad
+        # key would otherwise only show when every job fails to sign its JWT.
+        check_private_key(from_environment())
+    except SettingError as exc:
         print(f"policy-reviewer: {exc}", file=sys.stderr)
         return 2
     if args.command == "worker":

@@ -13,7 +13,7 @@ import jwt
 from github import Auth, Github
 
 from reviewer.github.client import retry_policy
-from reviewer.github.settings import AppSettings
+from reviewer.github.settings import AppSettings, InvalidSetting
 
 # GitHub rejects a JWT whose lifetime exceeds 10 minutes; clocks drift, so issue it
 # backdated by 60 s and valid for 9 minutes from now.
@@ -27,7 +27,14 @@ def app_jwt(app_id: str, private_key: str, now: float | None = None) -> str:
     """A JWT signed with the app's key (RS256), ``iss`` = app id."""
     issued = int(now if now is not None else time.time())
     payload = {"iat": issued - JWT_BACKDATE, "exp": issued + JWT_LIFETIME, "iss": str(app_id)}
-    return jwt.encode(payload, private_key, algorithm="RS256")
+    try:
+        return jwt.encode(payload, private_key, algorithm="RS256")
+    except jwt.InvalidKeyError:
+        # PyJWT says "Could not parse the provided public key", which sends operators after
+        # the wrong key. Name the setting instead (never its text); `worker` checks it at
+        # start-up, so this only happens to a process started some other way.
+        raise InvalidSetting("the GitHub App private key (GITHUB_PRIVATE_KEY or "
+                             "GITHUB_PRIVATE_KEY_PATH) is not a usable RSA private key") from None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from reviewer.github.settings import from_environment
+from reviewer.github.settings import webhook_secret
 
 # GitHub caps webhook payloads at 25 MB.
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap
@@ -14,13 +14,17 @@ MAX_BODY = 25 * 1024 * 1024
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; refuses to start without a webhook secret."""
+    """Build the app; refuses to start without a webhook secret.
+
+    The web process needs no other secret: it never reads the private key (GITHUB_PRIVATE_KEY
+    or a file at GITHUB_PRIVATE_KEY_PATH), so a key it cannot read does not stop it.
+    """
     app = Flask("policy-reviewer")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     if test_config:
         app.config.update(test_config)
     if "WEBHOOK_SECRET" not in app.config:
-        app.config["WEBHOOK_SECRET"] = from_environment(need_key=False).webhook_secret
+        app.config["WEBHOOK_SECRET"] = webhook_secret()
 
     from reviewer.web.health import blueprint as health
     from reviewer.web.webhook import blueprint as webhook
