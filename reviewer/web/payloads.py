@@ -1,0 +1,136 @@
+"""Webhook payloads: parse, validate and turn into review jobs.
+
+A signed delivery is still data from the network. Every value a job carries ends up in a
+GitHub API path (`/repos/{owner}/{name}/pulls/{number}`, `/app/installations/{id}/...`) or
+in a git expression (`{sha}:{path}`), so each is checked here, before anything is queued:
+the repository is `owner/name` in GitHub's own characters, numbers are positive integers,
+commits are 40 (SHA-1) or 64 (SHA-256) hex digits. Anything else is BadPayload (400).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+PULL_REQUEST_ACTIONS = {"opened", "synchronize", "reopened", "ready_for_review"}
+
+# Owners: letters, digits, hyphens (and underscores, which Enterprise Managed Users' handles
+# carry), at most 39 characters. Repositories: letters, digits, '.', '-', '_', at most 100,
+# never "." or "..". https://docs.github.com/en/repositories/creating-and-managing-repositories
+_FULL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,38}/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}")
+_SHA = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+# GitHub's ids and pull request numbers are far below this; a bigger one is not GitHub's.
+_MAX_ID = 2 ** 53
+
+
+class BadPayload(ValueError):
+    """The delivery is signed but not a payload we can act on; the message names the field."""
+
+
+def parse(body: bytes) -> dict[str, Any]:
+    """The JSON object of a delivery; BadPayload for anything else."""
+    try:
+        payload = json.loads(body)
+    except RecursionError:
+        # Python's JSON parser recurses once per nesting level.
+        raise BadPayload("JSON nested too deeply") from None
+    except ValueError:  # also UnicodeDecodeError
+        raise BadPayload("body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise BadPayload("body is not a JSON object")
+    return payload
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadPayload(f"{where} is not an object")
+    return value
+
+
+def _positive_int(value: Any, where: str) -> int:
+    # bool is an int in Python; `true` is not a pull request number.
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < _MAX_ID:
+        raise BadPayload(f"{where} is not a positive integer")
+    return value
+
+
+def _sha(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _SHA.fullmatch(value):
+        raise BadPayload(f"{where} is not a commit sha (40 or 64 hex digits)")
+    return value.lower()  # one job per commit, however it was spelled
+
+
+def _full_name(payload: dict[str, Any]) -> str:
+    name = _object(payload.get("repository"), "repository").get("full_name")
+    if not isinstance(name, str) or not _FULL_NAME.fullmatch(name):
+        raise BadPayload("repository.full_name is not owner/name")
+    return name
+
+
+def _job(payload: dict[str, Any], number: int, head: str, base: str,
+         force: bool = False) -> dict[str, Any]:
+    installation = _object(payload.get("installation"), "installation")
+    return {"installation_id": _positive_int(installation.get("id"), "installation.id"),
+            "repository": _full_name(payload), "number": number,
+            "head_sha": head, "base_sha": base, "force": force}
+
+
+def _action(payload: dict[str, Any]) -> str:
+    action = payload.get("action")
+    return action if isinstance(action, str) else ""
+
+
+def _linked_pulls(payload: dict[str, Any], container: dict[str, Any], where: str,
+                  head: str, force: bool) -> list[dict[str, Any]]:
+    """Jobs for the pull requests a check run or suite lists (none for a push to a branch)."""
+    prs = container.get("pull_requests") or []
+    if not isinstance(prs, list):
+        raise BadPayload(f"{where}.pull_requests is not a list")
+    jobs = []
+    for pr in prs:
+        pr = _object(pr, f"{where}.pull_requests[]")
+        base = _object(pr.get("base"), f"{where}.pull_requests[].base").get("sha")
+        jobs.append(_job(payload, _positive_int(pr.get("number"), f"{where}.pull_requests[].number"),
+                         head, _sha(base, f"{where}.pull_requests[].base.sha"), force))
+    return jobs
+
+
+def pull_request_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`pull_request`: review on opened, synchronize, reopened, ready_for_review."""
+    action = _action(payload)
+    if action not in PULL_REQUEST_ACTIONS:
+        return []
+    pr = _object(payload.get("pull_request"), "pull_request")
+    if pr.get("draft") and action != "ready_for_review":
+        return []  # drafts are reviewed once they are ready
+    number = _positive_int(pr.get("number"), "pull_request.number")
+    head = _sha(_object(pr.get("head"), "pull_request.head").get("sha"), "pull_request.head.sha")
+    base = _sha(_object(pr.get("base"), "pull_request.base").get("sha"), "pull_request.base.sha")
+    return [_job(payload, number, head, base)]
+
+
+def check_run_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`check_run` `rerequested`: review again, even a commit already reviewed."""
+    if _action(payload) != "rerequested":
+        return []
+    run = _object(payload.get("check_run"), "check_run")
+    head = _sha(run.get("head_sha"), "check_run.head_sha")
+    return _linked_pulls(payload, run, "check_run", head, force=True)
+
+
+def check_suite_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`check_suite` `requested` / `rerequested` (the latter forces a new review)."""
+    action = _action(payload)
+    if action not in ("requested", "rerequested"):
+        return []
+    suite = _object(payload.get("check_suite"), "check_suite")
+    head = _sha(suite.get("head_sha"), "check_suite.head_sha")
+    return _linked_pulls(payload, suite, "check_suite", head, force=action == "rerequested")
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "pull_request": pull_request_jobs,
+    "check_run": check_run_jobs,
+    "check_suite": check_suite_jobs,
+}
