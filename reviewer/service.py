@@ -8,8 +8,12 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from reviewer.github.settings import SettingError, check_private_key, from_environment
+
+# gunicorn's settings for the web process (worker class, threads, timeouts, limits).
+GUNICORN_CONF = Path(__file__).resolve().parent / "web" / "gunicorn_conf.py"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +32,11 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "worker":
         return consume(args.workers)
     # The factory, not app.py: `serve` must work from any folder, app.py is for Procfiles.
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "reviewer.web:create_app()", "--bind", args.bind,
-                            "--workers", "2", "--access-logfile", "-"])
+    # The same gunicorn settings as `web: gunicorn app:app` (whose gunicorn.conf.py imports
+    # them), given explicitly: a gunicorn.conf.py in the current folder is not ours.
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "reviewer.web:create_app()",
+                            "--config", str(GUNICORN_CONF), "--bind", args.bind,
+                            "--access-logfile", "-"])
     try:
         return consume(args.workers)
     finally:
