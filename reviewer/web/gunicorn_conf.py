@@ -6,11 +6,12 @@ file with --config. Command-line flags and GUNICORN_CMD_ARGS still override any 
 
 Why not gunicorn's defaults: a sync worker serves one connection at a time, from its request
 line to its last body byte. Two clients sending bodies slowly held both workers, and every
-delivery GitHub sent meanwhile passed its 10-second limit. gthread workers read each
-connection in a thread of a pool; connections that have not sent a full request yet wait in
-the worker's poller and hold no thread. The webhook also bounds the wait for each piece of a
-body (POLICY_REVIEWER_BODY_TIMEOUT), so a client that stops sending frees its thread. In
-production, put a buffering reverse proxy in front as well (docs/deployment.md).
+delivery GitHub sent meanwhile passed its 10-second limit. gthread workers serve each
+connection in a thread of a pool, so a slow client holds one thread, not a process, and idle
+kept-alive connections wait in the worker's poller without one. The webhook also bounds the
+wait for each piece of a body (POLICY_REVIEWER_BODY_TIMEOUT), so a client that stops sending
+frees its thread. gunicorn does not time out slow headers: in production, put a buffering
+reverse proxy in front as well (docs/deployment.md).
 """
 
 import os
