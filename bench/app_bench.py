@@ -102,7 +102,7 @@ def ack_latency(rate: int, seconds: int, tmp: Path, web_args: tuple[str, ...], w
     statuses = Counter(status for part in parts for _, status in part)
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"ack latency (gunicorn {' '.join(web_args) or 'sync'}, {workers} worker(s), {senders} sender "
+    print(f"ack latency (gunicorn {' '.join(web_args) or 'gunicorn.conf.py'}, {workers} worker(s), {senders} sender "
           f"processes): {total} deliveries in {wall:.1f} s ({total / wall:.0f}/s): "
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
     print(f"  answers: {dict(statuses)}; recorded as jobs: {recorded} of {total}; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from huey import Huey, RedisHuey
 from huey.storage import SqliteStorage
@@ -30,11 +31,24 @@ class _Storage(SqliteStorage):
         return conn
 
 
+# Without timeouts a call to an unreachable Redis waits for ever (redis-py before 8): the
+# webhook must answer 503 within GitHub's 10 seconds instead. Longer than huey's 1-second
+# blocking read. Settings in REDIS_URL's query string take precedence.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
+
+def redis_pool(url: str) -> Any:
+    """A connection pool for REDIS_URL with timeouts."""
+    from redis import ConnectionPool
+
+    return ConnectionPool.from_url(url, **REDIS_TIMEOUTS)
+
+
 def make_huey() -> Huey:
     """The queue for this process's configuration."""
     url = os.environ.get("REDIS_URL")
     if url:
-        return RedisHuey("policy-reviewer", url=url)
+        return RedisHuey("policy-reviewer", connection_pool=redis_pool(url))
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return Huey("policy-reviewer", storage_class=_Storage, filename=str(folder / "queue.db"))

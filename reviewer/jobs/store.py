@@ -193,7 +193,9 @@ class RedisStore:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._r = redis.Redis.from_url(url)
+        from reviewer.jobs.queue import REDIS_TIMEOUTS
+
+        self._r = redis.Redis.from_url(url, **REDIS_TIMEOUTS)
         self._prefix = "policy-reviewer:"
 
     def claim_delivery(self, delivery_id: str) -> bool:

@@ -139,3 +139,16 @@ def test_threads_are_not_needed_to_stop_an_evaluation() -> None:
     assert run_bounded(sorted, [2, 1], timeout=60) == [1, 2]
     stuck.join()
     assert len(results) == 1
+
+
+def test_redis_clients_have_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """redis-py before 8 waits for ever on an unreachable Redis; the webhook must answer 503
+    within GitHub's 10 seconds instead."""
+    from reviewer.jobs.queue import make_huey
+    from reviewer.jobs.store import RedisStore
+
+    url = "redis://127.0.0.1:9/0"
+    monkeypatch.setenv("REDIS_URL", url)
+    for pool in (make_huey().storage.pool, RedisStore(url)._r.connection_pool):
+        assert pool.connection_kwargs["socket_connect_timeout"] == 2
+        assert pool.connection_kwargs["socket_timeout"] == 5
