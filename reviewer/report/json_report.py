@@ -9,8 +9,11 @@ from reviewer.report import Report
 
 def render(report: Report) -> str:
     """The report as one JSON document."""
+    from reviewer.engine.actions import data_info
+
     data: dict[str, object] = {
         "mode": report.mode,
+        "aws_data": data_info(),
         "summary": report.summary(),
         "findings": [f.to_dict() for f in report.findings],
     }

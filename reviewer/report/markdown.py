@@ -61,8 +61,11 @@ def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
     for heading, findings in sections:
         if findings:
             out += [f"### {heading} ({len(findings)})", ""] + _table(findings) + [""]
+    from reviewer.engine.actions import data_version
+
+    footer = f"\n_AWS data: {data_version()}._\n"
     text = "\n".join(out)
-    if len(text) > MAX_SUMMARY:
-        cut = text[: MAX_SUMMARY - len(_TRUNCATED)]
+    if len(text) + len(footer) > MAX_SUMMARY:
+        cut = text[: MAX_SUMMARY - len(_TRUNCATED) - len(footer)]
         text = cut[: cut.rfind("\n")] + _TRUNCATED
-    return text
+    return text + footer

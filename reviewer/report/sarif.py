@@ -29,12 +29,23 @@ def render(report: Report) -> str:
                 "version": __version__,
                 "informationUri": "https://github.com/policy-reviewer/policy-reviewer",
                 "rules": rules,
-            }},
+            }, "extensions": [_aws_data()]},
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
             "results": results,
         }],
     }
     return json.dumps(log, indent=2) + "\n"
+
+
+def _aws_data() -> dict[str, Any]:
+    """The AWS action data the run used, as a tool extension, so a result can be reproduced."""
+    from reviewer.engine.actions import data_info
+
+    info = data_info()
+    return {"name": info["source"], "version": info["version"],
+            "releaseDateUtc": info["updated"],
+            "shortDescription": {"text": "AWS actions, access levels, resource types and "
+                                         "condition keys"}}
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:

@@ -40,7 +40,10 @@ def render(report: Report) -> str:
             f"{counts['waived']} waived")
     if report.mode == "diff":
         line += f"; {counts['new']} new, {counts['unchanged']} unchanged, {counts['fixed']} fixed"
-    verdict = "FAIL" if counts["failing"] else "PASS"
+    verdict = "FAIL" if report.fails() else "PASS"
+    from reviewer.engine.actions import data_version
+
+    out.append(f"AWS data: {data_version()}")
     out.append(f"{verdict}: {line}")
     return "\n".join(out) + "\n"
 

@@ -10,7 +10,7 @@ from reviewer.engine.finding import Hit
 from reviewer.engine.iam import IDENTITY, policy_documents, statements
 from reviewer.rules.base import Context, RuleKind
 
-RISKY_LEVELS = ("Write", "Permissions")
+RISKY_LEVELS = ("Write", "Permissions management")
 
 
 class NoWildcardResources(RuleKind):
