@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
 
+from reviewer.engine import foreach
 from reviewer.engine.decode import DecodeError, Marked, dict_node, load
 
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
@@ -33,10 +34,12 @@ class Resource:
     type: str
     properties: dict[str, Any]
     node: dict[str, Any]
+    # Where the resource is written, when not at Resources.<logical id> (made by a loop).
+    where: tuple[Any, ...] = ()
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return ("Resources", self.logical_id)
+    def path(self) -> tuple[Any, ...]:
+        return self.where or ("Resources", self.logical_id)
 
 
 @dataclass
@@ -81,7 +84,7 @@ def _iter_resources(data: Any) -> Iterator[Resource]:
     if not isinstance(resources, dict):
         return
     globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
-    for logical_id, node in resources.items():
+    for logical_id, node, where in _entries(resources, data):
         if not isinstance(node, dict) or not isinstance(node.get("Type"), str):
             continue
         properties = node.get("Properties")
@@ -96,7 +99,17 @@ def _iter_resources(data: Any) -> Iterator[Resource]:
             merged.start_line = getattr(properties, "start_line", 0) or node.get("Type").start_line
             merged.end_line = getattr(properties, "end_line", 0) or merged.start_line
             properties = merged
-        yield Resource(str(logical_id), node["Type"], properties, node)
+        yield Resource(str(logical_id), node["Type"], properties, node, where)
+
+
+def _entries(resources: dict[str, Any], data: dict[str, Any]) -> Iterator[tuple[str, Any, tuple[Any, ...]]]:
+    """Each resource as (logical id, node, path), with ``Fn::ForEach`` loops expanded."""
+    params = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
+    for logical_id, node in resources.items():
+        if foreach.is_loop(logical_id):
+            yield from foreach.expand(logical_id, node, params)
+        else:
+            yield str(logical_id), node, ()
 
 
 _GLOBALS_SECTION = {
@@ -118,7 +131,7 @@ def classify(data: Any) -> str | None:
             isinstance(r, dict) and isinstance(r.get("Type"), str)
             and re.match(r"^(AWS|Custom|Alexa)::", r["Type"])
             for r in resources.values()
-        ):
+        ) or isinstance(resources, dict) and any(foreach.is_loop(k) for k in resources):
             return TEMPLATE
         if "Statement" in data and ("Version" in data or _has_effect(data["Statement"])):
             return POLICY
@@ -187,3 +200,29 @@ def decode_file(path: str, content: bytes) -> Document | None:
     if kind == PARAMETERS:
         data = _parameter_values(data)
     return Document(path=path, kind=kind, data=data, text=text)
+
+
+# A template walk for includes stops here: no real template has this many nodes.
+_MAX_WALK = 200_000
+
+
+def includes(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """``Fn::Transform: {Name: AWS::Include, Parameters: {Location: ...}}`` snippets: the
+    text comes from S3 at deploy time, so what it holds is not reviewed. (path, location)."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    seen = 0
+    while stack and seen < _MAX_WALK:
+        node, path = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            transform = node.get("Fn::Transform")
+            if isinstance(transform, dict) and transform.get("Name") == "AWS::Include":
+                params = transform.get("Parameters")
+                location = params.get("Location") if isinstance(params, dict) else None
+                found.append((path + ("Fn::Transform",), location if isinstance(location, str) else "?"))
+            stack.extend((v, path + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(node))
+    return sorted(found, key=lambda item: [str(p) for p in item[0]])
+

@@ -15,7 +15,7 @@ from typing import Mapping
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.decode import looks_like_json
-from reviewer.engine.document import Document, Unreadable, decode_file
+from reviewer.engine.document import TEMPLATE, Document, Unreadable, decode_file, includes
 from reviewer.engine.finding import Finding, Hit, disambiguate
 from reviewer.engine.locate import locate
 from reviewer.engine.suggest import render_suggestion
@@ -44,8 +44,17 @@ def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
             findings.append(Finding("template-parse", "error", path, exc.line, exc.line,
                                     exc.message, "parse"))
             continue
-        if doc is not None:
-            documents.append(doc)
+        if doc is None:
+            continue
+        documents.append(doc)
+        if doc.kind == TEMPLATE:
+            for where, location in includes(doc.data):
+                line = locate(doc.data, where)[0]
+                findings.append(Finding(
+                    "include-not-reviewed", "warning", path, line, line,
+                    f"AWS::Include brings in {location[:200]} at deploy time; what it holds "
+                    "was not reviewed (review the snippet's own file, or inline it)",
+                    f"include:{location[:200]}"))
     return documents, findings
 
 

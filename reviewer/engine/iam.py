@@ -36,6 +36,67 @@ RESOURCE_POLICY_PROPERTIES = {
     "AWS::EFS::FileSystem": "FileSystemPolicy",
     "AWS::Backup::BackupVault": "AccessPolicy",
     "AWS::Logs::ResourcePolicy": "PolicyDocument",
+    # The rest of the resource types whose CloudFormation schema holds an IAM resource
+    # policy (read from the schemas cfn-lint ships; names and lines as in the template).
+    "AWS::APS::ResourcePolicy": "PolicyDocument",
+    "AWS::ApiGateway::DomainNameV2": "Policy",
+    "AWS::Backup::LogicallyAirGappedBackupVault": "AccessPolicy",
+    "AWS::Bedrock::ResourcePolicy": "PolicyDocument",
+    "AWS::BedrockAgentCore::ResourcePolicy": "Policy",
+    "AWS::CloudTrail::ResourcePolicy": "ResourcePolicy",
+    "AWS::CodeArtifact::Domain": "PermissionsPolicyDocument",
+    "AWS::CodeArtifact::Repository": "PermissionsPolicyDocument",
+    "AWS::DSQL::Cluster": "PolicyDocument",
+    "AWS::EC2::VPCEndpoint": "PolicyDocument",
+    "AWS::ECR::PublicRepository": "RepositoryPolicyText",
+    "AWS::ECR::RegistryPolicy": "PolicyText",
+    "AWS::EventSchemas::RegistryPolicy": "Policy",
+    "AWS::Events::EventBus": "Policy",
+    "AWS::KMS::ReplicaKey": "KeyPolicy",
+    "AWS::Kinesis::ResourcePolicy": "ResourcePolicy",
+    "AWS::Lambda::ResourcePolicy": "PolicyDocument",
+    "AWS::Logs::Destination": "DestinationPolicy",
+    "AWS::Logs::LogGroup": "ResourcePolicyDocument",
+    "AWS::MSK::ClusterPolicy": "Policy",
+    "AWS::MediaPackageV2::ChannelPolicy": "Policy",
+    "AWS::MediaPackageV2::OriginEndpointPolicy": "Policy",
+    "AWS::MediaStore::Container": "Policy",
+    "AWS::MediaTailor::ChannelPolicy": "Policy",
+    "AWS::Oam::Sink": "Policy",
+    "AWS::Redshift::Cluster": "NamespaceResourcePolicy",
+    "AWS::RedshiftServerless::Namespace": "NamespaceResourcePolicy",
+    "AWS::S3::MultiRegionAccessPointPolicy": "Policy",
+    "AWS::S3Express::AccessPoint": "Policy",
+    "AWS::S3Express::BucketPolicy": "PolicyDocument",
+    "AWS::S3ObjectLambda::AccessPointPolicy": "PolicyDocument",
+    "AWS::S3Outposts::AccessPoint": "Policy",
+    "AWS::S3Outposts::BucketPolicy": "PolicyDocument",
+    "AWS::SMSVOICE::ResourcePolicy": "PolicyDocument",
+    "AWS::SNS::TopicInlinePolicy": "PolicyDocument",
+    "AWS::SQS::QueueInlinePolicy": "PolicyDocument",
+    "AWS::SSM::ResourcePolicy": "Policy",
+    "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupPolicy",
+    "AWS::VpcLattice::AuthPolicy": "Policy",
+    "AWS::VpcLattice::ResourcePolicy": "Policy",
+    "AWS::XRay::ResourcePolicy": "PolicyDocument",
+}
+
+# Inline identity policies of one principal: type -> (policy property, property naming the
+# principal, or None when the resource itself is the principal).
+INLINE_POLICY_PROPERTIES = {
+    "AWS::IAM::RolePolicy": ("PolicyDocument", "RoleName"),
+    "AWS::IAM::UserPolicy": ("PolicyDocument", "UserName"),
+    "AWS::IAM::GroupPolicy": ("PolicyDocument", "GroupName"),
+    "AWS::SSO::PermissionSet": ("InlinePolicy", None),
+    "AWS::RolesAnywhere::Profile": ("SessionPolicy", None),
+    "AWS::Transfer::User": ("Policy", None),
+}
+
+# Resource policies given as one statement's parts, not as a document.
+STATEMENT_PROPERTIES = {
+    "AWS::Lambda::Permission": ("SourceAccount", "SourceArn", "PrincipalOrgID"),
+    "AWS::Lambda::LayerVersionPermission": ("OrganizationId",),
+    "AWS::Events::EventBusPolicy": (),
 }
 
 PRINCIPAL_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
@@ -53,6 +114,9 @@ class PolicyDocument:
     principals: list[str] = field(default_factory=list)  # who it grants to (identity)
     synthetic: bool = False  # built from properties (Lambda permission, SAM template)
     mappings: dict[str, Any] = field(default_factory=dict)  # the template's, for !FindInMap
+    # Where the statements sit in ``data``: "Statement" in IAM's own shape; SAM's API
+    # resource policy calls them "CustomStatements".
+    statement_key: str = "Statement"
 
 
 @dataclass
@@ -157,27 +221,70 @@ def _resource_documents(resource: Resource) -> Iterator[PolicyDocument]:
         found.append(_document(base + ("PolicyDocument",), props["PolicyDocument"], IDENTITY,
                                rid, attached_principals(resource)))
     if rtype in PRINCIPAL_TYPES:
-        for index, policy in enumerate(as_list(props.get("Policies"))):
+        for policy, path in _items(props.get("Policies"), base + ("Policies",)):
             if isinstance(policy, dict) and "PolicyDocument" in policy:
-                found.append(_document(base + ("Policies", index, "PolicyDocument"),
+                found.append(_document(path + ("PolicyDocument",),
                                        policy["PolicyDocument"], IDENTITY, rid, [rid]))
+    if rtype in INLINE_POLICY_PROPERTIES:
+        key, owner = INLINE_POLICY_PROPERTIES[rtype]
+        if key in props:
+            name = principal_name(props.get(owner)) if owner else rid
+            found.append(_document(base + (key,), props[key], IDENTITY, rid,
+                                   [name] if name else []))
     if rtype in ("AWS::IAM::Role", "AWS::Serverless::Function") and "AssumeRolePolicyDocument" in props:
         found.append(_document(base + ("AssumeRolePolicyDocument",),
                                props["AssumeRolePolicyDocument"], TRUST, rid))
     if rtype in RESOURCE_POLICY_PROPERTIES and RESOURCE_POLICY_PROPERTIES[rtype] in props:
         key = RESOURCE_POLICY_PROPERTIES[rtype]
         found.append(_document(base + (key,), props[key], RESOURCE_POLICY, rid))
+    if rtype in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
+        found.extend(_api_policies(resource))
+    if rtype == "AWS::Events::EventBusPolicy" and isinstance(props.get("Statement"), dict):
+        # The statement itself is the property: its lines are real.
+        found.append(PolicyDocument(base, props, RESOURCE_POLICY, rid))
     yield from (document for document in found if document is not None)
-    if rtype == "AWS::Lambda::Permission":
+    if rtype in STATEMENT_PROPERTIES and "Statement" not in props:
         statement = {"Effect": "Allow", "Action": props.get("Action"),
-                     "Principal": props.get("Principal")}
-        condition = {k: props[k] for k in ("SourceAccount", "SourceArn", "PrincipalOrgID")
-                     if k in props}
+                     "Principal": props.get("Principal", "*" if props.get("OrganizationId") else None)}
+        if isinstance(props.get("Condition"), dict):
+            statement["Condition"] = props["Condition"]  # EventBusPolicy's own condition
+        condition = {k: props[k] for k in STATEMENT_PROPERTIES[rtype] if k in props}
         if condition:
-            statement["Condition"] = condition
+            statement["Condition"] = {**statement.get("Condition", {}), **condition}
         yield PolicyDocument(base, {"Statement": statement}, RESOURCE_POLICY, rid, synthetic=True)
     if rtype in SAM_WITH_POLICIES and "Role" not in props:
         yield from _sam_policies(resource)
+
+
+def _items(value: Any, path: Path) -> Iterator[tuple[Any, Path]]:
+    """The items of a list property, with ``!If`` items opened into both branches (a
+    policy that exists only in one condition is still a policy of the template)."""
+    for index, item in enumerate(as_list(value)):
+        found = intrinsic(item)
+        if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3:
+            for branch in (1, 2):
+                if not is_no_value(found[1][branch]):
+                    yield found[1][branch], path + (index, "Fn::If", branch)
+        else:
+            yield item, path + (index,)
+
+
+def _api_policies(resource: Resource) -> Iterator[PolicyDocument | None]:
+    """An API's resource policy: SAM's ``Auth.ResourcePolicy.CustomStatements`` and the
+    OpenAPI extension ``x-amazon-apigateway-policy`` in the inline definition."""
+    props = resource.properties
+    base = resource.path + ("Properties",)
+    auth = props.get("Auth") if isinstance(props.get("Auth"), dict) else {}
+    policy = auth.get("ResourcePolicy") if isinstance(auth.get("ResourcePolicy"), dict) else {}
+    custom = policy.get("CustomStatements")
+    if custom is not None:
+        yield PolicyDocument(base + ("Auth", "ResourcePolicy"), policy, RESOURCE_POLICY,
+                             resource.logical_id, statement_key="CustomStatements")
+    for key in ("DefinitionBody", "Body"):
+        body = props.get(key)
+        if isinstance(body, dict) and "x-amazon-apigateway-policy" in body:
+            yield _document(base + (key, "x-amazon-apigateway-policy"),
+                            body["x-amazon-apigateway-policy"], RESOURCE_POLICY, resource.logical_id)
 
 
 def sam_role_id(resource: Resource) -> str:
@@ -196,9 +303,8 @@ def _sam_policies(resource: Resource) -> Iterator[PolicyDocument]:
     policies = resource.properties.get("Policies")
     base = resource.path + ("Properties", "Policies")
     principal = [sam_role_id(resource)]
-    items = [(policies, base)] if isinstance(policies, dict) else [
-        (item, base + (index,)) for index, item in enumerate(as_list(policies))
-    ]
+    items = [(policies, base)] if isinstance(policies, dict) and not intrinsic(policies) \
+        else list(_items(policies, base))
     for item, path in items:
         if not isinstance(item, dict) or intrinsic(item):
             continue  # managed policy names/ARNs are attachments, see managed_policy_refs
@@ -218,10 +324,11 @@ def statements(policy: PolicyDocument, parameters: dict[str, Any] | None = None)
     if not isinstance(data, dict):
         return []
     out: list[Statement] = []
-    stack: list[tuple[Any, Path]] = [(data.get("Statement"), policy.path + ("Statement",))]
+    key = policy.statement_key
+    stack: list[tuple[Any, Path]] = [(data.get(key), policy.path + (key,))]
     if policy.synthetic:
         # Synthetic documents are not in the file: point at the resource/template entry.
-        stack = [(data.get("Statement"), policy.path)]
+        stack = [(data.get(key), policy.path)]
     while stack:
         node, path = stack.pop()
         if node is None or is_no_value(node):

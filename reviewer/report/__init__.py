@@ -16,6 +16,7 @@ BUILTIN_RULES = {
     "suppression-invalid": ("Inline suppressions give a rule and a reason", "A suppression without a reason cannot be reviewed later.", "error"),
     "rule-file-invalid": ("Rule files are valid", "A rule file that does not validate would stop every review that uses it.", "error"),
     "rule-test-failed": ("Rules pass their own examples", "A rule whose examples fail does not do what its authors say it does.", "error"),
+    "include-not-reviewed": ("What a template includes is reviewed too", "AWS::Include inserts a snippet from S3 when the stack is deployed; the reviewer cannot see it, so it says so instead of passing it silently.", "warning"),
     "config-locked": ("Locked rules stay as the organisation set them", "The organisation locks the rules it will not negotiate; a repository cannot switch them off, weaken or waive them.", "error"),
 }
 
