@@ -7,9 +7,9 @@ diff of two policy documents. Wildcards are expanded against the AWS action list
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from reviewer.engine import actions
+from reviewer.engine import actions, risk
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.iam import (IDENTITY, managed_policy_refs, policy_documents, principal_of,
                                  statements)
@@ -19,14 +19,23 @@ Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and att
 
 @dataclass
 class PrincipalDelta:
-    """What one principal gains."""
+    """What one principal gains, riskiest first, and what each gained action puts at stake."""
 
     path: str
     principal: str
     added: list[str]
+    risks: dict[str, list[str]] = field(default_factory=dict)  # action -> labels
+    escalation: list[str] = field(default_factory=list)  # escalation paths now complete
 
     def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "principal": self.principal, "added": self.added}
+        return {"path": self.path, "principal": self.principal, "added": self.added,
+                "risks": {a: r for a, r in self.risks.items() if r},
+                "escalation_paths": self.escalation}
+
+    def shown(self, action: str) -> str:
+        """``iam:PassRole [privilege escalation]``: an action with its worst risks."""
+        found = self.risks.get(action) or []
+        return f"{action} [{', '.join(found[:2])}]" if found else action
 
 
 def grants(documents: list[Document]) -> Grants:
@@ -78,13 +87,27 @@ def _canonical(action: str) -> str:
 
 
 def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> list[PrincipalDelta]:
-    """Per principal, what head grants beyond base (files followed through renames)."""
+    """Per principal, what head grants beyond base (files followed through renames), each
+    gained action labelled with its risks, riskiest first."""
     moved: Grants = defaultdict(set)
     for (path, principal), granted in base.items():
         moved[(renames.get(path, path), principal)].update(granted)
+    paths = risk.escalation_paths()
     out = []
     for (path, principal), granted in sorted(head.items()):
         added = granted - moved.get((path, principal), set())
-        if added:
-            out.append(PrincipalDelta(path, principal, sorted(added, key=str.lower)))
+        if not added:
+            continue
+        grant = risk.Grant()
+        grant.patterns = {a.lower() for a in granted if ":" in a}
+        complete = risk.complete_paths(grant, paths)
+        escalation = {a.lower() for p in complete for a in p.actions}
+        risks = {a: risk.labels(a, escalation) for a in added}
+        out.append(PrincipalDelta(path, principal, risk.riskiest_first(added, risks), risks,
+                                  [p.name for p in complete
+                                   if any(a.lower() in escalation and _gained(a, added) for a in p.actions)]))
     return out
+
+
+def _gained(action: str, added: set[str]) -> bool:
+    return any(a.lower() == action.lower() for a in added)

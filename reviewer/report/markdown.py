@@ -52,7 +52,10 @@ def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
     if report.delta:
         out += ["| principal | file | gains |", "|---|---|---|"]
         for item in report.delta:
-            shown = ", ".join(f"`{a}`" for a in item.added[:20])
+            shown = ", ".join(f"`{a}`" + (f" _({', '.join(item.risks[a][:2])})_" if item.risks.get(a) else "")
+                              for a in item.added[:20])
+            if item.escalation:
+                shown = f"**can escalate privileges ({', '.join(item.escalation)})**; " + shown
             more = f" and {len(item.added) - 20} more" if len(item.added) > 20 else ""
             out.append(f"| {item.principal} | `{item.path}` | {len(item.added)}: {shown}{more} |")
     else:

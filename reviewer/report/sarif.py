@@ -34,6 +34,9 @@ def render(report: Report) -> str:
             "results": results,
         }],
     }
+    if report.mode == "diff":
+        # What the change grants, riskiest first: SARIF has no place of its own for it.
+        log["runs"][0]["properties"] = {"permissionDelta": [d.to_dict() for d in report.delta or []]}
     return json.dumps(log, indent=2) + "\n"
 
 

@@ -70,8 +70,10 @@ def _delta(report: Report) -> list[str]:
         return ["Permission delta: no principal gains permissions.", ""]
     out = ["Permission delta (granted by head, not by base):"]
     for item in report.delta:
-        shown = ", ".join(item.added[:MAX_DELTA_ACTIONS])
+        shown = ", ".join(item.shown(a) for a in item.added[:MAX_DELTA_ACTIONS])
         more = f", and {len(item.added) - MAX_DELTA_ACTIONS} more" if len(item.added) > MAX_DELTA_ACTIONS else ""
         out.append(f"  {item.principal} ({item.path}): +{len(item.added)}: {shown}{more}")
+        if item.escalation:
+            out.append(f"    can now escalate its privileges: {', '.join(item.escalation)}")
     out.append("")
     return out

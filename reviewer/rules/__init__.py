@@ -9,6 +9,7 @@ from reviewer.rules.match import Match
 from reviewer.rules.no_shared_policies import NoSharedPolicies
 from reviewer.rules.no_wildcard_actions import NoWildcardActions
 from reviewer.rules.no_wildcard_resources import NoWildcardResources
+from reviewer.rules.privilege_escalation import PrivilegeEscalation
 from reviewer.rules.staged_names import StagedNames
 from reviewer.rules.template_valid import TemplateValid
 
@@ -21,6 +22,7 @@ KINDS: dict[str, type[RuleKind]] = {
         AccountSeparation,
         NoWildcardResources,
         AsyncFailureDestination,
+        PrivilegeEscalation,
         TemplateValid,
         Match,
     )

@@ -1,0 +1,65 @@
+"""The permission delta says what is at stake: risk labels, riskiest first (issue 8, point 5)."""
+
+from __future__ import annotations
+
+import json
+
+from reviewer.config.settings import Settings
+from reviewer.engine.review import review_change
+from reviewer.report import Report
+from reviewer.report import markdown, sarif, text
+from tests.conftest import shipped_rules
+
+POLICY = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [%s]
+                Resource: "*"
+"""
+
+
+def delta(base: str, head: str) -> tuple[list, Report]:
+    rules = shipped_rules()
+    review = review_change({"t.yaml": (POLICY % base).encode()}, {"t.yaml": (POLICY % head).encode()},
+                           {}, rules, Settings())
+    report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
+                    delta=review.delta, base="a", head="b")
+    return review.delta, report
+
+
+def test_gained_actions_are_labelled_and_riskiest_first() -> None:
+    [item], report = delta(
+        "lambda:GetFunction",
+        "lambda:GetFunction, sqs:SendMessage, s3:GetObject, sts:GetSessionToken, "
+        "s3:PutBucketPolicy, iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction")
+    assert item.principal == "Role"
+    assert item.added == ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction",
+                          "sts:GetSessionToken", "s3:PutBucketPolicy", "s3:GetObject",
+                          "sqs:SendMessage"]
+    assert item.risks["iam:PassRole"][0] == "privilege escalation"
+    assert item.risks["sts:GetSessionToken"] == ["credentials exposure"]
+    assert item.risks["s3:PutBucketPolicy"][0] == "resource exposure"
+    assert item.risks["s3:GetObject"] == ["data exfiltration"]
+    assert item.risks["sqs:SendMessage"] == ["infrastructure modification"]
+    assert item.escalation == ["PassExistingRoleToNewLambdaThenInvoke"]
+    assert "iam:PassRole [privilege escalation" in text.render(report)
+    assert "can now escalate its privileges: PassExistingRoleToNewLambdaThenInvoke" in text.render(report)
+    assert "**can escalate privileges (PassExistingRoleToNewLambdaThenInvoke)**" in markdown.summary(report)
+    props = json.loads(sarif.render(report))["runs"][0]["properties"]["permissionDelta"]
+    assert props[0]["risks"]["s3:GetObject"] == ["data exfiltration"]
+
+
+def test_an_escalation_completed_by_the_change_labels_what_was_already_there() -> None:
+    """PassRole was granted before; the change adds the two actions that complete the path."""
+    [item], _ = delta("iam:PassRole", "iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction")
+    assert item.added == ["lambda:CreateFunction", "lambda:InvokeFunction"]
+    assert all(item.risks[a][0] == "privilege escalation" for a in item.added)
+    assert item.escalation == ["PassExistingRoleToNewLambdaThenInvoke"]
