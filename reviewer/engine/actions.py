@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from functools import lru_cache
+from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,58 @@ def known_action_count() -> int:
     except OSError:
         pass  # a read-only home is fine: the count is worked out each time
     return count
+
+
+@lru_cache(maxsize=None)
+def resource_types(prefix: str) -> dict[str, dict[str, Any]]:
+    """One service's resource types (ARN format, condition keys), keyed by lower-case name."""
+    prefix = prefix.lower()
+    if prefix not in set(services()):
+        return {}
+    return dict(_iam().resources._get_resources(prefix))
+
+
+@lru_cache(maxsize=None)
+def service_condition_keys(prefix: str) -> tuple[str, ...]:
+    """Every condition key a service documents (``s3:prefix``, ``aws:ResourceTag/${TagKey}``)."""
+    prefix = prefix.lower()
+    if prefix not in set(services()):
+        return ()
+    try:
+        return tuple(str(k["key"]) for k in _iam().conditions._get_conditions(prefix).values())
+    except FileNotFoundError:
+        return ()
+
+
+@lru_cache(maxsize=1)
+def global_condition_keys() -> tuple[str, ...]:
+    """The ``aws:`` keys valid in any policy (data/global-condition-keys.yml)."""
+    import yaml
+
+    text = (package_files("reviewer.engine") / "data" / "global-condition-keys.yml").read_text(encoding="utf-8")
+    return tuple(str(k) for k in yaml.safe_load(text))
+
+
+def condition_keys_for(action: str) -> tuple[str, ...]:
+    """The condition keys AWS documents for one action: its own and its resource types'."""
+    found = details(action)
+    if not found:
+        return ()
+    prefix = action.split(":", 1)[0]
+    keys = list(found.get("conditionKeys") or [])
+    types = resource_types(prefix)
+    for item in found.get("resourceTypes") or []:
+        keys.extend(item.get("conditionKeys") or [])
+        keys.extend((types.get(str(item.get("name", "")).lower()) or {}).get("conditionKeys") or [])
+    return tuple(keys)
+
+
+def key_matches(key: str, documented: str) -> bool:
+    """Does a key written in a policy match a documented one? Placeholders such as
+    ``${TagKey}`` or ``<key>`` stand for any text; case does not matter."""
+    key, documented = key.lower(), documented.lower()
+    for marker in ("${", "<"):
+        cut = documented.find(marker)
+        if cut >= 0:
+            return key.startswith(documented[:cut]) and len(key) > cut
+    return key == documented

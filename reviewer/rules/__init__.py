@@ -12,6 +12,8 @@ from reviewer.rules.no_wildcard_resources import NoWildcardResources
 from reviewer.rules.privilege_escalation import PrivilegeEscalation
 from reviewer.rules.staged_names import StagedNames
 from reviewer.rules.template_valid import TemplateValid
+from reviewer.rules.valid_actions import ValidActions
+from reviewer.rules.valid_condition_keys import ValidConditionKeys
 
 KINDS: dict[str, type[RuleKind]] = {
     kind.kind: kind
@@ -24,6 +26,8 @@ KINDS: dict[str, type[RuleKind]] = {
         AsyncFailureDestination,
         PrivilegeEscalation,
         TemplateValid,
+        ValidActions,
+        ValidConditionKeys,
         Match,
     )
 }
