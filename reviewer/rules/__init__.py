@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reviewer.rules.account_separation import AccountSeparation
+from reviewer.rules.action_resource_match import ActionResourceMatch
 from reviewer.rules.async_failure_destination import AsyncFailureDestination
 from reviewer.rules.base import RuleKind
 from reviewer.rules.match import Match
@@ -28,6 +29,7 @@ KINDS: dict[str, type[RuleKind]] = {
         TemplateValid,
         ValidActions,
         ValidConditionKeys,
+        ActionResourceMatch,
         Match,
     )
 }
