@@ -117,6 +117,9 @@ class PolicyDocument:
     # Where the statements sit in ``data``: "Statement" in IAM's own shape; SAM's API
     # resource policy calls them "CustomStatements".
     statement_key: str = "Statement"
+    # A document the template's author did not write and cannot edit (a SAM policy
+    # template): rules say so, or leave typos in it alone.
+    origin: str | None = None
 
 
 @dataclass
@@ -315,7 +318,8 @@ def _sam_policies(resource: Resource) -> Iterator[PolicyDocument]:
             document = sam_policy_template(str(template_name), params)
             if document is not None:
                 yield PolicyDocument(path + (template_name,), document, IDENTITY,
-                                     resource.logical_id, principal, synthetic=True)
+                                     resource.logical_id, principal, synthetic=True,
+                                     origin=f"the SAM policy template {template_name}")
 
 
 def statements(policy: PolicyDocument, parameters: dict[str, Any] | None = None) -> list[Statement]:

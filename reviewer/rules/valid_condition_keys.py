@@ -32,6 +32,8 @@ class ValidConditionKeys(RuleKind):
         ignored = {k.lower() for k in ctx.params.get("ignore_keys", [])}
         parameters = doc.parameters()
         for policy in policy_documents(doc):
+            if policy.origin:
+                continue
             for statement in statements(policy, parameters):
                 condition = statement.data.get("Condition")
                 if not isinstance(condition, dict) or intrinsic(condition) or "NotAction" in statement.data:

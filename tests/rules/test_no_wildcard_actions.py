@@ -161,3 +161,28 @@ def test_allow_list_parameter() -> None:
     config = {"rules": {RULE: {"with": {"allow": ["logs:*"]}}}}
     assert run(role_policy('"logs:*"'), rule=RULE, config=config) == []
     assert run(role_policy('"s3:*"'), rule=RULE, config=config) != []
+
+
+SAM_TEMPLATE_WILDCARD = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      Policies:
+        - TextractPolicy: {}
+        - SQSPollerPolicy: {QueueName: q}
+"""
+
+
+def test_a_wildcard_in_a_sam_policy_template_says_it_is_the_templates() -> None:
+    """The author cannot edit SAM's templates: the message says so, admins may accept them,
+    and the batch API names in SQSPollerPolicy are not reported as the author's typos."""
+    [finding] = run(SAM_TEMPLATE_WILDCARD, rule="no-wildcard-actions")
+    assert finding.message.startswith('In the SAM policy template TextractPolicy, "textract:*" grants')
+    assert "allow_sam_templates" in finding.message
+    config = {"rules": {"no-wildcard-actions": {"with": {"allow_sam_templates": ["TextractPolicy"]}}}}
+    assert run(SAM_TEMPLATE_WILDCARD, rule="no-wildcard-actions", config=config) == []
+    assert run(SAM_TEMPLATE_WILDCARD, rule="valid-actions") == []
