@@ -41,21 +41,34 @@ def _rule_schema() -> dict[str, Any]:
 
 def load_rule_file(path: Path, check: bool = True) -> RuleSpec:
     """Read (and check) one rule file; raises ConfigError with the offending line."""
-    return parse_rule_text(str(path), path.read_text(encoding="utf-8"), check)
+    return parse_rule_text(str(path), path.read_text(encoding="utf-8"), check, marks=check)
 
 
-def parse_rule_text(name: str, text: str, check: bool = True) -> RuleSpec:
-    """A rule file's text (from disk, or from the organisation's repository)."""
+def parse_rule_text(name: str, text: str, check: bool = True, marks: bool = True) -> RuleSpec:
+    """A rule file's text (from disk, or from the organisation's repository).
+
+    Without ``marks`` (the shipped rules on every CLI start: their lines are never shown)
+    the file is read with the plain C loader, in a third of the time.
+    """
     errors = rule_text_errors(name, text) if check else []
     if errors:
         raise errors[0]
-    data = load_config_yaml(name, text)
+    data = load_config_yaml(name, text) if marks else _plain_yaml(name, text)
     return RuleSpec(
         id=data["id"], kind=data["kind"], severity=data["severity"], title=data["title"],
         rationale=" ".join(data["rationale"].split()), fix=" ".join(data.get("fix", "").split()),
         enabled=data.get("enabled", True), params=dict(data.get("with", {})),
         examples={k: list(v) for k, v in data["examples"].items()}, source=name,
     )
+
+
+def _plain_yaml(name: str, text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return load_config_yaml(name, text)  # the marked loader says where, in ConfigError
 
 
 def rule_file_errors(path: Path) -> list[ConfigError]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from reviewer.cache import digest, known_valid, remember_valid
 from reviewer.config.errors import ConfigError, load_config_yaml, schema_errors
 from reviewer.config.rulebook import RuleSpec, parameter_errors
 from reviewer.engine.finding import Finding
@@ -68,9 +69,13 @@ def parse_settings(name: str, text: str) -> Settings:
         return Settings(source=name)
     if not isinstance(data, dict):
         raise ConfigError(name, 1, "", "the configuration is a mapping (organisation, rules, waivers)")
-    errors = schema_errors(name, data, _schema())
-    if errors:
-        raise errors[0]
+    # Validating needs jsonschema (0.1 s to import): a text that validated before against
+    # the same schema is not checked again, so a pre-commit run starts fast.
+    key = digest(text, json.dumps(_schema(), sort_keys=True))
+    if not known_valid("config", key):
+        errors = schema_errors(name, data, _schema())
+        if errors:
+            raise errors[0]
     org = data.get("organisation", {})
     settings = Settings(
         organisation=Organisation(
@@ -96,6 +101,7 @@ def parse_settings(name: str, text: str) -> Settings:
             rule=item["rule"], reason=item["reason"], expires=expires, path=item.get("path"),
             resource=item.get("resource"), owner=item.get("owner"), source=name, line=line,
         ))
+    remember_valid("config", key)
     return settings
 
 

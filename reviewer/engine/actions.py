@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
+
+from reviewer.cache import cache_dir, write_atomically
 
 # Older rule files name the permissions-management level as policyuniverse did.
 _LEVEL_ALIASES = {"permissions": "Permissions management"}
@@ -125,9 +125,7 @@ def expand_at_levels(pattern: str, levels: frozenset[str]) -> tuple[str, ...]:
 
 
 def _count_file() -> Path:
-    base = os.environ.get("POLICY_REVIEWER_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-reviewer")
-    return Path(base) / f"aws-action-count-{_iam().data_version()}.json"
+    return cache_dir() / f"aws-action-count-{_iam().data_version()}.json"
 
 
 @lru_cache(maxsize=1)
@@ -139,14 +137,7 @@ def known_action_count() -> int:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no cache yet, or a damaged one
     count = sum(len(service_actions(p)) for p in services())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a concurrent run never reads half a file.
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            json.dump({"count": count}, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only home is fine: the count is worked out each time
+    write_atomically(path, json.dumps({"count": count}))
     return count
 
 
@@ -177,7 +168,7 @@ def global_condition_keys() -> tuple[str, ...]:
     import yaml
 
     text = (package_files("reviewer.engine") / "data" / "global-condition-keys.yml").read_text(encoding="utf-8")
-    return tuple(str(k) for k in yaml.safe_load(text))
+    return tuple(str(k) for k in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def condition_keys_for(action: str) -> tuple[str, ...]:

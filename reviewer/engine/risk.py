@@ -39,7 +39,7 @@ def _data() -> dict[str, Any]:
     import yaml
 
     text = (resources.files("reviewer.engine") / "data" / "risks.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: 20x faster
 
 
 def escalation_paths(extra: Iterable[dict[str, Any]] = ()) -> list[EscalationPath]:
