@@ -75,21 +75,46 @@ def _names(prefix: str) -> list[str]:
     return [f"{prefix}:{body['name']}" for body in service_actions(prefix).values()]
 
 
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, list[list[str]]]:
+    """Every service's actions as [name, access level], for the rare pattern that needs
+    them all ("*", a wildcard in the service): one cached file per data version instead of
+    457 JSON files (a second and more on a cold start)."""
+    path = cache_dir() / f"aws-actions-{_iam().data_version()}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data:
+            return data
+    except (OSError, ValueError):
+        pass
+    data = {p: [[str(b["name"]), str(b.get("accessLevel") or "Unknown")]
+                for b in service_actions(p).values()] for p in services()}
+    write_atomically(path, json.dumps(data))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _catalogue_levels() -> dict[str, str]:
+    return {f"{p}:{name}".lower(): level for p, items in _catalogue().items() for name, level in items}
+
+
 @lru_cache(maxsize=4096)
 def expand(pattern: str) -> tuple[str, ...]:
     """Every known action a pattern matches, case-insensitively, as IAM matches."""
     pattern = pattern.strip()
     if ":" in pattern:
         prefix = pattern.split(":", 1)[0].lower()
-        prefixes = [p for p in services() if fnmatch.fnmatchcase(p, prefix)] \
-            if has_wildcard(prefix) else [prefix]
+        if has_wildcard(prefix):
+            prefixes = [p for p in services() if fnmatch.fnmatchcase(p, prefix)]
+            names = [f"{p}:{n}" for p in prefixes for n, _ in _catalogue().get(p, [])]
+        else:
+            names = _names(prefix)
     elif pattern == "*":
-        prefixes = list(services())
+        names = [f"{p}:{n}" for p, items in _catalogue().items() for n, _ in items]
     else:
         return ()
     regex = re.compile(fnmatch.translate(pattern.lower()))
-    return tuple(sorted((a for p in prefixes for a in _names(p) if regex.match(a.lower())),
-                        key=str.lower))
+    return tuple(sorted((a for a in names if regex.match(a.lower())), key=str.lower))
 
 
 def details(action: str) -> dict[str, Any] | None:
@@ -101,6 +126,8 @@ def details(action: str) -> dict[str, Any] | None:
 def access_level(action: str) -> str:
     """IAM access level as AWS writes it: List, Read, Write, "Permissions management, Write",
     "Tagging, Write"; Unknown for an action AWS does not document."""
+    if _catalogue.cache_info().currsize:  # every action is at hand already: no file reads
+        return _catalogue_levels().get(action.lower(), "Unknown")
     found = details(action)
     return str(found.get("accessLevel") or "Unknown") if found else "Unknown"
 

@@ -99,15 +99,12 @@ def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> lis
         if not added:
             continue
         grant = risk.Grant()
-        grant.patterns = {a.lower() for a in granted if ":" in a}
+        grant.add(a for a in granted if ":" in a)  # not "managed policy X" and the like
         complete = risk.complete_paths(grant, paths)
         escalation = {a.lower() for p in complete for a in p.actions}
         risks = {a: risk.labels(a, escalation) for a in added}
-        out.append(PrincipalDelta(path, principal, risk.riskiest_first(added, risks), risks,
-                                  [p.name for p in complete
-                                   if any(a.lower() in escalation and _gained(a, added) for a in p.actions)]))
+        gained = {a.lower() for a in added}
+        # The paths this change completes: those it adds an action to.
+        named = [p.name for p in complete if any(a.lower() in gained for a in p.actions)]
+        out.append(PrincipalDelta(path, principal, risk.riskiest_first(added, risks), risks, named))
     return out
-
-
-def _gained(action: str, added: set[str]) -> bool:
-    return any(a.lower() == action.lower() for a in added)

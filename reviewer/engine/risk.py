@@ -59,13 +59,21 @@ class Grant:
     """What one principal is allowed: action patterns, and NotAction exclusions."""
 
     def __init__(self) -> None:
-        self.patterns: set[str] = set()
+        self.exact: set[str] = set()  # lower-case action names
+        self.wild: set[str] = set()  # lower-case patterns with * or ?
         self.all_but: list[set[str]] = []  # each Allow + NotAction: everything but these
+
+    def add(self, patterns: Iterable[str]) -> None:
+        """Allow these action names or patterns."""
+        for pattern in patterns:
+            pattern = pattern.strip().lower()
+            (self.wild if actions.has_wildcard(pattern) else self.exact).add(pattern)
 
     def allows(self, action: str) -> bool:
         """Does some statement allow this action (resources and conditions aside)?"""
         name = action.lower()
-        if any(fnmatch.fnmatchcase(name, p) for p in self.patterns):
+        # A delta of "*" holds every action AWS documents: look names up, match only patterns.
+        if name in self.exact or any(fnmatch.fnmatchcase(name, p) for p in self.wild):
             return True
         return any(not any(fnmatch.fnmatchcase(name, p) for p in excluded)
                    for excluded in self.all_but)

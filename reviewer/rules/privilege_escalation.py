@@ -71,7 +71,7 @@ class PrivilegeEscalation(RuleKind):
 
 
 def _add(grant: risk.Grant, statement: Statement) -> None:
-    grant.patterns.update(p.strip().lower() for p, _ in statement.values("Action"))
+    grant.add(p for p, _ in statement.values("Action"))
     if "NotAction" in statement.data:
         grant.all_but.append({p.strip().lower() for p, _ in statement.values("NotAction")})
 
