@@ -147,8 +147,20 @@ def normalise_level(level: str) -> str:
 def expand_at_levels(pattern: str, levels: frozenset[str]) -> tuple[str, ...]:
     """The actions a pattern grants whose (most specific) access level is one of ``levels``."""
     wanted = {normalise_level(level).lower() for level in levels}
+    if pattern.strip() == "*":  # every action: read the answer off the catalogue
+        return tuple(sorted((a for level, names in _by_primary_level().items() if level in wanted
+                             for a in names), key=str.lower))
     granted = expand(pattern) if has_wildcard(pattern) else (pattern,)
     return tuple(a for a in granted if primary_level(a).lower() in wanted)
+
+
+@lru_cache(maxsize=1)
+def _by_primary_level() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for prefix, items in _catalogue().items():
+        for name, level in items:
+            out.setdefault(level.split(",")[0].strip().lower(), []).append(f"{prefix}:{name}")
+    return out
 
 
 def _count_file() -> Path:
