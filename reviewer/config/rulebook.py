@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ class RuleSpec:
 
 @lru_cache(maxsize=1)
 def _rule_schema() -> dict[str, Any]:
-    return json.loads((resources.files("reviewer.config") / "rule-schema.json").read_text())
+    return json.loads((Path(__file__).parent / "rule-schema.json").read_text(encoding="utf-8"))
 
 
 def load_rule_file(path: Path, check: bool = True) -> RuleSpec:

@@ -15,7 +15,6 @@ import fnmatch
 import json
 import re
 from functools import lru_cache
-from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +205,7 @@ def global_condition_keys() -> tuple[str, ...]:
     """The ``aws:`` keys valid in any policy (data/global-condition-keys.yml)."""
     import yaml
 
-    text = (package_files("reviewer.engine") / "data" / "global-condition-keys.yml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "global-condition-keys.yml").read_text(encoding="utf-8")
     return tuple(str(k) for k in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 

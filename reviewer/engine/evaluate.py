@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
@@ -23,8 +22,10 @@ from reviewer.engine.waivers import apply_waivers
 from reviewer.rules import KINDS
 from reviewer.rules.base import Context
 
-log = logging.getLogger(__name__)
 
+
+if TYPE_CHECKING:
+    import logging
 
 @dataclass
 class Evaluation:
@@ -79,14 +80,14 @@ def evaluate_documents(documents: list[Document], rules: Mapping[str, RuleSpec],
             try:
                 hits = list(kind.check(doc, ctx))
             except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the rest
-                log.exception("rule %s failed on %s", spec.id, doc.path)
+                _log().exception("rule %s failed on %s", spec.id, doc.path)
                 findings.append(_rule_failure(spec, doc, exc))
                 continue
             findings.extend(to_finding(spec, doc, hit) for hit in hits)
         try:
             project_hits = list(kind.check_project(documents, ctx))
         except Exception as exc:  # noqa: BLE001
-            log.exception("rule %s failed across files", spec.id)
+            _log().exception("rule %s failed across files", spec.id)
             project_hits = []
             if documents:
                 findings.append(_rule_failure(spec, documents[0], exc))
@@ -112,6 +113,12 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
         severity = hit.severity  # a rule's milder case stays milder unless admins lower all
     return Finding(spec.id, severity, doc.path, start, end, hit.message, hit.value,
                    resource=hit.resource, suggestion=suggestion)
+
+
+def _log() -> logging.Logger:
+    import logging  # only when a rule fails: not on every CLI start
+
+    return logging.getLogger(__name__)
 
 
 def _rule_failure(spec: RuleSpec, doc: Document, exc: Exception) -> Finding:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable
 
 from reviewer.engine import actions
@@ -38,7 +38,7 @@ class EscalationPath:
 def _data() -> dict[str, Any]:
     import yaml
 
-    text = (resources.files("reviewer.engine") / "data" / "risks.yml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "risks.yml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: 20x faster
 
 
