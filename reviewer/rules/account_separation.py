@@ -7,6 +7,8 @@ were separated so that a mistake in one cannot reach the other.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib.resources import files as package_files
 from typing import Any, Iterable
 
 from reviewer.engine.document import PARAMETERS, Document
@@ -20,6 +22,10 @@ _ARN_ACCOUNT = re.compile(r"arn:[^:\s]*:[^:\s]*:[^:\s]*:(\d{12})(?::|$)")
 _ROOT = re.compile(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
 # Keys whose values hold account ids (Lambda permission, conditions, parameters).
 _ACCOUNT_KEYS = re.compile(r"account|principal|aws$", re.IGNORECASE)
+# A Serverless Application Repository application: the account is its publisher's.
+_SAR_APPLICATION = re.compile(r"arn:[^:\s]*:serverlessrepo:[^:\s]*:(\d{12}):applications/")
+# Metadata a program reads (cfn-init's instructions), unlike the rest of Metadata.
+_CONFIGURATION_METADATA = ("AWS::CloudFormation::Init",)
 
 
 class AccountSeparation(RuleKind):
@@ -50,10 +56,45 @@ def stage_of(doc: Document, org: Organisation) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def service_accounts() -> dict[str, str]:
+    """AWS's own service accounts (data/aws-service-accounts.yml): account id -> what it is,
+    e.g. "Elastic Load Balancing log delivery (eu-west-1)"."""
+    import yaml
+
+    text = (package_files("reviewer.rules") / "data" / "aws-service-accounts.yml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {str(account): f"{service['name']} ({region})"
+            for service in data.values() for region, account in service["accounts"].items()}
+
+
+def is_human_text(path: Path) -> bool:
+    """Is this value prose for people (a description, Metadata), where a 12-digit number is
+    an example and not a reference? cfn-init's instructions in Metadata are configuration."""
+    if path[:1] == ("Metadata",):
+        return True
+    if len(path) > 2 and path[0] == "Resources" and path[2] == "Metadata":
+        return path[3:4] != _CONFIGURATION_METADATA
+    # Position 1 is a logical id or parameter name, which may be called anything.
+    return any(isinstance(key, str) and key.endswith("Description")
+               for index, key in enumerate(path) if index != 1)
+
+
+def _publishers(text: str, path: Path) -> set[str]:
+    """Accounts that publish a Serverless Application Repository application the template
+    deploys: the publisher's account is where the code comes from, not one the stack
+    reaches. Inside a policy statement the same ARN is a grant, and is judged."""
+    if "Statement" in path:
+        return set()
+    return set(_SAR_APPLICATION.findall(text))
+
+
 def _account_ids(doc: Document) -> Iterable[tuple[str, Path]]:
     for text, path in walk_strings(doc.data):
+        if doc.kind != PARAMETERS and is_human_text(path):
+            continue
         key = next((k for k in reversed(path) if isinstance(k, str) and not k.startswith("Fn::")), "")
-        candidates = set(_ARN_ACCOUNT.findall(text))
+        candidates = set(_ARN_ACCOUNT.findall(text)) - _publishers(text, path)
         if ACCOUNT_ID.fullmatch(text.strip()) and (
                 _ACCOUNT_KEYS.search(key) or doc.kind == PARAMETERS or "Condition" in path):
             candidates.add(text.strip())
@@ -69,6 +110,8 @@ def _judge(account: str, path: Path, org: Organisation, stage: str | None,
     if owner is None:
         if account in org.trusted_accounts:
             return None
+        if account in service_accounts() and "AssumeRolePolicyDocument" not in path:
+            return None  # AWS's own (ELB log delivery), granted where AWS documents it
         return Hit(path, f"account {account} is neither one of the organisation's accounts nor a "
                          "trusted partner; add it to trusted_accounts if it is meant to be here",
                    f"unknown:{account}")
@@ -106,11 +149,21 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                     continue
                 root = _ROOT.match(principal)
                 account = root and (root.group(1) or root.group(2))
-                if account and account != own:
+                if account and _foreign(account, own, org, policy.kind):
                     yield Hit(path, f"the policy trusts the whole account {account} without a "
                                     "condition; trust a named role, or add a condition "
                                     "(sts:ExternalId, aws:PrincipalArn)",
                               f"trust-root:{account}", policy.resource)
+
+
+def _foreign(account: str, own: str | None, org: Organisation, kind: str) -> bool:
+    """Is trusting this whole account a trust in someone else's? Not the stage's own
+    account, nor one of the organisation's (another stage's account is reported as
+    cross-stage, and with no stage known the rule does not guess), nor an AWS service
+    account in a resource policy (a log bucket trusting ELB's account is AWS's recipe)."""
+    if account == own or account in org.accounts.values():
+        return False
+    return not (kind == RESOURCE_POLICY and account in service_accounts())
 
 
 def _aws_principals(node: Any, path: Path, parameters: dict[str, Any]) -> list[tuple[str, Path]]:

@@ -96,3 +96,151 @@ Resources:
 """
     [finding] = run(as_text, rule=RULE)
     assert finding.value == "trust:notprincipal" and finding.start_line == 5
+
+
+# --- Not every 12-digit number is an account the template reaches (issue 8) ------------------
+
+def test_example_account_ids_in_text_for_people_are_not_accounts(org_config: dict[str, Any]) -> None:
+    template = """\
+Description: "Lets the tools account (e.g. arn:aws:iam::123456789012:root) deploy"
+Metadata:
+  Notes: {Origin: "copied from arn:aws:sqs:eu-west-1:444455556666:orders"}
+Parameters:
+  ToolsRole:
+    Type: String
+    Description: "The deployer, like arn:aws:iam::123456789012:role/deployer"
+    ConstraintDescription: "a role ARN such as arn:aws:iam::123456789012:role/deployer"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Metadata:
+      Docs: "see arn:aws:sqs:eu-west-1:444455556666:orders for the shape"
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Description: "was trusted by arn:aws:iam::777788889999:root"
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "arn:aws:iam::555555555555:role/ci"}
+            Action: sts:AssumeRole
+            Condition: {StringEquals: {sts:ExternalId: x}}
+Outputs:
+  Role: {Description: "assumed from 123456789012", Value: !GetAtt Role.Arn}
+"""
+    findings = run(template, rule=RULE, config=org_config)
+    # The real trust stays a finding; the examples for people do not.
+    assert [(f.value, f.start_line) for f in findings] == [("unknown:555555555555", 21)]
+
+
+def test_cfn_init_metadata_is_configuration_not_prose(org_config: dict[str, Any]) -> None:
+    template = """\
+Resources:
+  Host:
+    Type: AWS::EC2::Instance
+    Metadata:
+      AWS::CloudFormation::Init:
+        config:
+          commands:
+            pull: {command: "aws sqs receive-message --queue-url https://x --queue arn:aws:sqs:eu-west-1:444455556666:jobs"}
+"""
+    [finding] = run(template, rule=RULE, config=org_config)
+    assert finding.value == "unknown:444455556666" and finding.start_line == 8
+
+
+def test_elb_log_delivery_account_in_a_bucket_policy(org_config: dict[str, Any]) -> None:
+    template = """\
+Resources:
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: ["arn:aws:iam::127311923021:root", "054676820928"]}
+            Action: s3:PutObject
+            Resource: !Sub "arn:aws:s3:::${Logs}/AWSLogs/${AWS::AccountId}/*"
+"""
+    assert run(template, rule=RULE, config=org_config) == []
+    assert run(template, rule=RULE) == []  # nor trusted "as a whole account" without a config
+
+
+def test_elb_account_trusted_by_a_role_is_still_reported(org_config: dict[str, Any]) -> None:
+    findings = run(trust('{AWS: "arn:aws:iam::797873946194:root"}'), rule=RULE, config=org_config)
+    assert sorted(f.value for f in findings) == ["trust-root:797873946194", "unknown:797873946194"]
+
+
+def test_service_accounts_are_the_documented_elb_mapping() -> None:
+    from reviewer.rules.account_separation import service_accounts
+
+    accounts = service_accounts()
+    documented = {"127311923021": "us-east-1", "033677994240": "us-east-2", "027434742980": "us-west-1",
+                  "797873946194": "us-west-2", "156460612806": "eu-west-1", "054676820928": "eu-central-1",
+                  "652711504416": "eu-west-2", "009996457667": "eu-west-3", "897822967062": "eu-north-1",
+                  "582318560864": "ap-northeast-1", "600734575887": "ap-northeast-2",
+                  "114774131450": "ap-southeast-1", "783225319266": "ap-southeast-2",
+                  "718504428378": "ap-south-1", "985666609251": "ca-central-1", "507241528517": "sa-east-1"}
+    for account, region in documented.items():
+        assert accounts[account] == f"Elastic Load Balancing log delivery ({region})"
+    assert all(len(a) == 12 and a.isdigit() for a in accounts)
+
+
+def test_serverless_application_publisher_is_not_an_unknown_account(org_config: dict[str, Any]) -> None:
+    template = """\
+Mappings:
+  Apps:
+    eu-west-1: {Resizer: "arn:aws:serverlessrepo:eu-west-1:077246666028:applications/image-resizer"}
+Resources:
+  Resizer:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:077246666028:applications/image-resizer
+        SemanticVersion: 1.2.0
+  Regional:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: !FindInMap [Apps, !Ref "AWS::Region", Resizer]
+        SemanticVersion: 1.2.0
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: serverlessrepo:UpdateApplication
+            Resource: arn:aws:serverlessrepo:us-east-1:444455556666:applications/ours
+"""
+    findings = run(template, rule=RULE, config=org_config)
+    # A grant on someone's application, inside a policy, is still judged.
+    assert [(f.value, f.start_line) for f in findings] == [("unknown:444455556666", 24)]
+
+
+def test_organisation_account_root_is_not_a_foreign_trust(org_config: dict[str, Any]) -> None:
+    """A key policy's default statement written with the literal account id: the account is
+    the organisation's, so it is not a trust in someone else's account (writing the id out
+    is still a warning), while a partner's root without a condition stays an error."""
+    template = """\
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Enable IAM policies
+            Effect: Allow
+            Principal: {AWS: "arn:aws:iam::111111111111:root"}
+            Action: "kms:*"
+            Resource: "*"
+          - Effect: Allow
+            Principal: {AWS: "arn:aws:iam::999999999999:root"}
+            Action: kms:Decrypt
+            Resource: "*"
+"""
+    findings = run(template, rule=RULE, config=org_config)
+    assert sorted((f.value, f.severity) for f in findings) == [
+        ("hardcoded:111111111111", "warning"), ("trust-root:999999999999", "error")]
+    dev = run(template, rule=RULE, path="stacks/prod/key.yaml", config=org_config)
+    assert sorted(f.value for f in dev) == ["cross-stage:111111111111", "trust-root:999999999999"]
