@@ -14,12 +14,14 @@ from reviewer.engine.iam import principal_name
 from reviewer.engine.values import get_path, possible_strings
 from reviewer.rules.base import Context, RuleKind
 
-# SAM event sources that invoke the function asynchronously.
+# SAM event sources that invoke the function asynchronously. Alexa skills and Cognito user
+# pool triggers wait for the function's answer (a synchronous invoke: the caller sees the
+# failure), and queue and stream sources are polled; none of those lose an event this way.
 ASYNC_EVENTS = {"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2",
-                "CloudWatchLogs", "IoTRule", "AlexaSkill", "Cognito", "SES"}
+                "CloudWatchLogs", "IoTRule", "SES"}
 ASYNC_PRINCIPALS = ("s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com",
                     "logs.amazonaws.com", "iot.amazonaws.com", "ses.amazonaws.com",
-                    "scheduler.amazonaws.com", "cognito-idp.amazonaws.com")
+                    "scheduler.amazonaws.com")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
 
@@ -51,13 +53,31 @@ def _handles_failures(props: dict[str, Any]) -> bool:
                 or get_path(props, ("EventInvokeConfig", "DestinationConfig", "OnFailure")))
 
 
+def is_async_event(event: Any) -> bool:
+    """Does this SAM event invoke the function asynchronously?
+
+    An SNS event with ``SqsSubscription`` puts a queue between topic and function: SAM
+    subscribes the queue and the function polls it, so a failed message stays in the queue
+    (its redrive policy decides what happens next), not in Lambda's asynchronous retries.
+    A subscription decided at deploy time (an intrinsic) is not guessed at.
+    """
+    if not isinstance(event, dict) or event.get("Type") not in ASYNC_EVENTS:
+        return False
+    if event["Type"] == "SNS":
+        props = event.get("Properties")
+        subscription = props.get("SqsSubscription") if isinstance(props, dict) else None
+        if isinstance(subscription, dict) or str(subscription).lower() == "true":
+            return False
+    return True
+
+
 def _async_invocations(resources: list[Resource]) -> dict[str, set[str]]:
     invoked: dict[str, set[str]] = {}
     for resource in resources:
         if resource.type == "AWS::Serverless::Function":
             events = resource.properties.get("Events")
             for event in (events.values() if isinstance(events, dict) else []):
-                if isinstance(event, dict) and event.get("Type") in ASYNC_EVENTS:
+                if is_async_event(event):
                     invoked.setdefault(resource.logical_id, set()).add(f"{event['Type']} events")
         if resource.type == "AWS::Lambda::Permission":
             function = principal_name(resource.properties.get("FunctionName"))
