@@ -57,19 +57,30 @@ Resources:
     assert finding.resource == "Fn" and "sns.amazonaws.com" in finding.message
 
 
-def test_encryption_at_rest() -> None:
+def test_encryption_at_rest_reports_what_is_really_unencrypted() -> None:
+    """S3 and DynamoDB encrypt whatever the template says (SSE-S3 since January 2023, an
+    AWS owned key): "is not encrypted" about them was false. Topics without a key and queues
+    that switch SSE off (or predate SSE-SQS by default) are what remains."""
     template = """\
 Resources:
   Bucket: {Type: AWS::S3::Bucket}
   Table:
     Type: AWS::DynamoDB::Table
     Properties: {SSESpecification: {SSEEnabled: false}}
+  Plain: {Type: AWS::SNS::Topic}
   Topic:
     Type: AWS::SNS::Topic
     Properties: {KmsMasterKeyId: alias/aws/sns}
+  Disabled:
+    Type: AWS::SQS::Queue
+    Properties: {SqsManagedSseEnabled: false}
+  Sse:
+    Type: AWS::SQS::Queue
+    Properties: {SqsManagedSseEnabled: true}
 """
     findings = run(template, rule="encryption-at-rest")
-    assert [f.resource for f in findings] == ["Bucket", "Table"]
+    assert [(f.resource, f.start_line) for f in findings] == [("Plain", 6), ("Disabled", 12)]
+    assert "SNS stores a topic without KmsMasterKeyId unencrypted" in findings[0].message
 
 
 def test_template_valid_reports_cfn_lint_errors_with_their_ids_and_lines() -> None:
