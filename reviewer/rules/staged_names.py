@@ -6,12 +6,23 @@ moving between accounts) when no physical name collides: ``ForwardBilling-${Stag
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from typing import Any, Iterable
 
-from reviewer.engine.document import TEMPLATE, Document
+from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
-from reviewer.engine.values import intrinsic, is_no_value, references
-from reviewer.rules.base import Context, RuleKind
+from reviewer.engine.values import (TOO_MANY, intrinsic, is_no_value, possible_strings,
+                                    references, walk_values)
+from reviewer.rules.base import Context, Organisation, RuleKind
+
+# No AWS resource name is longer; longer text is not matched against mandated names.
+MAX_NAME_CHARS = 1024
+# How long a chain of names built from names is followed (a log group named after a
+# function named after a table ...); past it, a name is not known to carry the stage.
+MAX_CHAIN = 32
+_SUB_VAR = re.compile(r"\$\{(?!!)([^}.]+)(?:\.[^}]*)?\}")
+_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 class StagedNames(RuleKind):
@@ -19,6 +30,12 @@ class StagedNames(RuleKind):
     parameters = {
         "names": {"type": "object", "additionalProperties": {
             "type": "array", "items": {"type": "string"}}},
+        # Names AWS requires exactly: a stage in them would break the feature that needs them.
+        "mandated": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["type", "property", "pattern"],
+            "properties": {"type": {"type": "string"}, "property": {"type": "string"},
+                           "pattern": {"type": "string"}, "why": {"type": "string"}}}},
     }
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
@@ -26,14 +43,18 @@ class StagedNames(RuleKind):
             return
         stage = ctx.organisation.stage_parameter
         names: dict[str, list[str]] = ctx.params.get("names", {})
+        mandated: list[dict[str, str]] = ctx.params.get("mandated", [])
+        judge = _Names(doc, stage, names, stage_values(doc, stage, ctx.organisation))
         named = False
         for resource in doc.resources():
             for prop in names.get(resource.type, []):
                 value = resource.properties.get(prop)
                 if value is None or is_no_value(value):
                     continue
+                if is_mandated(resource.type, prop, value, mandated, doc.parameters()):
+                    continue  # AWS's name, not the author's: it cannot carry the stage
                 named = True
-                if references(value, stage):
+                if judge.carries_stage(value):
                     continue
                 replacement = staged_value(value, stage)
                 yield Hit(
@@ -44,6 +65,119 @@ class StagedNames(RuleKind):
                 )
         if named:
             yield from _stage_parameter(doc, stage, ctx.organisation.stages)
+
+
+def stage_values(doc: Document, stage: str, org: Organisation) -> frozenset[str]:
+    """The stage names a literal may carry: the organisation's stages, or else the ones the
+    stage parameter allows (lower-cased)."""
+    if org.stages:
+        return frozenset(s.lower() for s in org.stages)
+    declared = doc.parameters().get(stage)
+    allowed = declared.get("AllowedValues") if isinstance(declared, dict) else None
+    if not isinstance(allowed, list):
+        return frozenset()
+    return frozenset(str(v).lower() for v in allowed if isinstance(v, (str, int)))
+
+
+def is_mandated(rtype: str, prop: str, value: Any, mandated: list[dict[str, str]],
+                parameters: dict[str, Any]) -> bool:
+    """Is every name this value may take one that AWS requires exactly (``mandated``)?"""
+    patterns = [m["pattern"] for m in mandated if m.get("type") == rtype and m.get("property") == prop]
+    if not patterns:
+        return False
+    texts = [text for text, _ in possible_strings(value, (), parameters)]
+    return bool(texts) and all(
+        text != TOO_MANY and len(text) <= MAX_NAME_CHARS
+        and any(fnmatch.fnmatchcase(text, pattern) for pattern in patterns)
+        for text in texts)
+
+
+class _Names:
+    """Which names differ from stage to stage, following names built from other resources."""
+
+    def __init__(self, doc: Document, stage: str, names: dict[str, list[str]],
+                 stages: frozenset[str]) -> None:
+        self.stage = stage
+        self.names = names
+        self.stages = stages
+        self.resources: dict[str, Resource] = {r.logical_id: r for r in doc.resources()}
+        # Each resource is judged once (names referring to names form a graph, maybe a
+        # cycle); a resource still being judged counts as not unique.
+        self._unique_ids: dict[str, bool] = {}
+        self._chain = 0
+
+    def carries_stage(self, value: Any) -> bool:
+        """Does every name this value may take carry the stage? Through the stage parameter,
+        a resource whose own name carries it or is generated by CloudFormation (unique per
+        stack), or, in each branch of an ``!If``, a literal stage name (``billing-prod``)."""
+        branches = _if_branches(value)
+        if branches is not None:
+            literals = [b for b in branches if isinstance(b, str)]
+            if len(set(literals)) < len(literals):
+                return False  # two conditions give one name: those stages would collide
+            return all(self._names_a_stage(b) if isinstance(b, str) else self.carries_stage(b)
+                       for b in branches)
+        if references(value, self.stage):
+            return True
+        return any(self._unique(ref) for ref in self._resource_refs(value))
+
+    def _names_a_stage(self, text: str) -> bool:
+        return any(word.lower() in self.stages for word in _WORD.findall(text[:MAX_NAME_CHARS]))
+
+    def _unique(self, logical_id: str) -> bool:
+        """Is the name of this resource different in every stage's stack?"""
+        if logical_id in self._unique_ids:
+            return self._unique_ids[logical_id]
+        if self._chain >= MAX_CHAIN:
+            return False  # not remembered: a shorter way here may still find the stage
+        self._unique_ids[logical_id] = False  # a cycle of names carries no stage
+        self._chain += 1
+        try:
+            self._unique_ids[logical_id] = self._judge_unique(self.resources[logical_id])
+        finally:
+            self._chain -= 1
+        return self._unique_ids[logical_id]
+
+    def _judge_unique(self, resource: Resource) -> bool:
+        props = self.names.get(resource.type)
+        if not props:
+            # A type the rule does not name: its physical id is generated (a function URL,
+            # a VPC id) or set by a property the rule does not know. Not guessed either way.
+            return True
+        values = [resource.properties.get(p) for p in props]
+        values = [v for v in values if v is not None and not is_no_value(v)]
+        # No name of its own: CloudFormation generates one from the stack's name.
+        return not values or any(self.carries_stage(v) for v in values)
+
+    def _resource_refs(self, value: Any) -> set[str]:
+        """Logical ids of the template's resources that a value refers to (``!Ref``,
+        ``!GetAtt``, ``${Name}`` and ``${Name.Attribute}`` in ``!Sub``)."""
+        found: set[str] = set()
+        for node in walk_values(value):
+            call = intrinsic(node)
+            if not call:
+                continue
+            name, arg = call
+            if name == "Ref" and isinstance(arg, str):
+                found.add(arg)
+            elif name == "Fn::GetAtt":
+                target = arg[0] if isinstance(arg, list) and arg else arg
+                if isinstance(target, str):
+                    found.add(target.split(".", 1)[0])
+            elif name == "Fn::Sub":
+                text = arg[0] if isinstance(arg, list) and arg else arg
+                local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+                if isinstance(text, str):
+                    found.update(v for v in _SUB_VAR.findall(text) if v not in local)
+        return {ref for ref in found if ref in self.resources}
+
+
+def _if_branches(value: Any) -> list[Any] | None:
+    """The branches of a top-level ``!If`` that give a name (``AWS::NoValue`` gives none)."""
+    found = intrinsic(value)
+    if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3:
+        return [b for b in found[1][1:] if not is_no_value(b)]
+    return None
 
 
 def staged_value(value: Any, stage: str) -> Any:
