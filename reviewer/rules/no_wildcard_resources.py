@@ -1,51 +1,184 @@
-"""``no-wildcard-resources``: write and permissions-management actions name their resources."""
+"""``no-wildcard-resources``: write and permissions-management actions name their resources.
+
+Not every ``Resource: "*"`` can be narrowed: an action AWS documents with no resource type
+(``xray:PutTraceSegments``) only ever takes ``"*"``, and a ``Condition`` on the resource
+(``aws:ResourceTag/team``, ``kms:ResourceAliases``, ``kms:RequestAlias``) narrows it as
+much as an ARN would. Neither is reported. A condition that only keeps the resource inside
+an account or organisation (``aws:ResourceAccount``) still leaves every resource there: it
+is reported, saying so (as a note when the rule itself is an error).
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import IDENTITY, policy_documents, statements
+from reviewer.engine.iam import IDENTITY, Statement, policy_documents, statements
+from reviewer.engine.values import intrinsic
 from reviewer.rules.base import Context, RuleKind
 
 RISKY_LEVELS = ("Write", "Permissions management")
+# Keys that keep any action to the resources of one account or organisation (lower case).
+PERIMETER_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
+# Request keys that name the resource an action works on, though AWS lists them on the
+# action rather than on a resource type.
+NAMING_REQUEST_KEYS = ("kms:RequestAlias", "cloudwatch:namespace", "secretsmanager:SecretId")
+# How a documented resource key that identifies resources ends (ec2:InstanceID, kms:ResourceAliases).
+IDENTIFIER_SUFFIXES = ("id", "ids", "arn", "arns", "name", "names", "alias", "aliases")
 
 
 class NoWildcardResources(RuleKind):
     kind = "no-wildcard-resources"
-    parameters = {"levels": {"type": "array", "items": {"type": "string"}}}
+    parameters = {"levels": {"type": "array", "items": {"type": "string"}},
+                  "resource_condition_keys": {"type": "array", "items": {"type": "string"}},
+                  "allow_sam_templates": {"type": "array", "items": {"type": "string"}}}
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         levels = frozenset(ctx.params.get("levels", RISKY_LEVELS))
+        naming = tuple(ctx.params.get("resource_condition_keys", NAMING_REQUEST_KEYS))
+        sam_allowed = {f"the SAM policy template {name}"
+                       for name in ctx.params.get("allow_sam_templates", [])}
         parameters = doc.parameters()
         # Resource policies (a key policy's "*" means "this key") and trust policies
         # have no resource to narrow; only identity policies are judged.
         for policy in (p for p in policy_documents(doc) if p.kind == IDENTITY):
+            if policy.origin and policy.origin in sam_allowed:
+                continue
             for statement in statements(policy, parameters):
-                if not statement.allows:
-                    continue
-                everywhere = [(r, p) for r, p in statement.values("Resource") if r.strip() == "*"]
-                if "NotResource" in statement.data:
-                    yield Hit(statement.path + ("NotResource",),
-                              "Allow with NotResource grants on every resource except the ones "
-                              "listed; name the resources instead",
-                              "notresource", policy.resource)
-                if not everywhere:
-                    continue  # expanding actions is the costly part: only when it matters
-                risky = sorted({
-                    action
-                    for pattern, _ in statement.values("Action")
-                    for action in actions.expand_at_levels(pattern, levels)
-                }, key=str.lower)
-                if not risky and "NotAction" not in statement.data:
-                    continue
-                what = (f"{len(risky)} write or permissions-management action"
-                        f"{'s' if len(risky) != 1 else ''} ({', '.join(risky[:3])}"
-                        f"{', ...' if len(risky) > 3 else ''})" if risky
-                        else "every action but the ones NotAction lists")
-                value = "*:" + ",".join(sorted(p.lower() for p, _ in statement.values("Action")))
-                for _, path in everywhere:
-                    yield Hit(path, f'Resource "*" grants {what} on every resource; '
-                                    "name the resources (ARNs) it needs", value, policy.resource)
+                if statement.allows:
+                    yield from _judge(statement, levels, naming, policy.origin)
+
+
+def _judge(statement: Statement, levels: frozenset[str], naming: tuple[str, ...],
+           origin: str | None) -> Iterable[Hit]:
+    resource = statement.document.resource
+    everywhere = [(r, p) for r, p in statement.values("Resource") if r.strip() == "*"]
+    if "NotResource" in statement.data:
+        yield Hit(statement.path + ("NotResource",),
+                  "Allow with NotResource grants on every resource except the ones "
+                  "listed; name the resources instead", "notresource", resource)
+    if not everywhere:
+        return  # expanding actions is the costly part: only when it matters
+    keys = narrowing_keys(statement.data.get("Condition"))
+    risky = sorted({
+        action
+        for pattern, _ in statement.values("Action")
+        for action in resource_actions(pattern, levels)
+        if not narrowed(action, keys, naming, look_up=not every_service(pattern))
+    }, key=str.lower)
+    if not risky and "NotAction" not in statement.data:
+        return
+    what = (f"{len(risky)} write or permissions-management action"
+            f"{'s' if len(risky) != 1 else ''} ({', '.join(risky[:3])}"
+            f"{', ...' if len(risky) > 3 else ''})" if risky
+            else "every action but the ones NotAction lists")
+    value = "*:" + ",".join(sorted(p.lower() for p, _ in statement.values("Action")))
+    perimeter = sorted(k for k in keys if k.lower() in PERIMETER_KEYS)
+    for _, path in everywhere:
+        if perimeter:
+            # A data perimeter, not a narrower grant: say so, and below an error-level rule
+            # (the engine keeps a hit's milder severity only then) as a note.
+            yield Hit(path, f'Resource "*" grants {what} on every resource of the account or '
+                            f"organisation its condition ({', '.join(perimeter)}) allows; that "
+                            "keeps other accounts out, not this account's other resources: "
+                            "name the resources (ARNs) it needs", value, resource, severity="note")
+        elif origin:
+            # A matter of policy, not of the author's text: say so.
+            yield Hit(path, f'In {origin}, Resource "*" grants {what} on every resource; the '
+                            "template cannot be edited: write the statements inline with the "
+                            "resources named, or let admins accept it (allow_sam_templates)",
+                      value, resource)
+        else:
+            yield Hit(path, f'Resource "*" grants {what} on every resource; '
+                            "name the resources (ARNs) it needs", value, resource)
+
+
+def resource_actions(pattern: str, levels: frozenset[str]) -> tuple[str, ...]:
+    """The actions a pattern grants at the risky levels that could name a resource.
+
+    An action AWS documents with no resource type only ever takes "*": asking to name its
+    resources asks for the impossible. A pattern reaching every service ("*", "*:Put*")
+    is taken as it is: reading every service's resource types costs seconds and changes
+    nothing, since such a grant always holds actions that do take resources.
+    """
+    granted = actions.expand_at_levels(pattern, levels)
+    if every_service(pattern):
+        return granted
+    return tuple(a for a in granted if (actions.details(a) or {}).get("resourceTypes", True))
+
+
+def every_service(pattern: str) -> bool:
+    """Does the pattern reach into every service ("*", "*:Put*")? Looking its actions up one
+    by one would read all of AWS's service files."""
+    return pattern.strip() == "*" or actions.has_wildcard(pattern.split(":", 1)[0])
+
+
+def narrowing_keys(condition: Any) -> set[str]:
+    """Condition keys whose test every allowed request must pass.
+
+    Negated operators (``StringNotEquals``), ``...IfExists`` and ``Null`` hold for
+    resources that lack the key, and ``ForAllValues`` holds when the key is absent: none
+    of them narrows the resources.
+    """
+    if not isinstance(condition, dict) or intrinsic(condition):
+        return set()
+    keys: set[str] = set()
+    for operator, block in condition.items():
+        name = str(operator)
+        if ("Not" in name or name.endswith("IfExists") or name == "Null"
+                or name.startswith("ForAllValues") or not isinstance(block, dict)):
+            continue
+        keys.update(str(key) for key in block)
+    return keys
+
+
+def narrowed(action: str, keys: set[str], naming: tuple[str, ...], look_up: bool = True) -> bool:
+    """Does one of the statement's condition keys pick which resources this action reaches?
+
+    Keys that pick resources: tags of existing resources (``aws:ResourceTag/team``,
+    ``ec2:ResourceTag/...``: a resource without the tag never matches), identifiers AWS
+    documents on the action's resource types (``ec2:InstanceID``, ``kms:ResourceAliases``),
+    and the request keys in ``naming`` that AWS documents for the action
+    (``kms:RequestAlias``). Keys about what kind of resource it is (``rds:DatabaseEngine``,
+    ``ec2:InstanceType``) still let it reach every resource of that kind, and the perimeter
+    keys every resource of the account: neither narrows. Without ``look_up`` only tag keys
+    are judged (no service file is read).
+    """
+    keys = {k for k in keys if k.lower() not in PERIMETER_KEYS}
+    if not keys:
+        return False
+    if any(_is_tag_key(k) for k in keys):
+        return True
+    if not look_up:
+        return False
+    documented = tuple(k for k in resource_keys(action) if _is_identifier(k)) + tuple(
+        k for k in _action_keys(action) if any(actions.key_matches(k, n) for n in naming))
+    return any(actions.key_matches(key, d) for key in keys for d in documented)
+
+
+def _is_tag_key(key: str) -> bool:
+    lowered = key.lower()
+    return "tag/" in lowered and "request" not in lowered
+
+
+def _is_identifier(key: str) -> bool:
+    """``ec2:InstanceID``, ``kms:ResourceAliases``, ``ec2:SubnetID``: a key naming resources."""
+    name = key.split(":", 1)[-1].split("/", 1)[0].lower()
+    return name.endswith(IDENTIFIER_SUFFIXES)
+
+
+def resource_keys(action: str) -> tuple[str, ...]:
+    """Condition keys AWS documents on the resource types an action works on."""
+    found = actions.details(action) or {}
+    types = actions.resource_types(action.split(":", 1)[0])
+    keys: list[str] = []
+    for item in found.get("resourceTypes") or []:
+        keys.extend(item.get("conditionKeys") or [])
+        keys.extend((types.get(str(item.get("name", "")).lower()) or {}).get("conditionKeys") or [])
+    return tuple(keys)
+
+
+def _action_keys(action: str) -> list[str]:
+    return list((actions.details(action) or {}).get("conditionKeys") or [])
