@@ -6,18 +6,27 @@ shared by several functions gives each the others' permissions.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.iam import (is_aws_managed, managed_policy_refs, principal_name,
                                  principal_of)
+from reviewer.engine.values import intrinsic
 from reviewer.rules.base import Context, RuleKind
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _POLICY_ARN = re.compile(r"^arn:[^:]*:iam::(?:\$\{[^}]+\}|[^:]*):policy/.+")
+# Bounds on working out whether two conditions can hold together: the combinations of
+# parameter values and unknown facts tried for one pair, the size of a pair's formula, and
+# the work (formula nodes read, and cases times formula size) spent on one template.
+MAX_CASES = 1024
+MAX_NODES = 128
+MAX_WORK = 500_000
 
 
 class NoSharedPolicies(RuleKind):
@@ -27,6 +36,8 @@ class NoSharedPolicies(RuleKind):
         if doc.kind != TEMPLATE:
             return
         resources = {r.logical_id: r for r in doc.resources()}
+        together = Coexistence(doc)
+        conditions = _principal_conditions(resources)
         # Customer managed policy -> [(principal, path of the attachment)]
         attachments: dict[str, list[tuple[str, Path]]] = defaultdict(list)
         for resource in resources.values():
@@ -44,17 +55,18 @@ class NoSharedPolicies(RuleKind):
                     if ref in resources or _is_customer_policy(ref):
                         attachments[ref].append((principal, path))
         for policy, places in attachments.items():
-            seen: dict[str, Path] = {}
+            seen: dict[str, None] = {}  # in attachment order
             for principal, path in places:
                 if principal in seen:
                     continue
-                if seen:
-                    first = next(iter(seen))
+                first = next((other for other in seen if together.possible(
+                    conditions.get(other), conditions.get(principal))), None)
+                if first:
                     yield Hit(path, f'customer policy "{policy}" is attached to {first} and also '
                                     f"to {principal}; give each principal a policy of its own",
                               f"{policy}->{principal}", policy if policy in resources else principal)
-                seen[principal] = path
-        yield from _shared_roles(doc)
+                seen[principal] = None
+        yield from _shared_roles(doc, together)
 
     def check_project(self, docs: list[Document], ctx: Context) -> Iterable[tuple[Document, Hit]]:
         # A literal customer managed policy ARN attached from several templates.
@@ -83,15 +95,177 @@ def _is_customer_policy(ref: str) -> bool:
     return bool(_POLICY_ARN.match(ref)) and not is_aws_managed(ref)
 
 
-def _shared_roles(doc: Document) -> Iterable[Hit]:
-    users: dict[str, list[tuple[str, Path]]] = defaultdict(list)
+def _principal_conditions(resources: dict[str, Any]) -> dict[str, str]:
+    """The CloudFormation ``Condition`` each principal exists under (a SAM function's role
+    exists when the function does)."""
+    out: dict[str, str] = {}
+    for resource in resources.values():
+        condition = resource.node.get("Condition")
+        principal = principal_of(resource)
+        if isinstance(condition, str) and principal:
+            out[principal] = condition
+    return out
+
+
+def _shared_roles(doc: Document, together: "Coexistence") -> Iterable[Hit]:
+    users: dict[str, list[tuple[str, Path, str | None]]] = defaultdict(list)
     for resource in doc.resources():
         if resource.type in FUNCTION_TYPES and "Role" in resource.properties:
             role = principal_name(resource.properties["Role"])
+            condition = resource.node.get("Condition")
             if role:
-                users[role].append((resource.logical_id, resource.path + ("Properties", "Role")))
+                users[role].append((resource.logical_id, resource.path + ("Properties", "Role"),
+                                    condition if isinstance(condition, str) else None))
     for role, functions in users.items():
-        for function, path in functions[1:]:
-            yield Hit(path, f'role "{role}" is also used by function {functions[0][0]}; '
-                            "give each function a role of its own",
-                      f"role:{role}", function)
+        for index, (function, path, condition) in enumerate(functions):
+            # Functions that never exist in the same stack (IsProd / IsNotProd) share nothing.
+            first = next((other for other, _, other_condition in functions[:index]
+                          if together.possible(other_condition, condition)), None)
+            if first:
+                yield Hit(path, f'role "{role}" is also used by function {first}; '
+                                "give each function a role of its own",
+                          f"role:{role}", function)
+
+
+class Coexistence:
+    """Can two resources' CloudFormation ``Condition``s both hold in one stack?
+
+    Conditions are built from ``Fn::Equals``, ``Fn::And``, ``Fn::Or``, ``Fn::Not`` and
+    references to other conditions. ``Fn::Equals`` of a parameter (or pseudo parameter) and a
+    literal is a choice of that parameter's value, so two of them on one parameter with
+    different values exclude each other; anything else is an unknown fact that may go either
+    way. Every combination is tried, up to MAX_CASES; past it, or when a condition cannot be
+    read, the two are taken to coexist (the rule reports rather than guesses).
+    """
+
+    def __init__(self, doc: Document) -> None:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        conditions = data.get("Conditions")
+        self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
+        self.parameters = doc.parameters()
+        self._known: dict[tuple[str, str], bool] = {}
+        self._work = MAX_WORK
+        self._nodes = 0
+
+    def possible(self, first: str | None, second: str | None) -> bool:
+        """True unless the two conditions provably never hold together."""
+        if first is None or second is None or first == second:
+            return True
+        pair = (min(first, second), max(first, second))
+        if pair not in self._known:
+            self._known[pair] = self._judge(*pair)
+        return self._known[pair]
+
+    def _judge(self, first: str, second: str) -> bool:
+        if self._work <= 0:
+            return True
+        self._nodes = 0
+        try:
+            formula = ("and", [self._formula({"Condition": first}), self._formula({"Condition": second})])
+        except _Unreadable:
+            return True
+        finally:
+            self._work -= self._nodes
+        return self._satisfiable(formula)
+
+    def _formula(self, node: Any) -> tuple[Any, ...]:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Unreadable  # also ends a cycle of conditions naming each other
+        call = intrinsic(node)
+        if call is None:
+            if isinstance(node, bool) or str(node).lower() in ("true", "false"):
+                return ("const", str(node).lower() == "true")
+            raise _Unreadable
+        name, arg = call
+        if name == "Condition" and isinstance(arg, str) and arg in self.conditions:
+            return self._formula(self.conditions[arg])
+        if name in ("Fn::And", "Fn::Or") and isinstance(arg, list) and arg:
+            return ("and" if name == "Fn::And" else "or", [self._formula(item) for item in arg])
+        if name == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
+            return ("not", self._formula(arg[0]))
+        if name == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            return _equals(arg[0], arg[1])
+        raise _Unreadable
+
+    def _satisfiable(self, formula: tuple[Any, ...]) -> bool:
+        choices: dict[str, set[str]] = defaultdict(set)
+        facts: set[str] = set()
+        _atoms(formula, choices, facts)
+        domains = [(param, self._domain(param, values)) for param, values in sorted(choices.items())]
+        cases = 2 ** len(facts)
+        for _, domain in domains:
+            cases *= len(domain)
+        if cases > MAX_CASES or cases * self._nodes > self._work:
+            return True
+        self._work -= cases * self._nodes
+        fact_names = sorted(facts)
+        for values in itertools.product(*(domain for _, domain in domains)):
+            chosen = {param: value for (param, _), value in zip(domains, values)}
+            for truths in itertools.product((False, True), repeat=len(fact_names)):
+                if _holds(formula, chosen, dict(zip(fact_names, truths))):
+                    return True
+        return False
+
+    def _domain(self, param: str, compared: set[str]) -> list[str | None]:
+        """The values worth trying for a parameter: its AllowedValues when it has them,
+        else the literals it is compared with and one value different from all of them."""
+        declared = self.parameters.get(param)
+        allowed = declared.get("AllowedValues") if isinstance(declared, dict) else None
+        if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float)) for v in allowed):
+            return list(sorted({str(v) for v in allowed}))
+        return [*sorted(compared), None]  # None: a value none of the literals is
+
+
+class _Unreadable(Exception):
+    """A condition this evaluator does not follow."""
+
+
+def _equals(left: Any, right: Any) -> tuple[Any, ...]:
+    """``Fn::Equals``: a parameter's value choice, a constant, or an unknown fact."""
+    sides = [_side(left), _side(right)]
+    kinds = sorted(kind for kind, _ in sides)
+    if kinds == ["literal", "literal"]:
+        return ("const", sides[0][1] == sides[1][1])
+    if kinds == ["literal", "parameter"]:
+        (_, param), = [s for s in sides if s[0] == "parameter"]
+        (_, literal), = [s for s in sides if s[0] == "literal"]
+        return ("is", param, literal)
+    return ("fact", json.dumps([left, right], sort_keys=True, default=str))
+
+
+def _side(value: Any) -> tuple[str, str]:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return ("literal", str(value))
+    call = intrinsic(value)
+    if call and call[0] == "Ref" and isinstance(call[1], str):
+        return ("parameter", call[1])
+    return ("other", "")
+
+
+def _atoms(formula: tuple[Any, ...], choices: dict[str, set[str]], facts: set[str]) -> None:
+    kind = formula[0]
+    if kind == "is":
+        choices[formula[1]].add(formula[2])
+    elif kind == "fact":
+        facts.add(formula[1])
+    elif kind == "not":
+        _atoms(formula[1], choices, facts)
+    elif kind in ("and", "or"):
+        for item in formula[1]:
+            _atoms(item, choices, facts)
+
+
+def _holds(formula: tuple[Any, ...], chosen: dict[str, str | None], facts: dict[str, bool]) -> bool:
+    kind = formula[0]
+    if kind == "const":
+        return bool(formula[1])
+    if kind == "is":
+        return chosen[formula[1]] == formula[2]
+    if kind == "fact":
+        return facts[formula[1]]
+    if kind == "not":
+        return not _holds(formula[1], chosen, facts)
+    if kind == "and":
+        return all(_holds(item, chosen, facts) for item in formula[1])
+    return any(_holds(item, chosen, facts) for item in formula[1])
