@@ -12,8 +12,7 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
-from reviewer.engine.values import (TOO_MANY, intrinsic, is_no_value, possible_strings,
-                                    references, walk_values)
+from reviewer.engine.values import TOO_MANY, intrinsic, is_no_value, possible_strings, walk_values
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 # No AWS resource name is longer; longer text is not matched against mandated names.
@@ -21,7 +20,9 @@ MAX_NAME_CHARS = 1024
 # How long a chain of names built from names is followed (a log group named after a
 # function named after a table ...); past it, a name is not known to carry the stage.
 MAX_CHAIN = 32
-_SUB_VAR = re.compile(r"\$\{(?!!)([^}.]+)(?:\.[^}]*)?\}")
+# ${Name} or ${Name.Attribute} in a !Sub text. Neither part may hold "$" or "{", so a text of
+# a million "${" is read in linear time (engine.values' pattern takes quadratic time on it).
+_SUB_VAR = re.compile(r"\$\{(?!!)([^${}.]+)(?:\.[^${}]*)?\}")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -117,9 +118,10 @@ class _Names:
                 return False  # two conditions give one name: those stages would collide
             return all(self._names_a_stage(b) if isinstance(b, str) else self.carries_stage(b)
                        for b in branches)
-        if references(value, self.stage):
+        names = referenced_names(value)
+        if self.stage in names:
             return True
-        return any(self._unique(ref) for ref in self._resource_refs(value))
+        return any(self._unique(name) for name in names if name in self.resources)
 
     def _names_a_stage(self, text: str) -> bool:
         return any(word.lower() in self.stages for word in _WORD.findall(text[:MAX_NAME_CHARS]))
@@ -149,27 +151,28 @@ class _Names:
         # No name of its own: CloudFormation generates one from the stack's name.
         return not values or any(self.carries_stage(v) for v in values)
 
-    def _resource_refs(self, value: Any) -> set[str]:
-        """Logical ids of the template's resources that a value refers to (``!Ref``,
-        ``!GetAtt``, ``${Name}`` and ``${Name.Attribute}`` in ``!Sub``)."""
-        found: set[str] = set()
-        for node in walk_values(value):
-            call = intrinsic(node)
-            if not call:
-                continue
-            name, arg = call
-            if name == "Ref" and isinstance(arg, str):
-                found.add(arg)
-            elif name == "Fn::GetAtt":
-                target = arg[0] if isinstance(arg, list) and arg else arg
-                if isinstance(target, str):
-                    found.add(target.split(".", 1)[0])
-            elif name == "Fn::Sub":
-                text = arg[0] if isinstance(arg, list) and arg else arg
-                local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-                if isinstance(text, str):
-                    found.update(v for v in _SUB_VAR.findall(text) if v not in local)
-        return {ref for ref in found if ref in self.resources}
+
+def referenced_names(value: Any) -> set[str]:
+    """Parameters and resources a value refers to: ``!Ref``, ``!GetAtt``, and ``${Name}`` or
+    ``${Name.Attribute}`` in a ``!Sub`` text (not its own variables, whose values are walked)."""
+    found: set[str] = set()
+    for node in walk_values(value):
+        call = intrinsic(node)
+        if not call:
+            continue
+        name, arg = call
+        if name == "Ref" and isinstance(arg, str):
+            found.add(arg)
+        elif name == "Fn::GetAtt":
+            target = arg[0] if isinstance(arg, list) and arg else arg
+            if isinstance(target, str):
+                found.add(target.split(".", 1)[0])
+        elif name == "Fn::Sub":
+            text = arg[0] if isinstance(arg, list) and arg else arg
+            local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+            if isinstance(text, str):
+                found.update(v for v in _SUB_VAR.findall(text) if v not in local)
+    return found
 
 
 def _if_branches(value: Any) -> list[Any] | None:

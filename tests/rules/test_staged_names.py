@@ -230,3 +230,24 @@ def test_a_long_chain_of_derived_names_is_bounded() -> None:
     # Q300's name is generated: within the bound, the queues nearest it carry it.
     assert "Q299" not in {f.resource for f in findings}
     assert len(findings) < 300
+
+
+def test_hostile_sub_text_is_read_in_linear_time() -> None:
+    import time
+
+    hostile = "${" * 100_000
+    template = HEADER + f"""\
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {{FunctionName: !Sub "{hostile}", Handler: a.h}}
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties: {{Name: !Sub "aws/directory-services/{hostile}/seamless-domain-join"}}
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties: {{LogGroupName: !Sub "/aws/lambda/${{Fn}}{hostile}"}}
+"""
+    start = time.monotonic()
+    findings = run(template, rule=RULE)
+    assert time.monotonic() - start < 5
+    assert [f.resource for f in findings] == ["Fn", "Secret", "Logs"]
