@@ -10,6 +10,7 @@ is reported, saying so (as a note when the rule itself is an error).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 from reviewer.engine import actions
@@ -62,11 +63,14 @@ def _judge(statement: Statement, levels: frozenset[str], naming: tuple[str, ...]
     if not everywhere:
         return  # expanding actions is the costly part: only when it matters
     keys = narrowing_keys(statement.data.get("Condition"))
+    picked = frozenset(k.lower() for k in keys if k.lower() not in PERIMETER_KEYS)
+    if any(_is_tag_key(k) for k in picked):
+        return  # a resource without the tag never matches: the tags pick the resources
     risky = sorted({
         action
         for pattern, _ in statement.values("Action")
         for action in resource_actions(pattern, levels)
-        if not narrowed(action, keys, naming, look_up=not every_service(pattern))
+        if not (picked and not every_service(pattern) and narrowed(action, picked, naming))
     }, key=str.lower)
     if not risky and "NotAction" not in statement.data:
         return
@@ -75,7 +79,8 @@ def _judge(statement: Statement, levels: frozenset[str], naming: tuple[str, ...]
             f"{', ...' if len(risky) > 3 else ''})" if risky
             else "every action but the ones NotAction lists")
     value = "*:" + ",".join(sorted(p.lower() for p, _ in statement.values("Action")))
-    perimeter = sorted(k for k in keys if k.lower() in PERIMETER_KEYS)
+    # One spelling of each (at most three), however the condition cases them.
+    perimeter = sorted({k.lower(): k for k in keys if k.lower() in PERIMETER_KEYS}.values())
     for _, path in everywhere:
         if perimeter:
             # A data perimeter, not a narrower grant: say so, and below an error-level rule
@@ -134,31 +139,36 @@ def narrowing_keys(condition: Any) -> set[str]:
     return keys
 
 
-def narrowed(action: str, keys: set[str], naming: tuple[str, ...], look_up: bool = True) -> bool:
-    """Does one of the statement's condition keys pick which resources this action reaches?
+def narrowed(action: str, keys: frozenset[str], naming: tuple[str, ...]) -> bool:
+    """Does one of the statement's condition keys (lower case) pick which resources this
+    action reaches?
 
-    Keys that pick resources: tags of existing resources (``aws:ResourceTag/team``,
-    ``ec2:ResourceTag/...``: a resource without the tag never matches), identifiers AWS
-    documents on the action's resource types (``ec2:InstanceID``, ``kms:ResourceAliases``),
-    and the request keys in ``naming`` that AWS documents for the action
-    (``kms:RequestAlias``). Keys about what kind of resource it is (``rds:DatabaseEngine``,
-    ``ec2:InstanceType``) still let it reach every resource of that kind, and the perimeter
-    keys every resource of the account: neither narrows. Without ``look_up`` only tag keys
-    are judged (no service file is read).
+    Keys that pick resources: identifiers AWS documents on the action's resource types
+    (``ec2:InstanceID``, ``kms:ResourceAliases``) and the request keys in ``naming`` that AWS
+    documents for the action (``kms:RequestAlias``); tags are judged before (see _judge).
+    Keys about what kind of resource it is (``rds:DatabaseEngine``, ``ec2:InstanceType``)
+    still let it reach every resource of that kind: they do not narrow.
     """
-    keys = {k for k in keys if k.lower() not in PERIMETER_KEYS}
-    if not keys:
-        return False
-    if any(_is_tag_key(k) for k in keys):
-        return True
-    if not look_up:
-        return False
-    documented = tuple(k for k in resource_keys(action) if _is_identifier(k)) + tuple(
-        k for k in _action_keys(action) if any(actions.key_matches(k, n) for n in naming))
-    return any(actions.key_matches(key, d) for key in keys for d in documented)
+    for documented in _picking_keys(action, naming):
+        cut = min((i for i in (documented.find("${"), documented.find("<")) if i >= 0), default=-1)
+        if cut < 0 and documented in keys:
+            return True
+        if cut >= 0 and any(k.startswith(documented[:cut]) and len(k) > cut for k in keys):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _picking_keys(action: str, naming: tuple[str, ...]) -> tuple[str, ...]:
+    """The documented keys (lower case) that pick which resources an action reaches."""
+    identifiers = [k for k in resource_keys(action) if _is_identifier(k)]
+    requested = [k for k in _action_keys(action) if any(actions.key_matches(k, n) for n in naming)]
+    return tuple(sorted({k.lower() for k in identifiers + requested}))
 
 
 def _is_tag_key(key: str) -> bool:
+    """``aws:ResourceTag/team``, ``ec2:ResourceTag/...``, ``s3:ExistingObjectTag/...``: a tag
+    of the existing resource (``aws:RequestTag`` is about the request, not the resource)."""
     lowered = key.lower()
     return "tag/" in lowered and "request" not in lowered
 

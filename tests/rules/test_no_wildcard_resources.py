@@ -106,3 +106,14 @@ def test_every_action_on_every_resource_stays_fast_and_reported() -> None:
     [finding] = run(doc, rule=RULE, path="p.json")
     assert "every resource;" in finding.message
     assert actions.loaded_services() - before < 50  # not one file per service
+
+
+def test_a_huge_condition_is_judged_quickly() -> None:
+    import time
+
+    keys: dict[str, Any] = {f"ec2:Attribute{i}": "x" for i in range(20_000)}
+    keys.update({"AWS:ResourceAccount": "1", "aws:RESOURCEACCOUNT": "1"})  # one key, two spellings
+    start = time.monotonic()
+    [finding] = run(policy(star(["ec2:*", "s3:*", "iam:*"], {"StringEquals": keys})), rule=RULE, path="p.json")
+    assert time.monotonic() - start < 5
+    assert finding.message.count("ResourceAccount") + finding.message.count("RESOURCEACCOUNT") == 1
