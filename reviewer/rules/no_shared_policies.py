@@ -144,6 +144,8 @@ class Coexistence:
         self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
         self.parameters = doc.parameters()
         self._known: dict[tuple[str, str], bool] = {}
+        self._parsed: dict[str, tuple[Any, ...] | None] = {}
+        self._facts: dict[int, str] = {}  # id of an Fn::Equals argument -> its text
         self._work = MAX_WORK
         self._nodes = 0
 
@@ -157,16 +159,21 @@ class Coexistence:
         return self._known[pair]
 
     def _judge(self, first: str, second: str) -> bool:
-        if self._work <= 0:
+        formulas = [self._condition(first), self._condition(second)]
+        if self._work <= 0 or formulas[0] is None or formulas[1] is None:
             return True
-        self._nodes = 0
-        try:
-            formula = ("and", [self._formula({"Condition": first}), self._formula({"Condition": second})])
-        except _Unreadable:
-            return True
-        finally:
+        return self._satisfiable(("and", formulas))
+
+    def _condition(self, name: str) -> tuple[Any, ...] | None:
+        """A named condition as a formula, read once; None when it cannot be read."""
+        if name not in self._parsed:
+            self._nodes = 0
+            try:
+                self._parsed[name] = self._formula({"Condition": name})
+            except _Unreadable:
+                self._parsed[name] = None
             self._work -= self._nodes
-        return self._satisfiable(formula)
+        return self._parsed[name]
 
     def _formula(self, node: Any) -> tuple[Any, ...]:
         self._nodes += 1
@@ -185,8 +192,15 @@ class Coexistence:
         if name == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
             return ("not", self._formula(arg[0]))
         if name == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
-            return _equals(arg[0], arg[1])
+            return _equals(arg[0], arg[1], self._fact(arg))
         raise _Unreadable
+
+    def _fact(self, arg: list[Any]) -> str:
+        """The text of an ``Fn::Equals`` that is an unknown fact: the same text is the same
+        fact. Worked out once per node, however many conditions refer to it."""
+        if id(arg) not in self._facts:
+            self._facts[id(arg)] = json.dumps(arg, sort_keys=True, default=str)
+        return self._facts[id(arg)]
 
     def _satisfiable(self, formula: tuple[Any, ...]) -> bool:
         choices: dict[str, set[str]] = defaultdict(set)
@@ -196,9 +210,10 @@ class Coexistence:
         cases = 2 ** len(facts)
         for _, domain in domains:
             cases *= len(domain)
-        if cases > MAX_CASES or cases * self._nodes > self._work:
+        size = _size(formula)
+        if cases > MAX_CASES or cases * size > self._work:
             return True
-        self._work -= cases * self._nodes
+        self._work -= cases * size
         fact_names = sorted(facts)
         for values in itertools.product(*(domain for _, domain in domains)):
             chosen = {param: value for (param, _), value in zip(domains, values)}
@@ -221,7 +236,7 @@ class _Unreadable(Exception):
     """A condition this evaluator does not follow."""
 
 
-def _equals(left: Any, right: Any) -> tuple[Any, ...]:
+def _equals(left: Any, right: Any, fact: str) -> tuple[Any, ...]:
     """``Fn::Equals``: a parameter's value choice, a constant, or an unknown fact."""
     sides = [_side(left), _side(right)]
     kinds = sorted(kind for kind, _ in sides)
@@ -231,7 +246,7 @@ def _equals(left: Any, right: Any) -> tuple[Any, ...]:
         (_, param), = [s for s in sides if s[0] == "parameter"]
         (_, literal), = [s for s in sides if s[0] == "literal"]
         return ("is", param, literal)
-    return ("fact", json.dumps([left, right], sort_keys=True, default=str))
+    return ("fact", fact)
 
 
 def _side(value: Any) -> tuple[str, str]:
@@ -241,6 +256,15 @@ def _side(value: Any) -> tuple[str, str]:
     if call and call[0] == "Ref" and isinstance(call[1], str):
         return ("parameter", call[1])
     return ("other", "")
+
+
+def _size(formula: tuple[Any, ...]) -> int:
+    kind = formula[0]
+    if kind == "not":
+        return 1 + _size(formula[1])
+    if kind in ("and", "or"):
+        return 1 + sum(_size(item) for item in formula[1])
+    return 1
 
 
 def _atoms(formula: tuple[Any, ...], choices: dict[str, set[str]], facts: set[str]) -> None:

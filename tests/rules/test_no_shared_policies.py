@@ -180,3 +180,23 @@ Resources:
     Properties: {Role: !GetAtt Shared.Arn, Handler: c.h}
 """
     assert [f.resource for f in run(template, rule=RULE)] == ["B", "C"]
+
+
+def test_many_conditions_sharing_a_large_fact_are_read_once() -> None:
+    import time
+
+    big = "x" * 50_000
+    conditions = "".join(f"  C{i}: !And [Condition: Big, !Equals [!Ref Env, e{i}]]\n" for i in range(300))
+    functions_ = "".join(f"""\
+  F{i}:
+    Type: AWS::Lambda::Function
+    Condition: C{i}
+    Properties: {{Role: !GetAtt Shared.Arn, Handler: h.h}}
+""" for i in range(300))
+    template = (f"Parameters:\n  Env: {{Type: String}}\nConditions:\n"
+                f"  Big: !Equals [!Select [0, [{big}]], x]\n{conditions}Resources:\n{functions_}")
+    start = time.monotonic()
+    findings = run(template, rule=RULE)
+    assert time.monotonic() - start < 5
+    # Env takes one value: these functions never coexist, as far as the budget reaches.
+    assert len(findings) < 300
