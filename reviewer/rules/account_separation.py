@@ -26,6 +26,7 @@ _ACCOUNT_KEYS = re.compile(r"account|principal|aws$", re.IGNORECASE)
 _SAR_APPLICATION = re.compile(r"arn:[^:\s]*:serverlessrepo:[^:\s]*:(\d{12}):applications/")
 # Metadata a program reads (cfn-init's instructions), unlike the rest of Metadata.
 _CONFIGURATION_METADATA = ("AWS::CloudFormation::Init",)
+KEY_TYPES = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
 
 
 class AccountSeparation(RuleKind):
@@ -130,6 +131,7 @@ def _judge(account: str, path: Path, org: Organisation, stage: str | None,
 def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable[Hit]:
     own = org.accounts.get(stage) if stage else None
     parameters = doc.parameters()
+    keys = {r.logical_id for r in doc.resources() if r.type in KEY_TYPES}
     for policy in policy_documents(doc):
         if policy.kind not in (TRUST, RESOURCE_POLICY):
             continue
@@ -150,10 +152,19 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                 root = _ROOT.match(principal)
                 account = root and (root.group(1) or root.group(2))
                 if account and _foreign(account, own, org, policy.kind):
-                    yield Hit(path, f"the policy trusts the whole account {account} without a "
-                                    "condition; trust a named role, or add a condition "
-                                    "(sts:ExternalId, aws:PrincipalArn)",
+                    yield Hit(path, _root_message(account, policy.resource in keys),
                               f"trust-root:{account}", policy.resource)
+
+
+def _root_message(account: str, key_policy: bool) -> str:
+    if not key_policy:
+        return (f"the policy trusts the whole account {account} without a condition; trust a "
+                "named role, or add a condition (sts:ExternalId, aws:PrincipalArn)")
+    # Whether the account is the key's own is the organisation's to say, not the template's.
+    return (f"the key policy gives the whole account {account} the key without a condition. "
+            "If that is the key's own account, this is AWS's default key policy statement "
+            "(the account's IAM policies decide): write ${AWS::AccountId}, or list the account "
+            "in organisation.accounts; if not, name the roles, or add a condition (aws:PrincipalArn)")
 
 
 def _foreign(account: str, own: str | None, org: Organisation, kind: str) -> bool:

@@ -244,3 +244,25 @@ Resources:
         ("hardcoded:111111111111", "warning"), ("trust-root:999999999999", "error")]
     dev = run(template, rule=RULE, path="stacks/prod/key.yaml", config=org_config)
     assert sorted(f.value for f in dev) == ["cross-stage:111111111111", "trust-root:999999999999"]
+
+
+def test_key_policy_root_of_an_account_not_known_to_be_ours_says_what_it_may_be() -> None:
+    template = """\
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "arn:aws:iam::444455556666:root"}
+            Action: "kms:*"
+            Resource: "*"
+"""
+    [finding] = run(template, rule=RULE)
+    assert finding.value == "trust-root:444455556666"
+    assert "AWS's default key policy statement" in finding.message
+    assert "organisation.accounts" in finding.message
+    # Declared as the organisation's, it is no trust in someone else's account.
+    config = {"organisation": {"accounts": {"dev": "444455556666"}}}
+    assert [f.value for f in run(template, rule=RULE, config=config)] == ["hardcoded:444455556666"]
