@@ -188,3 +188,11 @@ def test_no_suggestion_is_built_for_a_huge_line() -> None:
 
     assert render_suggestion("FunctionName: x" + " \t" * 500_000, "FunctionName", "y", False) is None
     assert render_suggestion("FunctionName: x  # c", "FunctionName", "y", False) == 'FunctionName: "y"  # c'
+
+
+def test_stage_references_in_a_hostile_sub_text_are_found_in_linear_time() -> None:
+    """"${" repeated 40,000 times made the variable pattern quadratic (4 s)."""
+    from reviewer.engine.values import references
+
+    assert not references({"Fn::Sub": "${" * 40000}, "Stage")
+    assert references({"Fn::Sub": "${" * 40000 + "x-${Stage}"}, "Stage")

@@ -99,6 +99,9 @@ def evaluate_documents(documents: list[Document], rules: Mapping[str, RuleSpec],
     return Evaluation(findings, documents)
 
 
+_RANK = {"note": 1, "warning": 2, "error": 3}
+
+
 def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
     """Resolve a hit's path to lines and render its suggested fix."""
     start, end = hit.lines or locate(doc.data, hit.path)
@@ -109,8 +112,8 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
             suggestion = render_suggestion(lines[start - 1], hit.path[-1], hit.replacement,
                                            is_json=looks_like_json(doc.text))
     severity = spec.severity
-    if hit.severity and spec.severity == "error":
-        severity = hit.severity  # a rule's milder case stays milder unless admins lower all
+    if hit.severity and _RANK.get(hit.severity, 0) < _RANK.get(spec.severity, 0):
+        severity = hit.severity  # a rule's milder case stays milder, whatever the rule's level
     return Finding(spec.id, severity, doc.path, start, end, hit.message, hit.value,
                    resource=hit.resource, suggestion=suggestion)
 

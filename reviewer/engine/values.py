@@ -16,7 +16,8 @@ from typing import Any, Iterator
 from reviewer.engine.finding import Path
 
 MAX_COMBINATIONS = 64
-_SUB_VAR = re.compile(r"\$\{(?!!)([^}]+)\}")
+# Bounded and "$"-free inside, so "${${${..." cannot make it quadratic.
+_SUB_VAR = re.compile(r"\$\{(?!!)([^}$]{1,512})\}")
 
 Possible = list[tuple[str, Path]]
 

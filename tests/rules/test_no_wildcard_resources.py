@@ -71,10 +71,11 @@ def test_conditions_that_do_not_narrow_the_resource(condition: dict[str, Any]) -
     assert finding.severity == "warning" and "every resource;" in finding.message
 
 
-def test_account_perimeter_is_said_and_milder_under_an_error_rule() -> None:
+def test_account_perimeter_is_said_and_milder_whatever_the_rules_level() -> None:
     doc = policy(star("dynamodb:PutItem", {"StringEquals": {"aws:ResourceAccount": "111111111111"}}))
     [finding] = run(doc, rule=RULE, path="p.json")
     assert "aws:ResourceAccount" in finding.message and "keeps other accounts out" in finding.message
+    assert finding.severity == "note"  # milder than the rule's warning
     [raised] = run(doc, rule=RULE, path="p.json", config={"rules": {RULE: {"severity": "error"}}})
     assert raised.severity == "note"
 
