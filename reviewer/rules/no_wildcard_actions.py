@@ -7,12 +7,13 @@ with ``Allow`` grants everything not listed. Deny statements may use wildcards.
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import Iterable
 
 from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import policy_documents, statements
+from reviewer.engine.iam import RESOURCE_POLICY, PolicyDocument, Statement, policy_documents, statements
 from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
 from reviewer.rules.base import Context, RuleKind
 
@@ -35,7 +36,8 @@ def describe_grant(pattern: str) -> str:
 class NoWildcardActions(RuleKind):
     kind = "no-wildcard-actions"
     parameters = {"allow": {"type": "array", "items": {"type": "string"}},
-                  "allow_sam_templates": {"type": "array", "items": {"type": "string"}}}
+                  "allow_sam_templates": {"type": "array", "items": {"type": "string"}},
+                  "allow_kms_default_statement": {"type": "boolean"}}
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
         allowed = [p.lower() for p in ctx.params.get("allow", [])]
@@ -46,6 +48,16 @@ class NoWildcardActions(RuleKind):
                 continue
             for statement in statements(policy, parameters):
                 if not statement.allows:
+                    continue
+                if _kms_default_statement(policy, statement):
+                    if not ctx.params.get("allow_kms_default_statement", False):
+                        yield Hit(statement.path + ("Action",),
+                                  'the key policy\'s default statement grants "kms:*" to the '
+                                  "account's own root, so that IAM policies decide who may use "
+                                  "the key: AWS recommends it, and whether to keep it is the "
+                                  "organisation's choice (allow_kms_default_statement), not a "
+                                  "mistake in this template",
+                                  "kms-default-statement", policy.resource, severity="warning")
                     continue
                 for pattern, path in statement.values("Action"):
                     if pattern == TOO_MANY:
@@ -78,6 +90,23 @@ class NoWildcardActions(RuleKind):
                         "notaction:" + ",".join(sorted(p.lower() for p, _ in not_actions)),
                         policy.resource,
                     )
+
+
+def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool:
+    """AWS's default key policy statement: kms:* for the account's own root, on the key."""
+    if policy.kind != RESOURCE_POLICY or not policy.path or policy.path[-1] != "KeyPolicy":
+        return False
+    if [a.lower() for a, _ in statement.values("Action")] != ["kms:*"]:
+        return False
+    principal = statement.data.get("Principal")
+    if not isinstance(principal, dict) or set(principal) != {"AWS"}:
+        return False
+    roots = [v for v, _ in statement._possible(principal["AWS"], statement.path)]
+    return bool(roots) and all(_OWN_ROOT.fullmatch(v) for v in roots)
+
+
+# The account's own root, as templates write it (the account known only at deploy time).
+_OWN_ROOT = re.compile(r"arn:(?:aws|\$\{AWS::Partition\}):iam::\$\{AWS::AccountId\}:root|\$\{AWS::AccountId\}")
 
 
 def _is_allowed(pattern: str, allowed: list[str]) -> bool:

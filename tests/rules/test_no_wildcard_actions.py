@@ -186,3 +186,30 @@ def test_a_wildcard_in_a_sam_policy_template_says_it_is_the_templates() -> None:
     config = {"rules": {"no-wildcard-actions": {"with": {"allow_sam_templates": ["TextractPolicy"]}}}}
     assert run(SAM_TEMPLATE_WILDCARD, rule="no-wildcard-actions", config=config) == []
     assert run(SAM_TEMPLATE_WILDCARD, rule="valid-actions") == []
+
+
+KMS_KEY = """\
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Enable IAM policies
+            Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: "kms:*"
+            Resource: "*"
+          - Effect: Allow
+            Principal: {AWS: "arn:aws:iam::444455556666:root"}
+            Action: "kms:*"
+            Resource: "*"
+"""
+
+
+def test_the_kms_default_statement_is_said_to_be_a_matter_of_policy() -> None:
+    found = run(KMS_KEY, rule="no-wildcard-actions")
+    assert [(f.start_line, f.severity) for f in found] == [(10, "warning"), (14, "error")]
+    assert "AWS recommends it" in found[0].message and "allow_kms_default_statement" in found[0].message
+    config = {"rules": {"no-wildcard-actions": {"with": {"allow_kms_default_statement": True}}}}
+    assert [f.start_line for f in run(KMS_KEY, rule="no-wildcard-actions", config=config)] == [14]
