@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import socket
 from typing import Any
 
 from flask import Blueprint, current_app, request
@@ -60,17 +61,12 @@ def read_body(limit: int, idle_timeout: float) -> bytes:
     if sock is not None and idle_timeout > 0:
         sock.settimeout(idle_timeout)
     try:
-        stream = request.stream  # 413 here when Content-Length is over the limit
-        chunks, size = [], 0
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise RequestEntityTooLarge()
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return _read(limit)
     except RequestEntityTooLarge:
+        _stop_reading(sock)
         raise BodyError(413, "too_large", f"body over {limit / 2**20:g} MB") from None
     except ClientDisconnected as exc:
+        _stop_reading(sock)
         # Werkzeug turns a failed socket read into ClientDisconnected; a socket timeout
         # is the client being too slow.
         if isinstance(exc.__context__, TimeoutError):
@@ -78,10 +74,37 @@ def read_body(limit: int, idle_timeout: float) -> bytes:
                             f"{idle_timeout:g} s") from None
         raise BodyError(400, "incomplete", "body incomplete") from None
     except Exception:  # noqa: BLE001 - a broken chunked encoding and the like: the client's fault
+        _stop_reading(sock)
         raise BodyError(400, "incomplete", "body unreadable") from None
     finally:
         if sock is not None:
             sock.settimeout(previous)
+
+
+def _read(limit: int) -> bytes:
+    stream = request.stream  # 413 here when Content-Length is over the limit
+    chunks, size = [], 0
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise RequestEntityTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _stop_reading(sock: Any) -> None:
+    """Read nothing more from a client whose body is refused.
+
+    gunicorn drains an unread body before it reuses a connection, for up to 5 s of a
+    thread: a stalled client would hold one that long after its answer, and a few of them
+    every thread. With the read side shut, the drain ends at once and the connection closes.
+    """
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass  # already gone
 
 
 @blueprint.post("/webhook")
