@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from reviewer.engine.document import decode_file
-from reviewer.engine.iam import IDENTITY, RESOURCE_POLICY, policy_documents, statements
-from tests.conftest import run
+from reviewer.engine.iam import ENDPOINT_POLICY, IDENTITY, RESOURCE_POLICY, policy_documents, statements
+from tests.conftest import ORG, run
 
 def wildcards(template: str) -> list[tuple[str | None, int]]:
     return [(f.resource, f.start_line) for f in run(template, rule="no-wildcard-actions")]
@@ -67,8 +67,12 @@ def test_vpc_endpoint_and_other_resource_policies() -> None:
                 Statement:
                   - {Effect: Allow, Principal: "*", Action: "codeartifact:*", Resource: "*"}
         """
-    assert wildcards(template) == [("Endpoint", 11), ("Repo", 20)]
-    assert {p.kind for p in documents(template)} == {RESOURCE_POLICY}
+    # An endpoint policy grants nothing (it limits the VPC's callers): its "*" is AWS's default.
+    assert wildcards(template) == [("Repo", 20)]
+    assert {p.resource: p.kind for p in documents(template)} == {"Endpoint": ENDPOINT_POLICY,
+                                                                 "Repo": RESOURCE_POLICY}
+    trusts = [(f.resource, f.start_line) for f in run(template, rule="account-separation", config=ORG)]
+    assert trusts == [("Repo", 20)]  # the repository's "*" trusts anyone; the endpoint's does not
 
 
 def test_serverless_api_resource_policies() -> None:

@@ -19,6 +19,9 @@ from reviewer.engine.values import as_list, intrinsic, is_no_value, possible_str
 IDENTITY = "identity"
 TRUST = "trust"
 RESOURCE_POLICY = "resource"
+# A VPC endpoint's policy grants nothing: it limits what callers inside the VPC may do
+# through the endpoint (AWS's default is Allow * to *), so "*" there trusts no stranger.
+ENDPOINT_POLICY = "endpoint"
 
 # Resource policies: type -> property holding the policy document.
 RESOURCE_POLICY_PROPERTIES = {
@@ -109,7 +112,7 @@ class PolicyDocument:
 
     path: Path
     data: Any
-    kind: str  # IDENTITY, TRUST or RESOURCE_POLICY
+    kind: str  # IDENTITY, TRUST, RESOURCE_POLICY or ENDPOINT_POLICY
     resource: str | None  # logical id of the resource that holds it
     principals: list[str] = field(default_factory=list)  # who it grants to (identity)
     synthetic: bool = False  # built from properties (Lambda permission, SAM template)
@@ -239,7 +242,8 @@ def _resource_documents(resource: Resource) -> Iterator[PolicyDocument]:
                                props["AssumeRolePolicyDocument"], TRUST, rid))
     if rtype in RESOURCE_POLICY_PROPERTIES and RESOURCE_POLICY_PROPERTIES[rtype] in props:
         key = RESOURCE_POLICY_PROPERTIES[rtype]
-        found.append(_document(base + (key,), props[key], RESOURCE_POLICY, rid))
+        kind = ENDPOINT_POLICY if rtype == "AWS::EC2::VPCEndpoint" else RESOURCE_POLICY
+        found.append(_document(base + (key,), props[key], kind, rid))
     if rtype in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
         found.extend(_api_policies(resource))
     if rtype == "AWS::Events::EventBusPolicy" and isinstance(props.get("Statement"), dict):

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import PARAMETERS, Document
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.iam import RESOURCE_POLICY, TRUST, policy_documents, statements
+from reviewer.engine.iam import RESOURCE_POLICY, TRUST, Statement, policy_documents, statements
 from reviewer.engine.values import intrinsic, possible_strings, walk_strings
 from reviewer.rules.base import Context, Organisation, RuleKind
 
@@ -136,7 +136,11 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
     for policy in policy_documents(doc):
         if policy.kind not in (TRUST, RESOURCE_POLICY):
             continue
-        for statement in statements(policy, parameters):
+        found = statements(policy, parameters)
+        # The private-API pattern: Allow "*", then Deny "*" unless a condition holds (the
+        # request comes through our VPC endpoint, from our organisation): the Deny gates it.
+        gated = any(_denies_everyone_unless(s, parameters) for s in found)
+        for statement in found:
             if not statement.allows or statement.has_condition:
                 continue
             if "NotPrincipal" in statement.data:
@@ -146,6 +150,8 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
             for principal, path in _aws_principals(statement.data.get("Principal"),
                                                    statement.path + ("Principal",), parameters):
                 if principal == "*":
+                    if gated:
+                        continue
                     yield Hit(path, 'the policy trusts "*" (anyone) without a condition; name '
                                     "the principals, or add a condition such as aws:PrincipalOrgID",
                               "trust:*", policy.resource)
@@ -155,6 +161,14 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                 if account and _foreign(account, own, org, policy.kind):
                     yield Hit(path, _root_message(account, policy.resource in keys),
                               f"trust-root:{account}", policy.resource)
+
+
+def _denies_everyone_unless(statement: Statement, parameters: dict[str, Any]) -> bool:
+    """A Deny for every principal that a condition lifts."""
+    if "Deny" not in statement.effects or not statement.has_condition:
+        return False
+    principals = _aws_principals(statement.data.get("Principal"), statement.path, parameters)
+    return any(p == "*" for p, _ in principals)
 
 
 def _root_message(account: str, key_policy: bool) -> str:

@@ -13,7 +13,7 @@ from typing import Iterable
 from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import RESOURCE_POLICY, PolicyDocument, Statement, policy_documents, statements
+from reviewer.engine.iam import ENDPOINT_POLICY, RESOURCE_POLICY, PolicyDocument, Statement, policy_documents, statements
 from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
 from reviewer.rules.base import Context, RuleKind
 
@@ -46,6 +46,8 @@ class NoWildcardActions(RuleKind):
         for policy in policy_documents(doc):
             if policy.origin and policy.origin in sam_allowed:
                 continue
+            if policy.kind == ENDPOINT_POLICY:
+                continue  # it limits the VPC's callers and grants nothing: "*" is its default
             for statement in statements(policy, parameters):
                 if not statement.allows:
                     continue

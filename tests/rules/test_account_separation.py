@@ -266,3 +266,33 @@ Resources:
     # Declared as the organisation's, it is no trust in someone else's account.
     config = {"organisation": {"accounts": {"dev": "444455556666"}}}
     assert [f.value for f in run(template, rule=RULE, config=config)] == ["hardcoded:444455556666"]
+
+
+PRIVATE_API = """\
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        ResourcePolicy:
+          CustomStatements:
+            - {Effect: Allow, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*"}
+%s
+"""
+GATE = """\
+            - Effect: Deny
+              Principal: "*"
+              Action: execute-api:Invoke
+              Resource: "execute-api:/*"
+              Condition: {StringNotEquals: {aws:SourceVpce: vpce-0123}}"""
+
+
+def test_a_private_api_gated_by_a_conditional_deny_trusts_no_stranger(org_config: dict) -> None:
+    """Allow "*" and Deny "*" unless the request comes through the VPC endpoint: AWS's
+    private API pattern. Without the Deny, "*" is anyone."""
+    from tests.conftest import run
+
+    assert run(PRIVATE_API % GATE, rule="account-separation", config=org_config) == []
+    [open_api] = run(PRIVATE_API % "", rule="account-separation", config=org_config)
+    assert open_api.start_line == 9 and 'trusts "*"' in open_api.message
