@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from reviewer.github import publish
 from reviewer.github.client import installation_client
@@ -10,7 +12,9 @@ from tests.e2e.harness import git, keypair
 from tests.e2e.standin import GitHubStandIn
 
 
-def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
+@contextmanager
+def stand_in(tmp_path: Path) -> Iterator[tuple[GitHubStandIn, str]]:
+    """The stand-in serving a one-commit repository o/r, and that commit's sha."""
     repo = tmp_path / "r"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -20,7 +24,11 @@ def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
     _, public = keypair()
     with GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1) as gh:
         gh.add_repo("o", "r", repo)
-        head = git(repo, "rev-parse", "HEAD")
+        yield gh, git(repo, "rev-parse", "HEAD")
+
+
+def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
+    with stand_in(tmp_path) as (gh, head):
         client = installation_client(gh.base_url or "", gh.issue_token(1))
         repository = client.get_repo("o/r")
         run = publish.start_check(repository, head)
@@ -40,16 +48,7 @@ def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
 def test_a_retry_reuses_the_run_its_job_completed(tmp_path: Path) -> None:
     """Killed between annotation batches, the first attempt left a completed run; the retry
     finds it by the job's external_id and reopens it instead of adding a second run."""
-    repo = tmp_path / "r"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    (repo / "a.yaml").write_text("x: 1\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "a")
-    _, public = keypair()
-    with GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1) as gh:
-        gh.add_repo("o", "r", repo)
-        head = git(repo, "rev-parse", "HEAD")
+    with stand_in(tmp_path) as (gh, head):
         repository = installation_client(gh.base_url or "", gh.issue_token(1)).get_repo("o/r")
         job = f"o/r#1@{head}"
         first = publish.start_check(repository, head, first_attempt=True, external_id=job)
