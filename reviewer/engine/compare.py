@@ -28,7 +28,8 @@ class Comparison:
 
 def compare(base: list[Finding], head: list[Finding], renames: dict[str, str]) -> Comparison:
     """Classify findings; ``renames`` maps base paths to head paths."""
-    moved = [dataclasses.replace(f, path=renames.get(f.path, f.path), fingerprint="") for f in base]
+    moved = [dataclasses.replace(f, path=renames.get(f.path, f.path),
+                                 scope=renames.get(f.scope, f.scope), fingerprint="") for f in base]
     disambiguate(moved)
     base_prints = {f.fingerprint for f in moved}
     head_prints = {f.fingerprint for f in head}

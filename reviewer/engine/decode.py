@@ -43,6 +43,9 @@ class Marked:
 
     start_line: int = 0
     end_line: int = 0
+    # The file the value was written in, when a document is read from several files (a
+    # Terraform module); empty means the document's own file.
+    source: str = ""
 
 
 class dict_node(dict, Marked):  # noqa: N801 - named like cfn-lint's node classes

@@ -10,6 +10,8 @@ from typing import Any, Iterator
 
 from reviewer.engine import foreach
 from reviewer.engine.decode import DecodeError, Marked, dict_node, load
+from reviewer.engine.finding import Path
+from reviewer.engine.locate import locate_in_file
 
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
@@ -19,6 +21,13 @@ CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
 TEMPLATE = "template"
 POLICY = "policy"
 PARAMETERS = "parameters"
+
+# The formats a document is read from. Each is turned into the one model the rules read: a
+# template (``Resources`` with types, properties and CloudFormation intrinsics for what is
+# computed), IAM policy documents in IAM's JSON shape, and parameter values per stage.
+CLOUDFORMATION = "cloudformation"
+TERRAFORM = "terraform"
+SERVERLESS = "serverless"
 
 # How much of an oversized file is read to tell whether it is a template or policy at all.
 _SNIFF_BYTES = 64 * 1024
@@ -51,10 +60,36 @@ class Document:
     data: Any
     text: str
     _resources: list[Resource] | None = field(default=None, repr=False)
+    format: str = CLOUDFORMATION
+    # Names a value refers to that carry the stage (a Terraform ``var.stage``, Serverless's
+    # ``sls:stage``); None: the organisation's stage parameter, as in CloudFormation.
+    stage_names: frozenset[str] | None = None
+    # How a suggested fix writes the stage (``${var.stage}``); None: the stage parameter.
+    stage_ref: str | None = None
+    # A document read from several files (a Terraform module, ``path`` its folder): each
+    # file's text. Nodes name their file in ``source``.
+    sources: dict[str, str] = field(default_factory=dict)
+    # Facts a format's reader works out beside the template (Terraform's attachments).
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    def lines_of(self, file: str) -> list[str]:
+        """The lines of one of the document's files."""
+        if file == self.path or file not in self.sources:
+            return self.lines
+        return self.sources[file].splitlines()
+
+    def locate(self, path: Path) -> tuple[str, int, int]:
+        """The file and lines of the node at ``path``."""
+        file, start, end = locate_in_file(self.data, path)
+        return file or self.path, start, end
+
+    def stage_names_for(self, stage_parameter: str) -> frozenset[str]:
+        """The names that carry the stage in this document."""
+        return self.stage_names if self.stage_names is not None else frozenset({stage_parameter})
 
     def resources(self) -> list[Resource]:
         """Resources with SAM ``Globals`` merged into serverless functions' properties."""

@@ -103,19 +103,30 @@ _RANK = {"note": 1, "warning": 2, "error": 3}
 
 
 def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
-    """Resolve a hit's path to lines and render its suggested fix."""
-    start, end = hit.lines or locate(doc.data, hit.path)
+    """Resolve a hit's path to a file and lines, and render its suggested fix."""
+    file, start, end = doc.locate(hit.path)
+    if hit.lines:
+        start, end = hit.lines
     suggestion = None
     if hit.replacement is not None and start == end and hit.path and isinstance(hit.path[-1], str):
-        lines = doc.lines
+        lines = doc.lines_of(file)
         if 0 < start <= len(lines):
             suggestion = render_suggestion(lines[start - 1], hit.path[-1], hit.replacement,
-                                           is_json=looks_like_json(doc.text))
+                                           syntax=_syntax(doc, file))
     severity = spec.severity
     if hit.severity and _RANK.get(hit.severity, 0) < _RANK.get(spec.severity, 0):
         severity = hit.severity  # a rule's milder case stays milder, whatever the rule's level
-    return Finding(spec.id, severity, doc.path, start, end, hit.message, hit.value,
-                   resource=hit.resource, suggestion=suggestion)
+    return Finding(spec.id, severity, file, start, end, hit.message, hit.value,
+                   resource=hit.resource, suggestion=suggestion,
+                   scope=doc.path if doc.sources else "")
+
+
+def _syntax(doc: Document, file: str) -> str:
+    """How a value is written in ``file``: "hcl", "json" or "yaml"."""
+    if file.endswith((".tf", ".tfvars")):
+        return "hcl"
+    text = doc.sources.get(file, doc.text) if doc.sources else doc.text
+    return "json" if looks_like_json(text) else "yaml"
 
 
 def _log() -> logging.Logger:

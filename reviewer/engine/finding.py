@@ -47,10 +47,18 @@ class Finding:
     waived: str | None = None  # the reason, when a waiver or suppression covers it
     state: str | None = None  # "new" / "unchanged" / "fixed" once compared
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the fingerprint names instead of the file, when a problem belongs to more than one
+    # file: a Terraform module's folder, so a resource moved from main.tf to iam.tf keeps it.
+    scope: str = ""
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
-            self.fingerprint = fingerprint(self.rule_id, self.path, self.resource, self.value)
+            self.fingerprint = fingerprint(self.rule_id, self.place, self.resource, self.value)
+
+    @property
+    def place(self) -> str:
+        """The file, or the scope it belongs to, as named in the fingerprint."""
+        return self.scope or self.path
 
     @property
     def blocking(self) -> bool:
@@ -85,11 +93,11 @@ def fingerprint(rule_id: str, path: str, resource: str | None, value: str, seq: 
 def disambiguate(findings: list[Finding]) -> None:
     """Give identical problems in one place distinct fingerprints, in document order."""
     seen: dict[str, int] = {}
-    for finding in sorted(findings, key=lambda f: (f.path, f.start_line)):
-        base = fingerprint(finding.rule_id, finding.path, finding.resource, finding.value)
+    for finding in sorted(findings, key=lambda f: (f.place, f.path, f.start_line)):
+        base = fingerprint(finding.rule_id, finding.place, finding.resource, finding.value)
         count = seen.get(base, 0)
         seen[base] = count + 1
         finding.fingerprint = (
             base if count == 0
-            else fingerprint(finding.rule_id, finding.path, finding.resource, finding.value, count)
+            else fingerprint(finding.rule_id, finding.place, finding.resource, finding.value, count)
         )

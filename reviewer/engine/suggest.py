@@ -12,6 +12,8 @@ from typing import Any
 
 _YAML_KEY = re.compile(r"^(\s*(?:-\s+)?)([\"']?)([\w.-]+)\2(\s*:\s*)(.*?)(\s+#.*)?$")
 _JSON_KEY = re.compile(r'^(\s*)"([^"]+)"(\s*:\s*)(.*?)(,?)\s*$')
+# An HCL attribute: the value runs to the end of the line or to a comment after a closed string.
+_HCL_KEY = re.compile(r'^(\s*)([\w-]+)(\s*=\s*)("(?:[^"\\]|\\.)*"|[^"#/]*?)(\s*(?:#|//).*)?$')
 
 
 # The patterns above backtrack quadratically on long runs of blanks; a template line is
@@ -19,11 +21,16 @@ _JSON_KEY = re.compile(r'^(\s*)"([^"]+)"(\s*:\s*)(.*?)(,?)\s*$')
 MAX_LINE = 1000
 
 
-def render_suggestion(line: str, key: str, value: Any, is_json: bool) -> str | None:
-    """The line with ``key``'s value replaced by ``value``, or None if it cannot be done."""
+def render_suggestion(line: str, key: str, value: Any, is_json: bool = False,
+                      syntax: str | None = None) -> str | None:
+    """The line with ``key``'s value replaced by ``value``, or None if it cannot be done.
+    ``syntax`` is "yaml", "json" or "hcl" (``is_json`` is the older way to say "json")."""
     if len(line) > MAX_LINE:
         return None
-    if is_json:
+    syntax = syntax or ("json" if is_json else "yaml")
+    if syntax == "hcl":
+        return _hcl_line(line, key, value)
+    if syntax == "json":
         match = _JSON_KEY.match(line)
         if not match or match.group(2) != key:
             return None
@@ -47,3 +54,18 @@ def _yaml_value(value: Any) -> str | None:
             tag = name[4:] if name.startswith("Fn::") else name
             return f"!{tag} {json.dumps(arg)}"
     return None
+
+
+def _hcl_line(line: str, key: str, value: Any) -> str | None:
+    match = _HCL_KEY.match(line)
+    if not match or match.group(2) != key:
+        return None
+    text = value
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        # A Terraform string template is modelled as a !Sub whose text is the template itself.
+        sub = value["Fn::Sub"]
+        text = sub[0] if isinstance(sub, list) and sub else sub
+    if not isinstance(text, str):
+        return None
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{match.group(1)}{key}{match.group(3)}{quoted}{match.group(5) or ''}"
