@@ -60,13 +60,21 @@ def _resources(statement: Statement) -> list[str] | None:
     return arns or None
 
 
+# Prefixes that two AWS APIs share (Classic and v2 load balancers; SES v1 and v2): the action
+# data keeps one API's resource types for an action both have (elasticloadbalancing:AddTags
+# lists only Classic's load balancer), so a v2 listener ARN would look wrong when it is right.
+SHARED_PREFIXES = frozenset({"elasticloadbalancing", "ses"})
+
+
 def _mismatch(action: str, arns: list[str]) -> str | None:
     if actions.has_wildcard(action) or "${" in action or ":" not in action:
         return None  # a pattern grants many actions; valid-actions judges the rest
+    prefix = action.split(":", 1)[0]
+    if prefix.lower() in SHARED_PREFIXES:
+        return None
     found = actions.details(action)
     if not found:
         return None
-    prefix = action.split(":", 1)[0]
     kinds = [str(t.get("name", "")) for t in found.get("resourceTypes") or []]
     if not kinds:
         return (f"{action} supports no resource-level permissions: it is granted only on "
