@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from reviewer.engine import actions, risk
 from reviewer.engine.document import TEMPLATE, Document
-from reviewer.engine.iam import (IDENTITY, managed_policy_refs, policy_documents, principal_of,
+from reviewer.engine.iam import (IDENTITY, attachments, policy_documents,
                                  statements)
 
 Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and attachments
@@ -73,11 +73,8 @@ def _managed_policy_users(doc: Document) -> dict[str, set[str]]:
     users: dict[str, set[str]] = defaultdict(set)
     if doc.kind != TEMPLATE:
         return users
-    for resource in doc.resources():
-        principal = principal_of(resource)
-        if principal:
-            for ref, _ in managed_policy_refs(resource):
-                users[ref].add(principal)
+    for attachment in attachments(doc):
+        users[attachment.policy].add(attachment.principal)
     return users
 
 

@@ -16,7 +16,8 @@ from reviewer.engine.locate import locate_in_file
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
+# Terraform is read by name (reviewer.formats.paths); Serverless services are YAML.
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tfvars")
 
 TEMPLATE = "template"
 POLICY = "policy"

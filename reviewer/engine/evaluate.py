@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Mapping
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.decode import looks_like_json
-from reviewer.engine.document import TEMPLATE, Document, Unreadable, decode_file, includes
+from reviewer.engine.document import (MAX_FILE_BYTES, TEMPLATE, Document, Unreadable, decode_file,
+                                      includes)
 from reviewer.engine.finding import Finding, Hit, disambiguate
 from reviewer.engine.locate import locate
 from reviewer.engine.suggest import render_suggestion
 from reviewer.engine.waivers import apply_waivers
+from reviewer.formats.paths import is_terraform
 from reviewer.rules import KINDS
 from reviewer.rules.base import Context
 
@@ -36,9 +38,16 @@ class Evaluation:
 
 
 def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding]]:
-    """Decode every file; unreadable templates become ``template-parse`` findings."""
+    """Decode every file; unreadable templates become ``template-parse`` findings. Terraform
+    files are read a folder (one module) at a time."""
     documents, findings = [], []
+    terraform: dict[str, str] = {}
     for path in sorted(files):
+        if is_terraform(path):
+            text = _terraform_text(path, files[path], findings)
+            if text is not None:
+                terraform[path] = text
+            continue
         try:
             doc = decode_file(path, files[path])
         except Unreadable as exc:
@@ -56,7 +65,24 @@ def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
                     f"AWS::Include brings in {location[:200]} at deploy time; what it holds "
                     "was not reviewed (review the snippet's own file, or inline it)",
                     f"include:{location[:200]}"))
+    if terraform:
+        from reviewer.formats.terraform import read_modules  # the HCL parser only when needed
+
+        modules, problems = read_modules(terraform, dict(files))
+        documents.extend(modules)
+        findings.extend(Finding("template-parse", "error", p.path, p.line, p.line, p.message, "parse")
+                        for p in problems)
     return documents, findings
+
+
+def _terraform_text(path: str, content: bytes, findings: list[Finding]) -> str | None:
+    if b"\x00" in content[:8192]:
+        return None
+    if len(content) > MAX_FILE_BYTES:
+        findings.append(Finding("template-parse", "error", path, 1, 1,
+                                "Terraform file larger than 1 MB; not reviewed", "parse"))
+        return None
+    return content.decode("utf-8-sig", "replace")
 
 
 def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings: Settings,

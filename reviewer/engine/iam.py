@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from reviewer.engine.document import POLICY, TEMPLATE, Document, Resource
+from reviewer.engine.document import POLICY, TEMPLATE, TERRAFORM, Document, Resource
 from reviewer.engine.finding import Path
 from reviewer.engine.values import as_list, intrinsic, is_no_value, possible_strings
 
@@ -187,6 +187,10 @@ def policy_documents(doc: Document) -> list[PolicyDocument]:
         return [PolicyDocument((), doc.data, kind, None, [doc.path] if kind == IDENTITY else [])]
     if doc.kind != TEMPLATE:
         return []
+    if doc.format == TERRAFORM:
+        from reviewer.formats import terraform_iam
+
+        return terraform_iam.policy_documents(doc)
     found: list[PolicyDocument] = []
     for resource in doc.resources():
         found.extend(_resource_documents(resource))
@@ -351,6 +355,75 @@ def statements(policy: PolicyDocument, parameters: dict[str, Any] | None = None)
             ]))
         elif isinstance(node, dict) and not found:
             out.append(Statement(policy, path, node, parameters or {}))
+    return out
+
+
+@dataclass
+class Attachment:
+    """A managed or customer policy attached to one principal, written at ``path``."""
+
+    policy: str  # logical id / address of the policy, or its ARN or name
+    principal: str
+    path: Path
+    resource: str  # the resource the attachment is written in
+
+
+@dataclass
+class FunctionRole:
+    """The role a function runs as, written at ``path``."""
+
+    function: str
+    role: str
+    path: Path
+    condition: str | None = None  # the CloudFormation condition the function exists under
+
+
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+
+def attachments(doc: Document) -> list[Attachment]:
+    """Every attachment of a policy to a principal in a template, in document order."""
+    if doc.kind != TEMPLATE:
+        return []
+    if doc.format == TERRAFORM:
+        from reviewer.formats import terraform_iam
+
+        return [Attachment(*found) for found in terraform_iam.attachments(doc)]
+    out: list[Attachment] = []
+    for resource in doc.resources():
+        if resource.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for key in ("Roles", "Users", "Groups"):
+                items = resource.properties.get(key)
+                for index, item in enumerate(items if isinstance(items, list) else []):
+                    name = principal_name(item)
+                    if name:
+                        out.append(Attachment(resource.logical_id, name,
+                                              resource.path + ("Properties", key, index),
+                                              resource.logical_id))
+        principal = principal_of(resource)
+        if principal:
+            for ref, path in managed_policy_refs(resource):
+                out.append(Attachment(ref, principal, path, resource.logical_id))
+    return out
+
+
+def function_roles(doc: Document) -> list[FunctionRole]:
+    """The role each function of a template names."""
+    if doc.kind != TEMPLATE:
+        return []
+    if doc.format == TERRAFORM:
+        from reviewer.formats import terraform_iam
+
+        return [FunctionRole(*found) for found in terraform_iam.function_roles(doc)]
+    out: list[FunctionRole] = []
+    for resource in doc.resources():
+        if resource.type in FUNCTION_TYPES and "Role" in resource.properties:
+            role = principal_name(resource.properties["Role"])
+            condition = resource.node.get("Condition")
+            if role:
+                out.append(FunctionRole(resource.logical_id, role,
+                                        resource.path + ("Properties", "Role"),
+                                        condition if isinstance(condition, str) else None))
     return out
 
 

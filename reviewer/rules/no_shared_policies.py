@@ -14,12 +14,10 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.iam import (is_aws_managed, managed_policy_refs, principal_name,
-                                 principal_of)
+from reviewer.engine.iam import FunctionRole, attachments, function_roles, is_aws_managed, principal_of
 from reviewer.engine.values import intrinsic
 from reviewer.rules.base import Context, RuleKind
 
-FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _POLICY_ARN = re.compile(r"^arn:[^:]*:iam::(?:\$\{[^}]+\}|[^:]*):policy/.+")
 # Bounds on working out whether two conditions can hold together: the combinations of
 # parameter values and unknown facts tried for one pair, the size of a pair's formula, and
@@ -39,22 +37,11 @@ class NoSharedPolicies(RuleKind):
         together = Coexistence(doc)
         conditions = _principal_conditions(resources)
         # Customer managed policy -> [(principal, path of the attachment)]
-        attachments: dict[str, list[tuple[str, Path]]] = defaultdict(list)
-        for resource in resources.values():
-            if resource.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-                for key in ("Roles", "Users", "Groups"):
-                    items = resource.properties.get(key)
-                    for index, item in enumerate(items if isinstance(items, list) else []):
-                        name = principal_name(item)
-                        if name:
-                            attachments[resource.logical_id].append(
-                                (name, resource.path + ("Properties", key, index)))
-            principal = principal_of(resource)
-            if principal:
-                for ref, path in managed_policy_refs(resource):
-                    if ref in resources or _is_customer_policy(ref):
-                        attachments[ref].append((principal, path))
-        for policy, places in attachments.items():
+        attached: dict[str, list[tuple[str, Path]]] = defaultdict(list)
+        for attachment in attachments(doc):
+            if attachment.policy in resources or _is_customer_policy(attachment.policy):
+                attached[attachment.policy].append((attachment.principal, attachment.path))
+        for policy, places in attached.items():
             seen: dict[str, None] = {}  # in attachment order
             for principal, path in places:
                 if principal in seen:
@@ -72,13 +59,9 @@ class NoSharedPolicies(RuleKind):
         # A literal customer managed policy ARN attached from several templates.
         users: dict[str, list[tuple[Document, str, Path]]] = defaultdict(list)
         for doc in sorted(docs, key=lambda d: d.path):
-            if doc.kind != TEMPLATE:
-                continue
-            for resource in doc.resources():
-                if principal_of(resource):
-                    for ref, path in managed_policy_refs(resource):
-                        if _is_customer_policy(ref):
-                            users[ref].append((doc, resource.logical_id, path))
+            for attachment in attachments(doc):
+                if _is_customer_policy(attachment.policy):
+                    users[attachment.policy].append((doc, attachment.resource, attachment.path))
         for arn, places in users.items():
             files = sorted({doc.path for doc, _, _ in places})
             if len(files) < 2:
@@ -108,23 +91,18 @@ def _principal_conditions(resources: dict[str, Any]) -> dict[str, str]:
 
 
 def _shared_roles(doc: Document, together: "Coexistence") -> Iterable[Hit]:
-    users: dict[str, list[tuple[str, Path, str | None]]] = defaultdict(list)
-    for resource in doc.resources():
-        if resource.type in FUNCTION_TYPES and "Role" in resource.properties:
-            role = principal_name(resource.properties["Role"])
-            condition = resource.node.get("Condition")
-            if role:
-                users[role].append((resource.logical_id, resource.path + ("Properties", "Role"),
-                                    condition if isinstance(condition, str) else None))
+    users: dict[str, list[FunctionRole]] = defaultdict(list)
+    for function in function_roles(doc):
+        users[function.role].append(function)
     for role, functions in users.items():
-        for index, (function, path, condition) in enumerate(functions):
+        for index, function in enumerate(functions):
             # Functions that never exist in the same stack (IsProd / IsNotProd) share nothing.
-            first = next((other for other, _, other_condition in functions[:index]
-                          if together.possible(other_condition, condition)), None)
+            first = next((other.function for other in functions[:index]
+                          if together.possible(other.condition, function.condition)), None)
             if first:
-                yield Hit(path, f'role "{role}" is also used by function {first}; '
-                                "give each function a role of its own",
-                          f"role:{role}", function)
+                yield Hit(function.path, f'role "{role}" is also used by function {first}; '
+                                         "give each function a role of its own",
+                          f"role:{role}", function.function)
 
 
 class Coexistence:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable
 
-from reviewer.engine.document import TEMPLATE, Document
+from reviewer.engine.document import CLOUDFORMATION, TEMPLATE, Document
 from reviewer.engine.finding import Hit
 from reviewer.rules.base import Context, RuleKind
 
@@ -34,7 +34,9 @@ class TemplateValid(RuleKind):
                   "ignore": {"type": "array", "items": {"type": "string"}}}
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
-        if doc.kind != TEMPLATE:
+        # cfn-lint reads CloudFormation text; Terraform and the Serverless Framework are
+        # other languages (a service's resources.Resources is checked by the other rules).
+        if doc.kind != TEMPLATE or doc.format != CLOUDFORMATION:
             return
         resources = doc.data.get("Resources") if isinstance(doc.data, dict) else None
         if isinstance(resources, dict) and len(resources) > MAX_RESOURCES:

@@ -1,0 +1,658 @@
+"""Read a Terraform module (the ``.tf``/``.tf.json`` files of one folder, its ``.tfvars``) into
+the engine's model.
+
+Resources are named by their Terraform address (``aws_iam_policy.orders``,
+``data.aws_iam_policy_document.orders``) and typed by their Terraform type, with their
+attributes as properties (nested blocks as lists), so ``kind: match`` rules select
+``aws_sqs_queue`` and read ``kms_master_key_id``. Values are worked out statically and never
+executed: ``var.x`` is a parameter whose default is the variable's default (or an auto-loaded
+tfvars value), ``local.x`` its expression, a reference to another resource stays a reference
+(``Fn::GetAtt``), a string template a ``Fn::Sub`` whose text is the template, a conditional a
+``Fn::If`` of both branches, and anything else unknown (never guessed). IAM documents are
+turned into IAM's own JSON shape wherever they are written (``jsonencode``, a heredoc, a
+``data "aws_iam_policy_document"``'s blocks, ``file()`` of a file in the folder), each node
+keeping the file and line it was written on.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from reviewer.engine.decode import DecodeError, Marked, dict_node, list_node, load_json, str_node
+from reviewer.engine.document import PARAMETERS, TEMPLATE, TERRAFORM, Document
+from reviewer.formats import hcl
+from reviewer.formats.hcl import Attribute, Block, Expr
+from reviewer.formats.paths import terraform_folder
+
+TF_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+# How deep locals may refer to locals, and how many values one module may work out: a
+# module is hostile text, and locals can refer to each other in a cycle.
+MAX_DEPTH = 32
+MAX_VALUES = 200_000
+# A whole-string interpolation (``${var.x}``) inside a heredoc or a .tf.json string.
+_INTERPOLATION = re.compile(r"\$\{([^{}$]{1,256})\}")
+_REFERENCE = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d{1,6}\])*$")
+_SAFE_NAME = re.compile(r"^[\w.\[\]\"-]{1,200}$")
+
+# Identity policies: type -> (attribute holding the document, attribute naming the principal).
+IDENTITY_POLICIES = {
+    "aws_iam_policy": ("policy", None),
+    "aws_iam_role_policy": ("policy", "role"),
+    "aws_iam_user_policy": ("policy", "user"),
+    "aws_iam_group_policy": ("policy", "group"),
+}
+# Resource policies: type -> attribute holding the document.
+RESOURCE_POLICIES = {
+    "aws_s3_bucket_policy": "policy",
+    "aws_s3_bucket": "policy",
+    "aws_sqs_queue_policy": "policy",
+    "aws_sqs_queue": "policy",
+    "aws_sns_topic_policy": "policy",
+    "aws_sns_topic": "policy",
+    "aws_kms_key": "policy",
+    "aws_kms_key_policy": "policy",
+    "aws_kms_replica_key": "policy",
+    "aws_ecr_repository_policy": "policy",
+    "aws_ecr_registry_policy": "policy",
+    "aws_ecrpublic_repository_policy": "policy",
+    "aws_secretsmanager_secret_policy": "policy",
+    "aws_secretsmanager_secret": "policy",
+    "aws_cloudwatch_log_resource_policy": "policy_document",
+    "aws_cloudwatch_log_destination_policy": "access_policy",
+    "aws_cloudwatch_event_bus_policy": "policy",
+    "aws_opensearch_domain_policy": "access_policies",
+    "aws_opensearch_domain": "access_policies",
+    "aws_elasticsearch_domain_policy": "access_policies",
+    "aws_elasticsearch_domain": "access_policies",
+    "aws_api_gateway_rest_api_policy": "policy",
+    "aws_api_gateway_rest_api": "policy",
+    "aws_efs_file_system_policy": "policy",
+    "aws_backup_vault_policy": "policy",
+    "aws_glacier_vault": "access_policy",
+    "aws_s3_access_point": "policy",
+    "aws_s3control_access_point_policy": "policy",
+    "aws_s3control_bucket_policy": "policy",
+    "aws_iot_policy": "policy",
+    "aws_codeartifact_domain_permissions_policy": "policy_document",
+    "aws_codeartifact_repository_permissions_policy": "policy_document",
+    "aws_kinesis_resource_policy": "policy",
+    "aws_lambda_function_url": None,  # no document: listed so the mapping is complete
+    "aws_media_store_container_policy": "policy",
+    "aws_msk_cluster_policy": "policy",
+    "aws_organizations_resource_policy": "content",
+    "aws_redshiftserverless_resource_policy": "policy",
+    "aws_ssm_resource_policy": "policy",
+    "aws_vpc_endpoint": "policy",
+    "aws_vpc_endpoint_policy": "policy",
+    "aws_dynamodb_resource_policy": "policy",
+    "aws_schemas_registry_policy": "policy",
+    "aws_xray_resource_policy": "policy_document",
+    "aws_bedrockagent_agent": None,
+}
+ENDPOINT_TYPES = ("aws_vpc_endpoint", "aws_vpc_endpoint_policy")
+# Blocks of a .tf.json resource that are blocks, not object-valued attributes.
+_JSON_BLOCKS = {"statement", "principals", "not_principals", "condition", "inline_policy",
+                "lifecycle", "server_side_encryption_configuration", "rule",
+                "apply_server_side_encryption_by_default", "dead_letter_config",
+                "destination_config", "on_failure", "point_in_time_recovery",
+                "server_side_encryption", "encryption_configuration", "replica"}
+
+
+class Unknown:
+    """A value Terraform works out when it applies the plan; its source text, for people."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text[:200]
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Problem:
+    """A file of the module that could not be read."""
+
+    path: str
+    line: int
+    message: str
+
+
+def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
+                 ) -> tuple[list[Document], list[Problem]]:
+    """Every module among ``files`` (path -> text of Terraform files): one template document
+    per folder with ``.tf`` files, and one parameter document per ``.tfvars`` file.
+    ``others`` are the scan's other files, for ``file("policy.json")``."""
+    folders: dict[str, dict[str, str]] = {}
+    for path in sorted(files):
+        folders.setdefault(terraform_folder(path), {})[path] = files[path]
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for folder, members in sorted(folders.items()):
+        module = _Module(folder, members, others or {})
+        documents.extend(module.documents())
+        problems.extend(module.problems)
+    return documents, problems
+
+
+def _mark(node: Any, line: int, end: int, source: str) -> Any:
+    if isinstance(node, Marked):
+        node.start_line, node.end_line = line, max(line, end)
+        node.source = source
+    return node
+
+
+def _unknown(expr: Expr, source: str) -> dict_node:
+    return _mark(dict_node({"Fn::Terraform": Unknown(expr.text or expr.kind)}), expr.line,
+                 expr.end_line, source)
+
+
+class _Module:
+    """One folder's blocks, values and policies."""
+
+    def __init__(self, folder: str, files: dict[str, str], others: dict[str, bytes]) -> None:
+        self.folder = folder
+        self.files = files
+        self.others = others
+        self.problems: list[Problem] = []
+        self.blocks: list[Block] = []
+        self.tfvars: dict[str, dict[str, Attribute]] = {}
+        for path, text in sorted(files.items()):
+            try:
+                if path.endswith(TFVARS_SUFFIXES):
+                    self.tfvars[path] = _read_tfvars(text, path)
+                else:
+                    self.blocks.extend(_read_blocks(text, path))
+            except hcl.HclError as exc:
+                self.problems.append(Problem(path, exc.line, exc.message))
+        self.variables = {b.labels[0]: b for b in self.blocks if b.type == "variable" and b.labels}
+        self.locals: dict[str, tuple[Attribute, str]] = {}
+        for block in self.blocks:
+            if block.type == "locals":
+                for name, attribute in block.attributes.items():
+                    self.locals[name] = (attribute, block.file)
+        # Values Terraform loads by itself; a stage's own file (prod.tfvars) is that stage's.
+        self.auto: dict[str, tuple[Attribute, str]] = {}
+        for path, values in sorted(self.tfvars.items()):
+            name = posixpath.basename(path)
+            if name in ("terraform.tfvars", "terraform.tfvars.json") or ".auto.tfvars" in name:
+                for key, attribute in values.items():
+                    self.auto[key] = (attribute, path)
+        self._budget = MAX_VALUES
+        self._locals_seen: list[str] = []
+
+    # ----------------------------------------------------------------- documents
+
+    def documents(self) -> list[Document]:
+        docs: list[Document] = []
+        if self.blocks:
+            docs.append(self._template())
+        for path, values in sorted(self.tfvars.items()):
+            data = dict_node()
+            data.start_line, data.end_line, data.source = 1, max(1, self.files[path].count("\n")), path
+            for name, attribute in values.items():
+                data[name] = self.value(attribute.expr, path)
+                data.key_lines[name] = attribute.line
+            docs.append(Document(path=path, kind=PARAMETERS, data=data, text=self.files[path],
+                                 format=TERRAFORM))
+        return docs
+
+    def _template(self) -> Document:
+        parameters = dict_node()
+        for name, block in self.variables.items():
+            declared = dict_node()
+            _mark(declared, block.line, block.end_line, block.file)
+            given = self.auto.get(name)
+            default = given[0] if given else block.attributes.get("default")
+            source = given[1] if given else block.file
+            if default is not None:
+                declared["Default"] = self.value(default.expr, source)
+                declared.key_lines["Default"] = default.line
+            parameters[f"var.{name}"] = declared
+            parameters.key_lines[f"var.{name}"] = block.line
+        resources = dict_node()
+        for block in self.blocks:
+            if block.type not in ("resource", "data") or len(block.labels) < 2:
+                continue
+            rtype, name = block.labels[0], block.labels[1]
+            address = f"{rtype}.{name}" if block.type == "resource" else f"data.{rtype}.{name}"
+            typed = rtype if block.type == "resource" else f"data.{rtype}"
+            if block.type == "data" and rtype == "aws_iam_policy_document":
+                properties = self._policy_document(block)
+            else:
+                properties = self._properties(block, block.file)
+            node = dict_node({"Type": _mark(str_node(typed), block.line, block.line, block.file),
+                              "Properties": properties})
+            node.key_lines = {"Type": block.line}
+            resources[address] = _mark(node, block.line, block.end_line, block.file)
+            resources.key_lines[address] = block.line
+        first = min((b for b in self.blocks), key=lambda b: (b.file, b.line))
+        data = dict_node({"Parameters": parameters, "Resources": resources})
+        _mark(data, 1, 1, first.file)
+        _mark(parameters, 1, 1, first.file)
+        _mark(resources, first.line, first.line, first.file)
+        return Document(path=self.folder, kind=TEMPLATE, data=data,
+                        text=self.files[first.file], format=TERRAFORM,
+                        stage_ref="var.stage",
+                        sources={p: t for p, t in self.files.items()})
+
+    def _properties(self, block: Block, source: str) -> dict_node:
+        props = dict_node()
+        _mark(props, block.line, block.end_line, source)
+        for name, attribute in block.attributes.items():
+            props[name] = self.value(attribute.expr, source)
+            props.key_lines[name] = attribute.line
+        for kind, children in block.children.items():
+            items = list_node(self._properties(child, source) for child in children)
+            _mark(items, children[0].line, children[-1].end_line, source)
+            props[kind] = items
+            props.key_lines[kind] = children[0].line
+        return props
+
+    def _policy_document(self, block: Block) -> dict_node:
+        """A ``data "aws_iam_policy_document"`` in IAM's JSON shape, lines kept."""
+        source = block.file
+        props = dict_node()
+        _mark(props, block.line, block.end_line, source)
+        for name, attribute in block.attributes.items():
+            props[name] = self.value(attribute.expr, source)
+            props.key_lines[name] = attribute.line
+        statements = list_node()
+        for child in block.children.get("statement", []):
+            statements.append(self._statement(child, source))
+        if statements:
+            _mark(statements, statements[0].start_line, statements[-1].end_line, source)
+            props["Statement"] = statements
+            props.key_lines["Statement"] = statements[0].start_line
+        return props
+
+    def _statement(self, block: Block, source: str) -> dict_node:
+        out = dict_node()
+        _mark(out, block.line, block.end_line, source)
+        names = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                 "resources": "Resource", "not_resources": "NotResource"}
+        for name, attribute in block.attributes.items():
+            key = names.get(name)
+            if key:
+                out[key] = self.value(attribute.expr, source)
+                out.key_lines[key] = attribute.line
+        for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            blocks = block.children.get(kind, [])
+            if blocks:
+                out[key] = self._principals(blocks, source)
+                out.key_lines[key] = blocks[0].line
+        conditions = block.children.get("condition", [])
+        if conditions:
+            condition = dict_node()
+            _mark(condition, conditions[0].line, conditions[-1].end_line, source)
+            for item in conditions:
+                test = _literal(item.attributes.get("test"))
+                variable = _literal(item.attributes.get("variable"))
+                values = item.attributes.get("values")
+                if not isinstance(test, str) or not isinstance(variable, str) or values is None:
+                    continue
+                operator = condition.setdefault(test, _mark(dict_node(), item.line, item.end_line, source))
+                condition.key_lines.setdefault(test, item.line)
+                operator[variable] = self.value(values.expr, source)
+                operator.key_lines[variable] = values.line
+            out["Condition"] = condition
+            out.key_lines["Condition"] = conditions[0].line
+        return out
+
+    def _principals(self, blocks: list[Block], source: str) -> Any:
+        principal = dict_node()
+        _mark(principal, blocks[0].line, blocks[-1].end_line, source)
+        for item in blocks:
+            kind = _literal(item.attributes.get("type"))
+            identifiers = item.attributes.get("identifiers")
+            if not isinstance(kind, str) or identifiers is None:
+                continue
+            value = self.value(identifiers.expr, source)
+            if kind == "*":
+                return value if not isinstance(value, list) or len(value) != 1 else value[0]
+            existing = principal.get(kind)
+            if isinstance(existing, list) and isinstance(value, list):
+                existing.extend(value)
+            else:
+                principal[kind] = value
+                principal.key_lines[kind] = identifiers.line
+        return principal
+
+    # ----------------------------------------------------------------- values
+
+    def value(self, expr: Expr, source: str, depth: int = 0) -> Any:
+        """The model value of an expression written in ``source``."""
+        self._budget -= 1
+        if self._budget < 0 or depth > MAX_DEPTH:
+            return _unknown(expr, source)
+        kind = expr.kind
+        if kind == "literal":
+            if isinstance(expr.value, str):
+                return _mark(str_node(expr.value), expr.line, expr.end_line, source)
+            return expr.value
+        if kind == "tuple":
+            items = list_node(self.value(item, source, depth + 1) for item in expr.value)
+            return _mark(items, expr.line, expr.end_line, source)
+        if kind == "object":
+            out = dict_node()
+            for key, line, item in expr.value:
+                out[key] = self.value(item, source, depth + 1)
+                out.key_lines[key] = line
+            return _mark(out, expr.line, expr.end_line, source)
+        if kind == "template":
+            return self._template_string(expr, source, depth)
+        if kind == "ref":
+            return self._reference(expr, source, depth)
+        if kind == "cond":
+            cond, yes, no = expr.value
+            node = dict_node({"Fn::If": list_node([
+                str_node(cond.text[:200] or "condition"),
+                self.value(yes, source, depth + 1), self.value(no, source, depth + 1)])})
+            return _mark(node, expr.line, expr.end_line, source)
+        if kind == "call":
+            return self._call(expr, source, depth)
+        if kind == "heredoc":
+            return self._text_document(expr.value, expr.line, source, expr) or \
+                _mark(str_node(expr.value), expr.line, expr.end_line, source)
+        return _unknown(expr, source)
+
+    def _template_string(self, expr: Expr, source: str, depth: int) -> Any:
+        parts = expr.value
+        if len(parts) == 1 and isinstance(parts[0], Expr):
+            return self.value(parts[0], source, depth + 1)  # "${var.x}" is var.x itself
+        text: list[str] = []
+        variables = dict_node()
+        for index, part in enumerate(parts):
+            if isinstance(part, str):
+                text.append(part)
+                continue
+            value = self.value(part, source, depth + 1)
+            if isinstance(value, str):
+                text.append(value)  # a local or literal known now: part of the text
+                continue
+            name = part.text if _SAFE_NAME.match(part.text or "") else f"expr{index}"
+            text.append("${%s}" % name)
+            variables[name] = value
+        if not variables:
+            return _mark(str_node("".join(text)), expr.line, expr.end_line, source)
+        node = dict_node({"Fn::Sub": list_node([str_node("".join(text)), variables])})
+        return _mark(node, expr.line, expr.end_line, source)
+
+    def _reference(self, expr: Expr, source: str, depth: int) -> Any:
+        parts = expr.value
+        head = parts[0]
+        if head == "var" and len(parts) >= 2 and isinstance(parts[1], str):
+            name = parts[1]
+            given = self.auto.get(name)
+            declared = self.variables.get(name)
+            default = given[0] if given else declared.attributes.get("default") if declared else None
+            if default is not None and default.expr.kind in ("tuple", "object") and not \
+                    self._set_by_stage(name):
+                value = self.value(default.expr, given[1] if given else declared.file, depth + 1)
+                return self._index(value, parts[2:], expr, source)
+            if len(parts) == 2:
+                return _mark(dict_node({"Ref": f"var.{name}"}), expr.line, expr.end_line, source)
+            return _unknown(expr, source)
+        if head == "local" and len(parts) >= 2 and isinstance(parts[1], str):
+            name = parts[1]
+            if name not in self.locals or name in self._locals_seen:
+                return _unknown(expr, source)
+            attribute, where = self.locals[name]
+            self._locals_seen.append(name)
+            try:
+                value = self.value(attribute.expr, where, depth + 1)
+            finally:
+                self._locals_seen.pop()
+            return self._index(value, parts[2:], expr, source)
+        if head == "terraform" and parts[1:] == ["workspace"]:
+            return _mark(dict_node({"Ref": "terraform.workspace"}), expr.line, expr.end_line, source)
+        if head == "data" and len(parts) >= 3:
+            address = f"data.{parts[1]}.{parts[2]}"
+            rest = [p for p in parts[3:] if isinstance(p, str)]
+            return self._get_att(address, rest, expr, source)
+        if head == "module" and len(parts) >= 2:
+            return self._get_att(f"module.{parts[1]}", [p for p in parts[2:] if isinstance(p, str)],
+                                 expr, source)
+        if "_" in str(head) and len(parts) >= 2 and isinstance(parts[1], str) and \
+                head not in ("each", "count", "self", "path"):
+            return self._get_att(f"{head}.{parts[1]}", [p for p in parts[2:] if isinstance(p, str)],
+                                 expr, source)
+        return _unknown(expr, source)
+
+    def _set_by_stage(self, name: str) -> bool:
+        """Does a stage's own tfvars file (not loaded by default) set this variable?"""
+        return any(name in values for path, values in self.tfvars.items()
+                   if not posixpath.basename(path).startswith("terraform.tfvars")
+                   and ".auto.tfvars" not in path)
+
+    def _get_att(self, address: str, rest: list[str], expr: Expr, source: str) -> dict_node:
+        node = dict_node({"Fn::GetAtt": list_node([str_node(address), str_node(".".join(rest) or "id")])})
+        return _mark(node, expr.line, expr.end_line, source)
+
+    def _index(self, value: Any, rest: list[Any], expr: Expr, source: str) -> Any:
+        for key in rest:
+            if isinstance(value, dict) and isinstance(key, str) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+                value = value[key]
+            else:
+                return _unknown(expr, source)
+        return value
+
+    def _call(self, expr: Expr, source: str, depth: int) -> Any:
+        name, args = expr.value
+        if name == "jsonencode" and len(args) == 1:
+            return self.value(args[0], source, depth + 1)
+        if name in ("tolist", "toset") and len(args) == 1:
+            return self.value(args[0], source, depth + 1)
+        if name == "concat":
+            items = list_node()
+            for arg in args:
+                value = self.value(arg, source, depth + 1)
+                if not isinstance(value, list):
+                    return _unknown(expr, source)
+                items.extend(value)
+            return _mark(items, expr.line, expr.end_line, source)
+        if name == "file" and len(args) == 1:
+            loaded = self._file(args[0], expr, source)
+            if loaded is not None:
+                return loaded
+        return _unknown(expr, source)
+
+    def _file(self, arg: Expr, expr: Expr, source: str) -> Any:
+        """``file("policy.json")`` of a JSON file of the module's folder."""
+        relative = None
+        if arg.kind == "literal" and isinstance(arg.value, str):
+            relative = arg.value
+        elif arg.kind == "template" and len(arg.value) == 2 and isinstance(arg.value[0], Expr) \
+                and arg.value[0].kind == "ref" and arg.value[0].value == ["path", "module"] \
+                and isinstance(arg.value[1], str):
+            relative = arg.value[1].lstrip("/")
+        if not relative:
+            return None
+        path = posixpath.normpath(posixpath.join("" if self.folder == "." else self.folder, relative))
+        content = self.others.get(path)
+        if content is None or len(content) > 1024 * 1024:
+            return None
+        text = content.decode("utf-8", "replace")
+        try:
+            data = load_json(text)
+        except DecodeError:
+            return None
+        _relocate(data, 0, path)
+        self.files.setdefault(path, text)
+        return data
+
+    def _text_document(self, text: str, line: int, source: str, expr: Expr) -> Any:
+        """A heredoc holding JSON, read with its lines (``${...}`` inside strings kept)."""
+        if not text.lstrip().startswith(("{", "[")):
+            return None
+        try:
+            data = load_json(text)
+        except DecodeError:
+            return None
+        _relocate(data, line - 1, source)
+        return self._interpolate(data, source)
+
+    def _interpolate(self, node: Any, source: str) -> Any:
+        """Strings of a heredoc or JSON file holding ``${var.x}``: a ``Fn::Sub`` of them."""
+        if isinstance(node, dict):
+            for key in list(node):
+                node[key] = self._interpolate(node[key], source)
+            return node
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                node[index] = self._interpolate(item, source)
+            return node
+        if isinstance(node, str) and "${" in node:
+            variables = dict_node()
+            for name in _INTERPOLATION.findall(node)[:32]:
+                if _REFERENCE.match(name):
+                    parts: list[Any] = [int(p[1:-1]) if p.startswith("[") else p
+                                        for p in re.findall(r"[^.\[\]]+|\[\d+\]", name)]
+                    ref = Expr("ref", parts, getattr(node, "start_line", 0),
+                               getattr(node, "end_line", 0), name)
+                    variables[name] = self._reference(ref, source, 1)
+            if variables:
+                sub = dict_node({"Fn::Sub": list_node([str_node(str(node)), variables])})
+                return _mark(sub, getattr(node, "start_line", 0), getattr(node, "end_line", 0), source)
+        return node
+
+
+def _literal(attribute: Attribute | None) -> Any:
+    if attribute is None or attribute.expr.kind != "literal":
+        return None
+    return attribute.expr.value
+
+
+def _relocate(node: Any, offset: int, source: str) -> None:
+    """Shift a decoded JSON value's lines by ``offset`` and name its file (bounded walk)."""
+    stack = [node]
+    seen = 0
+    while stack and seen < MAX_VALUES:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, Marked):
+            item.start_line += offset
+            item.end_line += offset
+            item.source = source
+        if isinstance(item, dict):
+            if hasattr(item, "key_lines"):
+                item.key_lines = {k: v + offset for k, v in item.key_lines.items()}
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _read_blocks(text: str, path: str) -> list[Block]:
+    if path.endswith(".json"):
+        return _json_blocks(text, path)
+    blocks = hcl.parse(text, path)
+    return blocks
+
+
+def _read_tfvars(text: str, path: str) -> dict[str, Attribute]:
+    if path.endswith(".json"):
+        data = _load_json(text)
+        return {str(k): Attribute(str(k), _json_expr(v), _line(data, k, v)) for k, v in data.items()} \
+            if isinstance(data, dict) else {}
+    return hcl.parse_tfvars(text, path)
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return load_json(text)
+    except DecodeError as exc:
+        raise hcl.HclError(exc.message, exc.line) from None
+
+
+def _line(parent: Any, key: Any, value: Any) -> int:
+    return getattr(parent, "key_lines", {}).get(key) or getattr(value, "start_line", 1) or 1
+
+
+def _json_blocks(text: str, path: str) -> list[Block]:
+    """Terraform's JSON syntax: ``{"resource": {"aws_iam_role": {"x": {...}}}}``."""
+    data = _load_json(text)
+    blocks: list[Block] = []
+    if not isinstance(data, dict):
+        return blocks
+    for kind, body in data.items():
+        if kind in ("resource", "data") and isinstance(body, dict):
+            for rtype, named in body.items():
+                for name, content in (named.items() if isinstance(named, dict) else []):
+                    for item in content if isinstance(content, list) else [content]:
+                        blocks.append(_json_block(kind, [str(rtype), str(name)], item, path))
+        elif kind == "variable" and isinstance(body, dict):
+            for name, content in body.items():
+                blocks.append(_json_block(kind, [str(name)], content, path))
+        elif kind == "locals":
+            for item in body if isinstance(body, list) else [body]:
+                blocks.append(_json_block(kind, [], item, path))
+    return blocks
+
+
+def _json_block(kind: str, labels: list[str], body: Any, path: str, depth: int = 0) -> Block:
+    start = getattr(body, "start_line", 1) or 1
+    end = getattr(body, "end_line", start) or start
+    block = Block(kind, labels, {}, [], start, end, path)
+    if not isinstance(body, dict) or depth > hcl.MAX_DEPTH:
+        return block
+    for key, value in body.items():
+        line = _line(body, key, value)
+        items = value if isinstance(value, list) else [value]
+        if key in _JSON_BLOCKS and items and all(isinstance(i, dict) for i in items):
+            for item in items:
+                child = _json_block(str(key), [], item, path, depth + 1)
+                block.blocks.append(child)
+                block.children.setdefault(str(key), []).append(child)
+        else:
+            block.attributes[str(key)] = Attribute(str(key), _json_expr(value), line)
+    return block
+
+
+def _json_expr(value: Any, depth: int = 0) -> Expr:
+    line = getattr(value, "start_line", 0) or 0
+    end = getattr(value, "end_line", line) or line
+    if depth > hcl.MAX_DEPTH:
+        return Expr("other", None, line, end, "")
+    if isinstance(value, dict):
+        return Expr("object", [(str(k), _line(value, k, v), _json_expr(v, depth + 1))
+                               for k, v in value.items()], line, end)
+    if isinstance(value, list):
+        return Expr("tuple", [_json_expr(v, depth + 1) for v in value], line, end)
+    if isinstance(value, str) and "${" in value:
+        parts: list[Any] = []
+        position = 0
+        for match in _INTERPOLATION.finditer(value):
+            if match.start() > position:
+                parts.append(value[position:match.start()])
+            inner = match.group(1).strip()
+            if _REFERENCE.match(inner):
+                refs: list[Any] = [int(p[1:-1]) if p.startswith("[") else p
+                                   for p in re.findall(r"[^.\[\]]+|\[\d+\]", inner)]
+                parts.append(Expr("ref", refs, line, end, inner))
+            else:
+                parts.append(Expr("other", None, line, end, inner))
+            position = match.end()
+        if position < len(value):
+            parts.append(value[position:])
+        return Expr("template", parts, line, end, value)
+    return Expr("literal", value, line, end, json.dumps(value) if not isinstance(value, str) else value)
+
+
+def addresses(docs: Iterable[Document]) -> list[str]:
+    """The resource addresses of Terraform documents (for tests and reports)."""
+    return [str(k) for doc in docs if doc.format == TERRAFORM and doc.kind == TEMPLATE
+            for k in doc.data.get("Resources", {})]

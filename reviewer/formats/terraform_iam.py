@@ -1,0 +1,192 @@
+"""Where a Terraform module's IAM is: its policy documents, which principal each policy is
+attached to, and which role each function runs as. The answers are in the engine's terms
+(``PolicyDocument``, ``Attachment``, ``FunctionRole``), so rules read Terraform exactly as they
+read CloudFormation."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from reviewer.engine.document import Document, Resource
+from reviewer.engine.finding import Path
+from reviewer.engine.values import as_list, intrinsic
+
+POLICY_DOCUMENT = "data.aws_iam_policy_document"
+IDENTITY_POLICIES = {
+    "aws_iam_policy": ("policy", None),
+    "aws_iam_role_policy": ("policy", "role"),
+    "aws_iam_user_policy": ("policy", "user"),
+    "aws_iam_group_policy": ("policy", "group"),
+}
+PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group"}
+# type -> (attribute naming the principal, attribute naming the policy)
+ATTACHMENTS = {
+    "aws_iam_role_policy_attachment": ("role", "policy_arn"),
+    "aws_iam_user_policy_attachment": ("user", "policy_arn"),
+    "aws_iam_group_policy_attachment": ("group", "policy_arn"),
+}
+FUNCTION_TYPES = ("aws_lambda_function",)
+
+
+def policy_documents(doc: Document) -> list[Any]:
+    """Every IAM policy document the module writes."""
+    from reviewer.engine import iam
+    from reviewer.formats.terraform import ENDPOINT_TYPES, RESOURCE_POLICIES
+
+    resources = doc.resources()
+    found: list[Any] = []
+    # A data document is judged where it is written, as what it is used for.
+    uses: dict[str, tuple[str, list[str]]] = {}
+    attached = _attached_principals(doc)
+    for resource in resources:
+        rtype, props, base = resource.type, resource.properties, resource.path + ("Properties",)
+        rid = resource.logical_id
+        candidates: list[tuple[str, str, list[str]]] = []  # (attribute, kind, principals)
+        if rtype in IDENTITY_POLICIES:
+            key, owner = IDENTITY_POLICIES[rtype]
+            principals = attached.get(rid, []) if owner is None else \
+                [name for name in [principal_name(props.get(owner), doc)] if name]
+            candidates.append((key, iam.IDENTITY, principals))
+        if rtype == "aws_iam_role":
+            candidates.append(("assume_role_policy", iam.TRUST, []))
+            for index, inline in enumerate(as_list(props.get("inline_policy"))):
+                if isinstance(inline, dict) and "policy" in inline:
+                    _add(found, uses, inline["policy"], base + ("inline_policy", index, "policy"),
+                         iam.IDENTITY, rid, [rid])
+        if rtype in RESOURCE_POLICIES and RESOURCE_POLICIES[rtype]:
+            kind = iam.ENDPOINT_POLICY if rtype in ENDPOINT_TYPES else iam.RESOURCE_POLICY
+            candidates.append((RESOURCE_POLICIES[rtype], kind, []))
+        for key, kind, principals in candidates:
+            if key in props:
+                _add(found, uses, props[key], base + (key,), kind, rid, principals)
+        if rtype == "aws_lambda_permission":
+            found.append(_lambda_permission(resource))
+    for resource in resources:
+        if resource.type == POLICY_DOCUMENT:
+            kind, principals = uses.get(resource.logical_id, (None, []))
+            if kind is None:
+                # Not used in this module (an output, a module input): what it is follows
+                # from its content.
+                has_principal = any(isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s)
+                                    for s in as_list(resource.properties.get("Statement")))
+                kind = iam.RESOURCE_POLICY if has_principal else iam.IDENTITY
+            found.append(iam.PolicyDocument(resource.path + ("Properties",), resource.properties,
+                                            kind, resource.logical_id, principals))
+    return found
+
+
+def _add(found: list[Any], uses: dict[str, tuple[str, list[str]]], value: Any, path: Path,
+         kind: str, resource: str, principals: list[str]) -> None:
+    from reviewer.engine import iam
+
+    target = _data_document(value)
+    if target:
+        known = uses.get(target)
+        if known is None or (known[0] == iam.IDENTITY and kind != iam.IDENTITY):
+            uses[target] = (kind, list(principals))
+        elif known[0] == kind:
+            known[1].extend(p for p in principals if p not in known[1])
+        return
+    if isinstance(value, dict) and not intrinsic(value):
+        found.append(iam.PolicyDocument(path, value, kind, resource, list(principals)))
+
+
+def _data_document(value: Any) -> str | None:
+    """``data.aws_iam_policy_document.x.json`` -> its address."""
+    found = intrinsic(value)
+    if found and found[0] == "Fn::GetAtt" and isinstance(found[1], list) and len(found[1]) == 2:
+        address, attribute = found[1]
+        if str(address).startswith(POLICY_DOCUMENT + ".") and attribute in ("json", "minified_json"):
+            return str(address)
+    return None
+
+
+def _lambda_permission(resource: Resource) -> Any:
+    from reviewer.engine import iam
+
+    props = resource.properties
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": props.get("action"),
+                                 "Principal": props.get("principal")}
+    condition = {key: props[name] for key, name in (("SourceAccount", "source_account"),
+                                                    ("SourceArn", "source_arn"),
+                                                    ("PrincipalOrgID", "principal_org_id"))
+                 if name in props}
+    if condition:
+        statement["Condition"] = condition
+    return iam.PolicyDocument(resource.path + ("Properties",), {"Statement": statement},
+                              iam.RESOURCE_POLICY, resource.logical_id, synthetic=True)
+
+
+def principal_name(value: Any, doc: Document | None = None) -> str | None:
+    """A role/user/group/policy reference as a comparable name: the address for a reference
+    to a resource of the module, the resource's address for its literal name too."""
+    from reviewer.engine.iam import principal_name as plain
+
+    name = plain(value)
+    if name and doc is not None and isinstance(value, str):
+        return _names(doc).get(name, name)
+    return name
+
+
+def _names(doc: Document) -> dict[str, str]:
+    """Literal ``name``s of roles, users, groups and policies -> their addresses."""
+    cache = doc.extra.get("terraform_names")
+    if cache is None:
+        cache = {}
+        for resource in doc.resources():
+            if resource.type in PRINCIPAL_TYPES or resource.type == "aws_iam_policy":
+                name = resource.properties.get("name")
+                if isinstance(name, str):
+                    cache.setdefault(name, resource.logical_id)
+        doc.extra["terraform_names"] = cache
+    return cache
+
+
+def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
+    """(policy, principal, path of the attachment, resource holding it) for every
+    attachment of a managed policy to a role, user or group."""
+    for resource in doc.resources():
+        props, base, rid = resource.properties, resource.path + ("Properties",), resource.logical_id
+        if resource.type in ATTACHMENTS:
+            owner, policy_key = ATTACHMENTS[resource.type]
+            policy = principal_name(props.get(policy_key), doc)
+            principal = principal_name(props.get(owner), doc)
+            if policy and principal:
+                yield policy, principal, base + (owner,), rid
+        elif resource.type == "aws_iam_policy_attachment":
+            # Exclusive and account-wide: every principal it lists gets the policy.
+            policy = principal_name(props.get("policy_arn"), doc)
+            for key in ("roles", "users", "groups"):
+                for index, item in enumerate(as_list(props.get(key))):
+                    principal = principal_name(item, doc)
+                    if policy and principal:
+                        yield policy, principal, base + (key, index), rid
+        elif resource.type == "aws_iam_role_policy_attachments_exclusive":
+            principal = principal_name(props.get("role_name"), doc)
+            for index, item in enumerate(as_list(props.get("policy_arns"))):
+                policy = principal_name(item, doc)
+                if policy and principal:
+                    yield policy, principal, base + ("policy_arns", index), rid
+        elif resource.type == "aws_iam_role":
+            for index, item in enumerate(as_list(props.get("managed_policy_arns"))):
+                policy = principal_name(item, doc)
+                if policy:
+                    yield policy, rid, base + ("managed_policy_arns", index), rid
+
+
+def _attached_principals(doc: Document) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for policy, principal, _, _ in attachments(doc):
+        out.setdefault(policy, [])
+        if principal not in out[policy]:
+            out[policy].append(principal)
+    return out
+
+
+def function_roles(doc: Document) -> Iterator[tuple[str, str, Path]]:
+    """(function, role, path of the ``role =`` line) for every Lambda function."""
+    for resource in doc.resources():
+        if resource.type in FUNCTION_TYPES and "role" in resource.properties:
+            role = principal_name(resource.properties["role"], doc)
+            if role:
+                yield resource.logical_id, role, resource.path + ("Properties", "role")
