@@ -88,9 +88,21 @@ class Document:
         file, start, end = locate_in_file(self.data, path)
         return file or self.path, start, end
 
+    def stage_written(self, stage_parameter: str) -> str:
+        """How a suggested fix writes the stage here (``${var.stage}``, ``${Stage}``)."""
+        if self.stage_ref:
+            return self.stage_ref
+        return f"var.{stage_parameter.lower()}" if self.format == TERRAFORM else stage_parameter
+
     def stage_names_for(self, stage_parameter: str) -> frozenset[str]:
-        """The names that carry the stage in this document."""
-        return self.stage_names if self.stage_names is not None else frozenset({stage_parameter})
+        """The names that carry the stage in this document: Terraform's variable of the stage
+        parameter's name, lower-cased (``var.stage``), or its workspace."""
+        if self.stage_names is not None:
+            return self.stage_names
+        if self.format == TERRAFORM:
+            return frozenset({f"var.{stage_parameter.lower()}", f"var.{stage_parameter}",
+                              "terraform.workspace"})
+        return frozenset({stage_parameter})
 
     def resources(self) -> list[Resource]:
         """Resources with SAM ``Globals`` merged into serverless functions' properties."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Mapping
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.decode import looks_like_json
-from reviewer.engine.document import (MAX_FILE_BYTES, TEMPLATE, Document, Unreadable, decode_file,
+from reviewer.engine.document import (MAX_FILE_BYTES, POLICY, TEMPLATE, Document, Unreadable, decode_file,
                                       includes)
 from reviewer.engine.finding import Finding, Hit, disambiguate
 from reviewer.engine.locate import locate
@@ -69,6 +69,10 @@ def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
         from reviewer.formats.terraform import read_modules  # the HCL parser only when needed
 
         modules, problems = read_modules(terraform, dict(files))
+        # A policy file a module reads with file() is reviewed as part of the module, where
+        # its findings name the resource; on its own it would say everything twice.
+        used = {path for module in modules for path in module.sources if path not in terraform}
+        documents = [d for d in documents if d.path not in used or d.kind != POLICY]
         documents.extend(modules)
         findings.extend(Finding("template-parse", "error", p.path, p.line, p.line, p.message, "parse")
                         for p in problems)

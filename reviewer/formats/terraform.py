@@ -242,7 +242,6 @@ class _Module:
         _mark(resources, first.line, first.line, first.file)
         return Document(path=self.folder, kind=TEMPLATE, data=data,
                         text=self.files[first.file], format=TERRAFORM,
-                        stage_ref="var.stage",
                         sources={p: t for p, t in self.files.items()})
 
     def _properties(self, block: Block, source: str) -> dict_node:

@@ -64,7 +64,9 @@ class PrivilegeEscalation(RuleKind):
             named = "; ".join(f"{p.name} ({', '.join(p.actions)})" for p in found[:SHOWN])
             more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
             noun = "path" if len(found) == 1 else "paths"
-            yield Hit(where, f"{principal[:1].upper()}{principal[1:]} can escalate its own privileges by {len(found)} "
+            # "Whoever ..." starts the sentence; a name (aws_iam_role.app) is kept as written.
+            shown = principal[:1].upper() + principal[1:] if principal.startswith("whoever ") else principal
+            yield Hit(where, f"{shown} can escalate its own privileges by {len(found)} "
                              f"known {noun}: {named}{more}; grant only what it needs, or bound "
                              "it with a permissions boundary",
                       f"privesc:{principal}:" + ",".join(sorted(p.name for p in found)), resource)

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
-from reviewer.engine.document import TEMPLATE, Document, Resource
+from reviewer.engine.document import CLOUDFORMATION, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
 from reviewer.engine.values import TOO_MANY, intrinsic, is_no_value, possible_strings, walk_values
 from reviewer.rules.base import Context, Organisation, RuleKind
@@ -45,7 +45,9 @@ class StagedNames(RuleKind):
         stage = ctx.organisation.stage_parameter
         names: dict[str, list[str]] = ctx.params.get("names", {})
         mandated: list[dict[str, str]] = ctx.params.get("mandated", [])
-        judge = _Names(doc, stage, names, stage_values(doc, stage, ctx.organisation))
+        judge = _Names(doc, doc.stage_names_for(stage), names,
+                       stage_values(doc, stage, ctx.organisation))
+        written = doc.stage_written(stage)
         named = False
         for resource in doc.resources():
             for prop in names.get(resource.type, []):
@@ -57,14 +59,15 @@ class StagedNames(RuleKind):
                 named = True
                 if judge.carries_stage(value):
                     continue
-                replacement = staged_value(value, stage)
+                replacement = staged_value(value, written)
                 yield Hit(
                     resource.path + ("Properties", prop),
-                    f"{prop} {_show(value)} does not contain the stage (${{{stage}}}); "
+                    f"{prop} {_show(value)} does not contain the stage (${{{written}}}); "
                     "two stages of this template would collide",
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
-        if named:
+        if named and doc.format == CLOUDFORMATION:
+            # Terraform declares variables, and the Serverless Framework knows its stage.
             yield from _stage_parameter(doc, stage, ctx.organisation.stages)
 
 
@@ -96,9 +99,9 @@ def is_mandated(rtype: str, prop: str, value: Any, mandated: list[dict[str, str]
 class _Names:
     """Which names differ from stage to stage, following names built from other resources."""
 
-    def __init__(self, doc: Document, stage: str, names: dict[str, list[str]],
+    def __init__(self, doc: Document, stage_names: frozenset[str], names: dict[str, list[str]],
                  stages: frozenset[str]) -> None:
-        self.stage = stage
+        self.stage_names = stage_names
         self.names = names
         self.stages = stages
         self.resources: dict[str, Resource] = {r.logical_id: r for r in doc.resources()}
@@ -119,7 +122,7 @@ class _Names:
             return all(self._names_a_stage(b) if isinstance(b, str) else self.carries_stage(b)
                        for b in branches)
         names = referenced_names(value)
-        if self.stage in names:
+        if names & self.stage_names:
             return True
         return any(self._unique(name) for name in names if name in self.resources)
 
@@ -164,9 +167,10 @@ def referenced_names(value: Any) -> set[str]:
         if name == "Ref" and isinstance(arg, str):
             found.add(arg)
         elif name == "Fn::GetAtt":
-            target = arg[0] if isinstance(arg, list) and arg else arg
-            if isinstance(target, str):
-                found.add(target.split(".", 1)[0])
+            if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add(arg[0])  # [resource, attribute]: a Terraform address has dots
+            elif isinstance(arg, str):
+                found.add(arg.split(".", 1)[0])  # "Resource.Attribute"
         elif name == "Fn::Sub":
             text = arg[0] if isinstance(arg, list) and arg else arg
             local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
@@ -184,13 +188,17 @@ def _if_branches(value: Any) -> list[Any] | None:
 
 
 def staged_value(value: Any, stage: str) -> Any:
-    """The mechanical fix: append ``-${Stage}`` to a literal or to a ``!Sub`` text."""
+    """The mechanical fix: append ``-${Stage}`` to a literal or to a ``!Sub`` text (a
+    Terraform string template is a ``!Sub`` whose text is the template)."""
     suffix = "-${%s}" % stage
     if isinstance(value, str):
         return {"Fn::Sub": value + suffix}
     found = intrinsic(value)
     if found and found[0] == "Fn::Sub" and isinstance(found[1], str):
         return {"Fn::Sub": found[1] + suffix}
+    if found and found[0] == "Fn::Sub" and isinstance(found[1], list) and found[1] \
+            and isinstance(found[1][0], str):
+        return {"Fn::Sub": [found[1][0] + suffix, *found[1][1:]]}
     return None
 
 
@@ -200,6 +208,9 @@ def _show(value: Any) -> str:
     found = intrinsic(value)
     if found and isinstance(found[1], str):
         return f'{found[0]} "{found[1]}"'
+    if found and found[0] == "Fn::Sub" and isinstance(found[1], list) and found[1] \
+            and isinstance(found[1][0], str):
+        return f'Fn::Sub "{found[1][0]}"'
     return "(expression)"
 
 
