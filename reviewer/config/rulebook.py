@@ -102,7 +102,7 @@ def rule_text_errors(name: str, text: str) -> list[ConfigError]:
 
 def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
     """Every example must be a template or policy the engine reads."""
-    from reviewer.engine.document import Unreadable, decode_file
+    from reviewer.engine.evaluate import decode_all
 
     errors = []
     examples = data.get("examples") if isinstance(data.get("examples"), dict) else {}
@@ -118,13 +118,14 @@ def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
             where = ("examples", outcome, index, "content")
             line = locate(data, where)[0]
             path = example.get("path", "template.yaml")
-            try:
-                doc = decode_file(str(path), example["content"].encode())
-            except Unreadable as exc:
-                errors.append(ConfigError(name, line + exc.line, ".".join(map(str, where)),
-                                          f"example does not parse: {exc.message}"))
+            documents, problems = decode_all({str(path): example["content"].encode()})
+            unreadable = [p for p in problems if p.rule_id == "template-parse"]
+            if unreadable:
+                errors.append(ConfigError(name, line + unreadable[0].start_line,
+                                          ".".join(map(str, where)),
+                                          f"example does not parse: {unreadable[0].message}"))
                 continue
-            if doc is None:
+            if not documents:
                 errors.append(ConfigError(name, line, ".".join(map(str, where)),
                                           "example is not a template, policy or parameter file"))
     return errors
