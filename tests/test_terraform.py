@@ -1,0 +1,404 @@
+"""Terraform: every rule on every IAM shape, with the line of the offending element."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from typing import Any
+
+from reviewer.config.settings import Settings, effective_rules
+from reviewer.engine.compare import compare
+from reviewer.engine.evaluate import evaluate
+from reviewer.engine.finding import Finding
+from tests.conftest import settings_from, shipped_rules
+
+ORG = {"organisation": {"accounts": {"dev": "111111111111", "prod": "222222222222"}}}
+
+
+def scan(files: dict[str, str], rule: str | None = None,
+         config: dict[str, Any] | None = None) -> list[Finding]:
+    settings: Settings = settings_from(config)
+    rules = effective_rules(shipped_rules(), settings)
+    if rule:
+        rules = {rule: dataclasses.replace(rules[rule], enabled=True)}
+    encoded = {path: textwrap.dedent(text).encode() for path, text in files.items()}
+    found = evaluate(encoded, rules, settings).findings
+    return [f for f in found if rule is None or f.rule_id == rule]
+
+
+def where(findings: list[Finding]) -> list[tuple[str, int, str | None]]:
+    return sorted((f.path, f.start_line, f.resource) for f in findings)
+
+
+POLICIES = """\
+data "aws_iam_policy_document" "orders" {
+  statement {
+    sid = "Read"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:Query*",
+    ]
+    resources = [aws_dynamodb_table.orders.arn]
+  }
+  statement {
+    effect      = "Deny"
+    actions     = ["s3:*"]
+    resources   = ["*"]
+  }
+  statement {
+    not_actions = ["iam:*"]
+    resources   = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "encoded" {
+  name   = "encoded-${var.stage}"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "sqs:*"
+      Resource = aws_sqs_queue.jobs.arn
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "heredoc" {
+  role   = aws_iam_role.app.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["sns:Publish", "kms:*"],
+      "Resource": "*"
+    }
+  ]
+}
+EOF
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app-${var.stage}"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  inline_policy {
+    name   = "inline"
+    policy = jsonencode({
+      Statement = [{ Effect = "Allow", Action = ["logs:*"], Resource = "*" }]
+    })
+  }
+}
+"""
+
+
+def test_no_wildcard_actions_points_at_each_element() -> None:
+    found = scan({"infra/iam.tf": POLICIES}, rule="no-wildcard-actions")
+    assert where(found) == [
+        ("infra/iam.tf", 6, "data.aws_iam_policy_document.orders"),  # "dynamodb:Query*"
+        ("infra/iam.tf", 16, "data.aws_iam_policy_document.orders"),  # not_actions with Allow
+        ("infra/iam.tf", 27, "aws_iam_policy.encoded"),  # Action = "sqs:*" in jsonencode
+        ("infra/iam.tf", 41, "aws_iam_role_policy.heredoc"),  # inside the heredoc's JSON
+        ("infra/iam.tf", 55, "aws_iam_role.app"),  # inline_policy
+    ]
+    assert all(f.severity == "error" for f in found)
+    assert any('"kms:*" grants' in f.message for f in found)
+    # The Deny's "s3:*" (line 12) is allowed: no finding there.
+
+
+def test_a_policy_in_a_json_file_read_with_file_is_reviewed_once_in_its_own_file() -> None:
+    files = {
+        "svc/main.tf": """\
+            resource "aws_iam_policy" "p" {
+              name   = "p-${var.stage}"
+              policy = file("${path.module}/policies/p.json")
+            }
+            """,
+        "svc/policies/p.json": """\
+            {"Version": "2012-10-17",
+             "Statement": [
+               {"Effect": "Allow",
+                "Action": "ec2:Describe*",
+                "Resource": "*"}]}
+            """,
+    }
+    found = scan(files, rule="no-wildcard-actions")
+    assert where(found) == [("svc/policies/p.json", 4, "aws_iam_policy.p")]
+
+
+def test_variables_locals_and_tfvars_are_resolved_and_unknowns_never_guessed() -> None:
+    files = {
+        "app/variables.tf": """\
+            variable "actions" {
+              default = ["s3:GetObject"]
+            }
+            variable "extra" {}
+            """,
+        "app/terraform.tfvars": """\
+            actions = ["s3:GetObject", "s3:Put*"]
+            """,
+        "app/main.tf": """\
+            locals {
+              wildcard = "dynamodb:*"
+            }
+            data "aws_iam_policy_document" "p" {
+              statement {
+                actions   = var.actions
+                resources = ["*"]
+              }
+              statement {
+                actions   = [local.wildcard, var.extra, each.value]
+                resources = ["*"]
+              }
+            }
+            """,
+    }
+    found = scan(files, rule="no-wildcard-actions")
+    # "s3:Put*" comes from terraform.tfvars (line 1), "dynamodb:*" from the local (line 2);
+    # var.extra has no value and each.value is known only when applied: neither is flagged.
+    assert where(found) == [("app/main.tf", 2, "data.aws_iam_policy_document.p"),
+                            ("app/terraform.tfvars", 1, "data.aws_iam_policy_document.p")]
+
+
+def test_no_shared_policies_attachments_and_functions() -> None:
+    files = {"main.tf": """\
+        resource "aws_iam_policy" "shared" {
+          policy = data.aws_iam_policy_document.p.json
+        }
+        resource "aws_iam_role_policy_attachment" "a" {
+          role       = aws_iam_role.a.name
+          policy_arn = aws_iam_policy.shared.arn
+        }
+        resource "aws_iam_role_policy_attachment" "b" {
+          role       = aws_iam_role.b.name
+          policy_arn = aws_iam_policy.shared.arn
+        }
+        resource "aws_iam_policy_attachment" "everyone" {
+          name       = "everyone"
+          roles      = [aws_iam_role.a.name, aws_iam_role.c.name]
+          policy_arn = aws_iam_policy.other.arn
+        }
+        resource "aws_iam_role_policy_attachment" "managed" {
+          role       = aws_iam_role.c.name
+          policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        }
+        resource "aws_iam_role_policy_attachment" "managed2" {
+          role       = aws_iam_role.b.name
+          policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        }
+        resource "aws_iam_policy" "other" {
+          policy = data.aws_iam_policy_document.p.json
+        }
+        resource "aws_lambda_function" "one" {
+          function_name = "one-${var.stage}"
+          role          = aws_iam_role.a.arn
+        }
+        resource "aws_lambda_function" "two" {
+          function_name = "two-${var.stage}"
+          role          = aws_iam_role.a.arn
+        }
+        resource "aws_lambda_function" "three" {
+          function_name = "three-${var.stage}"
+          role          = aws_iam_role.b.arn
+        }
+        """}
+    found = scan(files, rule="no-shared-policies")
+    assert where(found) == [
+        ("main.tf", 9, "aws_iam_policy.shared"),  # the second attachment's role = line
+        ("main.tf", 14, "aws_iam_policy.other"),  # two roles in one aws_iam_policy_attachment
+        ("main.tf", 34, "aws_lambda_function.two"),  # role = of the second function
+    ]
+    assert "aws_iam_role.a" in found[-1].message
+
+
+def test_staged_names_with_hcl_suggestions() -> None:
+    files = {"main.tf": """\
+        resource "aws_lambda_function" "fixed" {
+          function_name = "orders" # the name
+          role          = aws_iam_role.fn.arn
+        }
+        resource "aws_lambda_function" "staged" {
+          function_name = "orders-${var.stage}"
+        }
+        resource "aws_s3_bucket" "workspace" {
+          bucket = "reports-${terraform.workspace}"
+        }
+        resource "aws_sqs_queue" "prefixed" {
+          name_prefix = "jobs-"
+        }
+        resource "aws_sqs_queue" "generated" {}
+        resource "aws_cloudwatch_log_group" "logs" {
+          name = "/aws/lambda/${aws_lambda_function.staged.function_name}"
+        }
+        """}
+    found = scan(files, rule="staged-names")
+    assert where(found) == [("main.tf", 2, "aws_lambda_function.fixed"),
+                            ("main.tf", 12, "aws_sqs_queue.prefixed")]
+    assert found[0].suggestion == '  function_name = "orders-${var.stage}" # the name'
+    assert found[1].suggestion == '  name_prefix = "jobs--${var.stage}"'
+    assert "${var.stage}" in found[0].message
+
+
+def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:
+    files = {"main.tf": """\
+        resource "aws_sqs_queue" "q" {
+          name = "q-${var.env}"
+        }
+        """}
+    assert scan(files, rule="staged-names") != []
+    config = {"organisation": {"stage_parameter": "Env"}}
+    assert scan(files, rule="staged-names", config=config) == []
+
+
+def test_account_separation_on_tfvars_and_trust() -> None:
+    files = {
+        "envs/dev/dev.tfvars": """\
+            deploy_account = "222222222222"
+            """,
+        "envs/dev/main.tf": """\
+            data "aws_iam_policy_document" "trust" {
+              statement {
+                actions = ["sts:AssumeRole"]
+                principals {
+                  type        = "AWS"
+                  identifiers = ["arn:aws:iam::333333333333:root"]
+                }
+              }
+            }
+            resource "aws_iam_role" "deployer" {
+              name               = "deployer-${var.stage}"
+              assume_role_policy = data.aws_iam_policy_document.trust.json
+            }
+            resource "aws_s3_bucket_policy" "open" {
+              bucket = aws_s3_bucket.b.id
+              policy = jsonencode({
+                Statement = [{
+                  Effect    = "Allow"
+                  Principal = "*"
+                  Action    = "s3:GetObject"
+                  Resource  = "${aws_s3_bucket.b.arn}/*"
+                }]
+              })
+            }
+            """,
+    }
+    found = scan(files, rule="account-separation", config=ORG)
+    messages = {(f.path, f.start_line): f.message for f in found}
+    assert "belongs to prod" in messages[("envs/dev/dev.tfvars", 1)]
+    assert "333333333333" in messages[("envs/dev/main.tf", 6)]
+    assert "trusts \"*\"" in messages[("envs/dev/main.tf", 19)]
+
+
+def test_no_wildcard_resources_on_a_data_document() -> None:
+    files = {"main.tf": """\
+        data "aws_iam_policy_document" "p" {
+          statement {
+            actions   = ["s3:PutObject"]
+            resources = ["*"]
+          }
+        }
+        """}
+    found = scan(files, rule="no-wildcard-resources")
+    assert where(found) == [("main.tf", 4, "data.aws_iam_policy_document.p")]
+
+
+def test_match_rules_select_terraform_types_and_attributes() -> None:
+    files = {"main.tf": """\
+        resource "aws_sqs_queue" "plain" {
+          name = "plain-${var.stage}"
+        }
+        resource "aws_sqs_queue" "kms" {
+          kms_master_key_id = aws_kms_key.k.arn
+        }
+        data "aws_sqs_queue" "lookup" {
+          name = "someone-elses"
+        }
+        """}
+    found = scan(files, rule="encryption-at-rest")
+    assert where(found) == [("main.tf", 1, "aws_sqs_queue.plain")]
+
+
+def test_a_resource_moved_to_another_file_of_the_module_is_unchanged() -> None:
+    policy = """\
+        resource "aws_iam_policy" "p" {
+          policy = jsonencode({Statement = [{Effect = "Allow", Action = "s3:*", Resource = "*"}]})
+        }
+        """
+    base = scan({"mod/main.tf": policy, "mod/other.tf": "locals {}\n"}, rule="no-wildcard-actions")
+    head = scan({"mod/main.tf": "locals {}\n", "mod/iam.tf": "\n\n" + policy},
+                rule="no-wildcard-actions")
+    result = compare(base, head, {})
+    assert [f.state for f in result.findings] == ["unchanged"]
+    assert result.fixed == []
+    assert (head[0].path, head[0].start_line) == ("mod/iam.tf", 4)
+
+
+def test_terraform_json_syntax() -> None:
+    files = {"main.tf.json": """\
+        {
+          "resource": {
+            "aws_iam_policy": {
+              "p": {
+                "policy": "${jsonencode({})}"
+              }
+            }
+          },
+          "data": {
+            "aws_iam_policy_document": {
+              "d": {
+                "statement": [{
+                  "actions": ["ec2:*"],
+                  "resources": ["*"]
+                }]
+              }
+            }
+          }
+        }
+        """}
+    found = scan(files, rule="no-wildcard-actions")
+    assert where(found) == [("main.tf.json", 13, "data.aws_iam_policy_document.d")]
+
+
+def test_broken_and_hostile_terraform_is_reported_not_fatal() -> None:
+    files = {
+        "bad/main.tf": 'resource "aws_iam_policy" "p" {\n  policy = \n}\n',
+        "deep/main.tf": 'locals {\n  deep = ' + "[" * 5000 + '"s3:*"' + "]" * 5000 + "\n}\n",
+        "loop/main.tf": """\
+            locals {
+              a = local.b
+              b = local.a
+            }
+            data "aws_iam_policy_document" "p" {
+              statement {
+                actions   = [local.a, "s3:*"]
+                resources = ["*"]
+              }
+            }
+            """,
+    }
+    found = scan(files)
+    parse = [f for f in found if f.rule_id == "template-parse"]
+    assert [(f.path, f.start_line) for f in parse] == [("bad/main.tf", 2), ("deep/main.tf", 1)]
+    assert "nested too deep" in parse[1].message
+    assert not [f for f in found if f.message.startswith("rule could not finish")]
+    # The cycle of locals is unknown; the rest of the module is still reviewed.
+    assert [(f.path, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"] == \
+        [("loop/main.tf", 7)]
+
+
+def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "t.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: !Sub 'q-${Stage}'}\n")
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n')
+    code = ("import sys\nfrom reviewer.cli import main\n"
+            "try:\n    main(['scan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('hcl2' in sys.modules, 'lark' in sys.modules)")
+    for folder, loaded in (("cfn", "False False"), ("tf", "True True")):
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / folder)],
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.strip().splitlines()[-1] == loaded
