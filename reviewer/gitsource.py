@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import module_folders, module_siblings
 
 
 class GitError(Exception):
@@ -83,6 +84,10 @@ def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
     wanted = {p for p in paths if p.lower().endswith(CANDIDATE_SUFFIXES)}
     if not wanted:
         return {}
+    if module_folders(sorted(wanted)):
+        # A Terraform module is read whole: its variables and tfvars, changed or not.
+        tree = _tree_paths(repo, commit)
+        wanted.update(module_siblings(sorted(wanted), tree))
     blobs = _blobs(repo, commit, wanted)
     if not blobs:
         return {}
@@ -101,6 +106,12 @@ def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
         files[path] = out[pos:pos + min(size, MAX_FILE_BYTES + 1)]
         pos += size + 1
     return files
+
+
+def _tree_paths(repo: Path, commit: str) -> list[str]:
+    """Every regular file's path at ``commit``."""
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "--name-only", commit)
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
 def _blobs(repo: Path, commit: str, wanted: set[str]) -> dict[str, str]:

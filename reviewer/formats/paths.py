@@ -22,3 +22,35 @@ def is_serverless(path: str) -> bool:
 def terraform_folder(path: str) -> str:
     """The module a Terraform file belongs to: its folder ("." at the top)."""
     return posixpath.dirname(path) or "."
+
+
+# A module is read whole; past these bounds a pull request touching many folders reads only
+# the changed files of the rest (still reviewed, with less context).
+MAX_MODULE_FOLDERS = 50
+MAX_MODULE_FILES = 200
+
+
+def module_folders(paths: list[str]) -> list[str]:
+    """The Terraform modules (folders) that changed files belong to."""
+    folders = sorted({terraform_folder(p) for p in paths if is_terraform(p)})
+    return folders[:MAX_MODULE_FOLDERS]
+
+
+def is_module_member(path: str) -> bool:
+    """A file of a module folder that its review needs: Terraform, tfvars, or a JSON policy
+    its configuration may read with ``file()``."""
+    return is_terraform(path) or path.endswith(".json")
+
+
+def module_siblings(changed: list[str], tree: list[str]) -> list[str]:
+    """Files of ``tree`` in the same folder as a changed Terraform file, which the module's
+    review needs though they did not change (its variables, its tfvars)."""
+    folders = set(module_folders(changed))
+    if not folders:
+        return []
+    out: dict[str, list[str]] = {}
+    for path in tree:
+        folder = terraform_folder(path)
+        if folder in folders and is_module_member(path):
+            out.setdefault(folder, []).append(path)
+    return sorted(p for members in out.values() for p in sorted(members)[:MAX_MODULE_FILES])

@@ -21,6 +21,7 @@ from github.Requester import Requester
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
 from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import module_folders, module_siblings
 
 # GitHub lists at most 3,000 files of a pull request, 100 per page.
 # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
@@ -83,6 +84,7 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         # The listing stops at 3,000 whatever the pull request holds: only the pull
         # request's own count tells whether files are missing (one call, in this rare case).
         change.unlisted = max(0, _changed_files(repo, number) - listed)
+    wanted.extend(_module_siblings(repo, wanted, {"head": head_sha, "base": base_sha}))
     wanted.append(("config", REPOSITORY_CONFIG, base_sha))
     # Contents are independent reads: a few at a time, so a 10-template pull request does not
     # pay 20 round trips one after the other. PyGithub's requester shares one connection
@@ -122,16 +124,39 @@ def _changed_files(repo: Repository, number: int) -> int:
 
 def _list_rule_files(repo: Repository, sha: str) -> list[str]:
     """The repository's rule files at the base (usually none: one 404)."""
+    return [path for path in _folder_files(repo, REPOSITORY_RULES, sha)
+            if path.endswith((".yml", ".yaml"))]
+
+
+def _folder_files(repo: Repository, folder: str, sha: str) -> list[str]:
+    """The files directly in a folder at a commit (none when it does not exist)."""
     requester = repo._requester.withAuth(repo._requester.auth)
+    where = "" if folder in (".", "") else quote(folder)
     try:
         _, entries = requester.requestJsonAndCheck(
-            "GET", f"{repo.url}/contents/{REPOSITORY_RULES}", parameters={"ref": sha})
+            "GET", f"{repo.url}/contents/{where}", parameters={"ref": sha})
     except GithubException as exc:
         if exc.status == 404:
             return []
         raise
     return sorted(e["path"] for e in (entries if isinstance(entries, list) else [])
-                  if e.get("type") == "file" and e["name"].endswith((".yml", ".yaml")))
+                  if e.get("type") == "file")
+
+
+def _module_siblings(repo: Repository, wanted: list[tuple[str, str, str]],
+                     shas: dict[str, str]) -> list[tuple[str, str, str]]:
+    """A Terraform module is reviewed whole: the unchanged files of each changed file's
+    folder (its variables, its tfvars) are read too, one folder listing per side."""
+    extra: list[tuple[str, str, str]] = []
+    for side, sha in shas.items():
+        paths = [path for kind, path, _ in wanted if kind == side]
+        folders = module_folders(paths)
+        if not folders:
+            continue
+        tree = [path for folder in folders for path in _folder_files(repo, folder, sha)]
+        have = set(paths)
+        extra.extend((side, path, sha) for path in module_siblings(paths, tree) if path not in have)
+    return extra
 
 
 def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes | None:

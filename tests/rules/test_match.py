@@ -100,8 +100,8 @@ def test_semantic_errors_are_reported_with_lines(tmp_path: Path) -> None:
 
 def test_example_that_does_not_parse_is_a_validation_error(tmp_path: Path) -> None:
     text = (DEFAULT_POLICIES / "concurrency-limit.yml").read_text()
-    broken = text.replace("Properties: {Handler: app.handler, Runtime: python3.12}\n  pass:",
-                          "Properties: {Handler: [\n  pass:", 1)
+    broken = text.replace("Properties: {Handler: app.handler, Runtime: python3.12}\n",
+                          "Properties: {Handler: [\n", 1)
     assert broken != text
     (tmp_path / "concurrency-limit.yml").write_text(broken)
     proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "policies", "validate", str(tmp_path)],
