@@ -203,3 +203,45 @@ def test_repository_rules_are_read_from_the_base(tmp_path: Path) -> None:
     assert code == 1
     [finding] = [f for f in report["findings"] if f["rule"] == "fifo-queues"]
     assert finding["state"] == "new" and finding["resource"] == "Q"
+
+
+def test_diff_across_formats_reads_whole_terraform_modules(tmp_path: Path) -> None:
+    """A pull request touching CloudFormation and one file of a Terraform module: the
+    module's unchanged variables give the value, and a resource moved between the module's
+    files keeps its finding unchanged."""
+    r = Repo(tmp_path / "mixed")
+    r.write(".github/policy-reviewer.yml", CONFIG)
+    r.write("stacks/app.yaml", ROLE.format(name="AppRole", action="s3:GetObject"))
+    r.write("infra/variables.tf", 'variable "actions" {\n  default = ["sqs:*"]\n}\n')
+    r.write("infra/main.tf", """\
+        resource "aws_iam_policy" "old" {
+          policy = jsonencode({Statement = [{Effect = "Allow", Action = "sns:*", Resource = "*"}]})
+        }
+        """)
+    r.commit("base")
+    r.git("checkout", "-q", "-b", "feature")
+    r.write("stacks/app.yaml", ROLE.format(name="AppRole", action="s3:*"))
+    r.write("infra/main.tf", """\
+        data "aws_iam_policy_document" "new" {
+          statement {
+            actions   = var.actions
+            resources = ["*"]
+          }
+        }
+        """)
+    r.write("infra/iam.tf", """\
+        resource "aws_iam_policy" "old" {
+          policy = jsonencode({Statement = [{Effect = "Allow", Action = "sns:*", Resource = "*"}]})
+        }
+        """)
+    r.commit("head")
+    code, report = review(r)
+    assert code == 1
+    rows = sorted((f["state"], f["path"], f["start_line"], f["resource"])
+                  for f in report["findings"] if f["rule"] == "no-wildcard-actions")
+    assert rows == [
+        ("new", "infra/variables.tf", 2, "data.aws_iam_policy_document.new"),
+        ("new", "stacks/app.yaml", 11, "AppRole"),
+        ("unchanged", "infra/iam.tf", 2, "aws_iam_policy.old"),
+    ]
+    assert [f for f in report["fixed"] if f["rule"] == "no-wildcard-actions"] == []
