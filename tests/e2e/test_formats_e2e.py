@@ -1,0 +1,120 @@
+"""A pull request changing Terraform beside CloudFormation, reviewed by the real app (gunicorn
+and a worker) against the GitHub stand-in: the module's unchanged files are fetched, comments
+land on the Terraform lines with HCL suggestions, the summary carries the permission delta of
+the Terraform role."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.e2e.harness import App, git, keypair, org_repo, wait_for
+from tests.e2e.standin import GitHubStandIn
+
+OWNER, REPO, NUMBER, INSTALLATION, APP_ID = "acme", "orders", 9, 4343, "1234"
+KEY = keypair()
+
+VARIABLES = """\
+variable "stage" {
+  type = string
+}
+
+variable "queue_actions" {
+  default = ["sqs:SendMessage", "sqs:Receive*"]
+}
+"""
+
+MAIN = """\
+resource "aws_iam_role" "worker" {
+  name               = "worker-${var.stage}"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "worker" {
+  statement {
+    actions   = var.queue_actions
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+  statement {
+    actions   = ["dynamodb:*"]
+    resources = [aws_dynamodb_table.orders.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "worker" {
+  role   = aws_iam_role.worker.id
+  policy = data.aws_iam_policy_document.worker.json
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "orders-worker"
+  role          = aws_iam_role.worker.arn
+}
+"""
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    repo = tmp_path / "orders"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "policy-reviewer.yml").write_text("rules:\n  concurrency-limit: {enabled: false}\n")
+    (repo / "infra").mkdir()
+    (repo / "infra" / "variables.tf").write_text(VARIABLES)
+    (repo / "infra" / "main.tf").write_text('locals {\n  service = "orders"\n}\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "orders module")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "infra" / "main.tf").write_text(textwrap.dedent(MAIN))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the worker")
+    gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
+    url = gh.start()
+    gh.add_pull(OWNER, REPO, NUMBER, "main", "feature", repo)
+    gh.add_repo(OWNER, ".github", org_repo(tmp_path / "org"))
+    app = App(url, APP_ID, KEY[0], tmp_path / "data")
+    yield {"gh": gh, "app": app, "repo": repo}
+    app.stop()
+    gh.stop()
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_terraform_pull_request_is_reviewed_on_its_lines(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    app.start_web()
+    app.start_worker()
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    status, _ = app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    assert status == 202
+    [run] = wait_for(lambda: [r for r in gh.check_runs_for(head, "policy-reviewer")
+                              if r["status"] == "completed"], 60, "the check run")
+    assert run["conclusion"] == "failure"
+    comments = gh.review_comments_for(OWNER, REPO, NUMBER)
+    lines = sorted((c["path"], c["line"]) for c in comments)
+    assert ("infra/main.tf", 22) in lines  # "dynamodb:*"
+    assert ("infra/main.tf", 33) in lines  # function_name without the stage
+    staged = next(c for c in comments if c["line"] == 33)
+    assert '```suggestion\n  function_name = "orders-worker-${var.stage}"\n```' in staged["body"]
+    # "sqs:Receive*" is written in variables.tf, which the pull request did not change: the
+    # module was read whole, and the finding is in the summary, not on a line of the diff.
+    assert not any(path == "infra/variables.tf" for path, _ in lines)
+    summary = run["output"]["summary"]
+    assert "sqs:Receive" in summary and "variables.tf" in summary
+    assert "aws_iam_role.worker" in summary.split("Permission delta")[1]
+    assert gh.violations == [], gh.violations + [app.logs_text()]
+    assert gh.rejections == [], gh.rejections
