@@ -241,6 +241,9 @@ def test_staged_names_with_hcl_suggestions() -> None:
 
 def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:
     files = {"main.tf": """\
+        variable "env" {
+          default = "dev"
+        }
         resource "aws_sqs_queue" "q" {
           name = "q-${var.env}"
         }
@@ -248,6 +251,29 @@ def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:
     assert scan(files, rule="staged-names") != []
     config = {"organisation": {"stage_parameter": "Env"}}
     assert scan(files, rule="staged-names", config=config) == []
+
+
+def test_a_name_a_module_takes_from_its_caller_is_neither_flagged_nor_cleared() -> None:
+    files = {"modules/queue/main.tf": """\
+        variable "name" {
+          default = null
+        }
+        variable "use_prefix" {}
+        resource "aws_sqs_queue" "q" {
+          name = var.use_prefix ? null : var.name
+        }
+        resource "aws_sqs_queue" "r" {
+          name = "${var.name}-dlq"
+        }
+        resource "aws_sqs_queue" "s" {
+          name = "static-${upper(var.name)}"
+        }
+        resource "aws_sqs_queue" "literal" {
+          name = "jobs"
+        }
+        """}
+    found = scan(files, rule="staged-names")
+    assert where(found) == [("modules/queue/main.tf", 15, "aws_sqs_queue.literal")]
 
 
 def test_account_separation_on_tfvars_and_trust() -> None:

@@ -57,7 +57,7 @@ class StagedNames(RuleKind):
                 if is_mandated(resource.type, prop, value, mandated, doc.parameters()):
                     continue  # AWS's name, not the author's: it cannot carry the stage
                 named = True
-                if judge.carries_stage(value):
+                if judge.carries_stage(value) or judge.unknown(value):
                     continue
                 replacement = staged_value(value, written)
                 yield Hit(
@@ -105,6 +105,7 @@ class _Names:
         self.names = names
         self.stages = stages
         self.resources: dict[str, Resource] = {r.logical_id: r for r in doc.resources()}
+        self.parameters = doc.parameters()
         # Each resource is judged once (names referring to names form a graph, maybe a
         # cycle); a resource still being judged counts as not unique.
         self._unique_ids: dict[str, bool] = {}
@@ -125,6 +126,25 @@ class _Names:
         if names & self.stage_names:
             return True
         return any(self._unique(name) for name in names if name in self.resources)
+
+    def unknown(self, value: Any) -> bool:
+        """Is the name known only when deployed: taken from an input that has no default (a
+        reusable Terraform module's ``var.name``, a parameter without Default), or computed
+        by something not worked out before deployment? Then it is neither flagged nor
+        cleared: the caller may well put the stage in it."""
+        for node in walk_values(value):
+            call = intrinsic(node)
+            if not call:
+                continue
+            name, arg = call
+            if name == "Fn::Terraform":
+                return True
+            if name == "Ref" and isinstance(arg, str) and arg not in self.resources \
+                    and arg not in self.stage_names and not arg.startswith("AWS::"):
+                declared = self.parameters.get(arg)
+                if not isinstance(declared, dict) or declared.get("Default") in (None, ""):
+                    return True
+        return False
 
     def _names_a_stage(self, text: str) -> bool:
         return any(word.lower() in self.stages for word in _WORD.findall(text[:MAX_NAME_CHARS]))

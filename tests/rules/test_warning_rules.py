@@ -80,7 +80,7 @@ Resources:
 """
     findings = run(template, rule="encryption-at-rest")
     assert [(f.resource, f.start_line) for f in findings] == [("Plain", 6), ("Disabled", 12)]
-    assert "SNS stores a topic without KmsMasterKeyId unencrypted" in findings[0].message
+    assert "SNS stores a topic without a KMS key unencrypted" in findings[0].message
 
 
 def test_template_valid_reports_cfn_lint_errors_with_their_ids_and_lines() -> None:
