@@ -1,0 +1,107 @@
+"""Terraform and Serverless Framework: our scan against checkov, on the same real files.
+
+One run measures, per file (a ``.tf`` file; a ``serverless.yml``, alone in a folder because
+checkov's serverless framework reads folders): our ``policy-reviewer scan PATH`` and
+``checkov --framework terraform|serverless`` on the same path, each a fresh process (what a CI
+job or pre-commit hook pays), and prints the medians and the ratio.
+The files are the real ones under tests/data/real/ (terraform-aws-modules, serverless/examples).
+
+checkov comes from bench/.cache/checkov-venv (compare_peers.py sets it up).
+
+Usage:  python bench/compare_formats.py [--sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_peers import (REPO_DIR, RunResult, log, ours_env, run_measured,  # noqa: E402
+                           setup_checkov)
+
+REAL = REPO_DIR / "tests" / "data" / "real"
+OURS = [sys.executable, "-m", "reviewer.cli", "scan", "--format", "json"]
+CHECKOV = ["--quiet", "--compact", "-o", "json", "--skip-download"]
+
+
+def terraform_units(sample: int) -> list[Path]:
+    return _spread(sorted((REAL / "terraform").rglob("*.tf")), sample)
+
+
+def serverless_units(sample: int, work: Path) -> list[Path]:
+    """Each serverless.yml alone in a folder, so checkov reads one service."""
+    services = sorted((REAL / "serverless").rglob("serverless.y*ml"))
+    units = []
+    for index, path in enumerate(_spread(services, sample)):
+        unit = work / f"svc{index:03d}"
+        unit.mkdir()
+        shutil.copy(path, unit / path.name)
+        units.append(unit)
+    return units
+
+
+def _spread(items: list[Path], sample: int) -> list[Path]:
+    if len(items) <= sample:
+        return items
+    step = len(items) / sample
+    return [items[int(i * step)] for i in range(sample)]
+
+
+def measure(units: list[Path], framework: str, checkov: Path | None, stem: Path) -> dict[str, list[RunResult]]:
+    out: dict[str, list[RunResult]] = {"ours": [], "checkov": []}
+    for index, unit in enumerate(units):
+        out["ours"].append(run_measured(OURS + [str(unit)], lambda rc: rc in (0, 1),
+                                        stem / f"ours-{framework}-{index}", timeout=120,
+                                        env=ours_env(), cwd=REPO_DIR))
+        if checkov:
+            out["checkov"].append(run_measured(
+                [str(checkov), "-f" if unit.is_file() else "-d", str(unit), "--framework",
+                 framework, *CHECKOV],
+                lambda rc: rc in (0, 1), stem / f"checkov-{framework}-{index}", timeout=600,
+                expect_json=False))
+    return out
+
+
+def report(name: str, results: dict[str, list[RunResult]]) -> None:
+    ours = [r.wall for r in results["ours"] if r.ok]
+    theirs = [r.wall for r in results["checkov"] if r.ok]
+    failed = [r.error for r in results["ours"] if not r.ok]
+    print(f"\n{name}: {len(results['ours'])} files")
+    print(f"  ours     median {statistics.median(ours) * 1000:8.0f} ms   "
+          f"max RSS {max(r.maxrss_kb for r in results['ours']) / 1024:6.0f} MB"
+          + (f"   FAILED {len(failed)}: {failed[:1]}" if failed else ""))
+    if theirs:
+        print(f"  checkov  median {statistics.median(theirs) * 1000:8.0f} ms   "
+              f"max RSS {max(r.maxrss_kb for r in results['checkov']) / 1024:6.0f} MB")
+        print(f"  per file: ours is {statistics.median(theirs) / statistics.median(ours):.1f}x faster")
+    else:
+        print("  checkov: not run")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sample", type=int, default=15, help="files per format (default 15)")
+    args = parser.parse_args()
+    checkov, version = setup_checkov()
+    log(f"checkov: {version if checkov else 'unavailable: ' + version}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        stem = work / "runs"
+        tf = terraform_units(args.sample)
+        sls = serverless_units(args.sample, work)
+        report("Terraform (.tf files of terraform-aws-modules)",
+               measure(tf, "terraform", checkov, stem))
+        if sls:
+            report("Serverless Framework (services of serverless/examples)",
+                   measure(sls, "serverless", checkov, stem))
+        else:
+            print("\nServerless Framework: no services under tests/data/real/serverless")
+
+
+if __name__ == "__main__":
+    main()
