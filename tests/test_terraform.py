@@ -428,3 +428,41 @@ def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) 
         out = subprocess.run([sys.executable, "-c", code, str(tmp_path / folder)],
                              capture_output=True, text=True, check=True)
         assert out.stdout.strip().splitlines()[-1] == loaded
+
+
+def test_a_source_policy_document_is_used_as_the_document_that_includes_it() -> None:
+    files = {"main.tf": """\
+        data "aws_iam_policy_document" "admin" {
+          statement {
+            actions   = ["iam:CreatePolicyVersion"]
+            resources = ["*"]
+          }
+        }
+        data "aws_iam_policy_document" "app" {
+          source_policy_documents = [data.aws_iam_policy_document.admin.json]
+        }
+        resource "aws_iam_role_policy" "app" {
+          role   = aws_iam_role.app.id
+          policy = data.aws_iam_policy_document.app.json
+        }
+        """}
+    [found] = scan(files, rule="privilege-escalation")
+    assert (found.start_line, found.resource) == (3, "data.aws_iam_policy_document.admin")
+    # The statements of "admin" end up in the role's policy: the role is who escalates.
+    assert found.message.startswith("aws_iam_role.app can escalate")
+
+
+def test_a_terraform_description_naming_an_account_is_prose() -> None:
+    files = {"main.tf": """\
+        resource "aws_iam_role" "r" {
+          description = "Deployed to 999999999999 by the pipeline"
+          assume_role_policy = jsonencode({
+            Statement = [{Effect = "Allow", Action = "sts:AssumeRole",
+                          Principal = {AWS = "arn:aws:iam::111111111111:root"},
+                          Condition = {StringEquals = {"sts:ExternalId" = "x"}}}]
+          })
+        }
+        """}
+    found = scan(files, rule="account-separation", config=ORG)
+    assert [f for f in found if "999999999999" in f.message] == []
+    assert [f.start_line for f in found if "111111111111" in f.message] == [5]

@@ -61,6 +61,7 @@ def policy_documents(doc: Document) -> list[Any]:
                 _add(found, uses, props[key], base + (key,), kind, rid, principals)
         if rtype == "aws_lambda_permission":
             found.append(_lambda_permission(resource))
+    _inherit_uses(resources, uses)
     for resource in resources:
         if resource.type == POLICY_DOCUMENT:
             kind, principals = uses.get(resource.logical_id, (None, []))
@@ -73,6 +74,31 @@ def policy_documents(doc: Document) -> list[Any]:
             found.append(iam.PolicyDocument(resource.path + ("Properties",), resource.properties,
                                             kind, resource.logical_id, principals))
     return found
+
+
+def _inherit_uses(resources: list[Resource], uses: dict[str, tuple[str, list[str]]]) -> None:
+    """A document listed in another's ``source_policy_documents`` or
+    ``override_policy_documents`` ends up in it: it is used as that one is (a trust policy's
+    sources are trust statements; a role's policy's sources grant the role)."""
+    parents: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.type != POLICY_DOCUMENT:
+            continue
+        for key in ("source_policy_documents", "override_policy_documents"):
+            for item in as_list(resource.properties.get(key)):
+                source = _data_document(item)
+                if source:
+                    parents.setdefault(source, []).append(resource.logical_id)
+    # Chains of sources are short; a bound keeps a cycle from looping.
+    for _ in range(8):
+        changed = False
+        for source, users in parents.items():
+            for user in users:
+                if user in uses and source not in uses:
+                    uses[source] = (uses[user][0], list(uses[user][1]))
+                    changed = True
+        if not changed:
+            break
 
 
 def _add(found: list[Any], uses: dict[str, tuple[str, list[str]]], value: Any, path: Path,

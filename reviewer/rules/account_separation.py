@@ -78,7 +78,7 @@ def is_human_text(path: Path) -> bool:
     if len(path) > 2 and path[0] == "Resources" and path[2] == "Metadata":
         return path[3:4] != _CONFIGURATION_METADATA
     # Position 1 is a logical id or parameter name, which may be called anything.
-    return any(isinstance(key, str) and key.endswith("Description")
+    return any(isinstance(key, str) and key.lower().endswith("description")
                for index, key in enumerate(path) if index != 1)
 
 
