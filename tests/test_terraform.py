@@ -466,3 +466,47 @@ def test_a_terraform_description_naming_an_account_is_prose() -> None:
     found = scan(files, rule="account-separation", config=ORG)
     assert [f for f in found if "999999999999" in f.message] == []
     assert [f.start_line for f in found if "111111111111" in f.message] == [5]
+
+
+def test_a_module_called_once_is_reviewed_as_that_instance() -> None:
+    files = {
+        "live/main.tf": """\
+            variable "stage" {}
+            module "orders" {
+              source  = "../modules/worker"
+              name    = "orders-${var.stage}"
+              actions = ["sqs:SendMessage", "sqs:*"]
+            }
+            """,
+        "modules/worker/main.tf": """\
+            variable "name" {}
+            variable "actions" {
+              default = []
+            }
+            resource "aws_iam_role" "this" {
+              name = var.name
+            }
+            resource "aws_iam_role_policy" "this" {
+              role   = aws_iam_role.this.id
+              policy = jsonencode({Statement = [{Effect = "Allow", Action = var.actions, Resource = "*"}]})
+            }
+            resource "aws_lambda_function" "a" {
+              function_name = "${var.name}-a"
+              role          = aws_iam_role.this.arn
+            }
+            resource "aws_lambda_function" "b" {
+              function_name = "static-b"
+              role          = aws_iam_role.this.arn
+            }
+            """,
+    }
+    found = scan(files)
+    by_rule = {(f.rule_id, f.path, f.start_line, f.resource) for f in found
+               if f.rule_id in ("no-wildcard-actions", "staged-names", "no-shared-policies")}
+    assert by_rule == {
+        # The caller's argument is where the wildcard is written.
+        ("no-wildcard-actions", "live/main.tf", 5, "module.orders.aws_iam_role_policy.this"),
+        # The name the caller passes carries the stage; the literal one does not.
+        ("staged-names", "modules/worker/main.tf", 17, "module.orders.aws_lambda_function.b"),
+        ("no-shared-policies", "modules/worker/main.tf", 18, "module.orders.aws_lambda_function.b"),
+    }

@@ -135,13 +135,34 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
     folders: dict[str, dict[str, str]] = {}
     for path in sorted(files):
         folders.setdefault(terraform_folder(path), {})[path] = files[path]
+    modules = {folder: _Module(folder, members, others or {})
+               for folder, members in sorted(folders.items())}
+    _link_calls(modules)
     documents: list[Document] = []
     problems: list[Problem] = []
-    for folder, members in sorted(folders.items()):
-        module = _Module(folder, members, others or {})
+    for module in modules.values():
         documents.extend(module.documents())
         problems.extend(module.problems)
     return documents, problems
+
+
+def _link_calls(modules: dict[str, "_Module"]) -> None:
+    """A folder that one module of the scan calls (``module "x" { source = "./x" }``) is
+    reviewed as that instance: its addresses are ``module.x.``-prefixed and its variables take
+    the caller's arguments. A folder called from several places, or from none, is reviewed
+    on its own, with its variables' defaults."""
+    calls: dict[str, list[tuple[_Module, Block]]] = {}
+    for folder, module in modules.items():
+        for block in module.blocks:
+            source = _literal(block.attributes.get("source")) if block.type == "module" else None
+            if not block.labels or not isinstance(source, str) or not source.startswith(("./", "../")):
+                continue
+            child = posixpath.normpath(posixpath.join("" if folder == "." else folder, source))
+            if child in modules and child != folder:
+                calls.setdefault(child, []).append((module, block))
+    for child, callers in calls.items():
+        if len(callers) == 1:
+            modules[child].caller = callers[0]
 
 
 def _mark(node: Any, line: int, end: int, source: str) -> Any:
@@ -189,6 +210,20 @@ class _Module:
                     self.auto[key] = (attribute, path)
         self._budget = MAX_VALUES
         self._locals_seen: list[str] = []
+        # The module block that calls this folder, when one module of the scan does.
+        self.caller: tuple[_Module, Block] | None = None
+
+    @property
+    def prefix(self) -> str:
+        """``module.a.module.b.`` for an instance called through a and b (bounded: modules
+        that call each other in a circle are not real Terraform)."""
+        names: list[str] = []
+        module: _Module | None = self
+        while module is not None and module.caller is not None and len(names) < 8:
+            caller, block = module.caller
+            names.append(f"module.{block.labels[0]}.")
+            module = caller if caller is not self else None
+        return "".join(reversed(names))
 
     # ----------------------------------------------------------------- documents
 
@@ -233,8 +268,8 @@ class _Module:
             node = dict_node({"Type": _mark(str_node(typed), block.line, block.line, block.file),
                               "Properties": properties})
             node.key_lines = {"Type": block.line}
-            resources[address] = _mark(node, block.line, block.end_line, block.file)
-            resources.key_lines[address] = block.line
+            resources[self.prefix + address] = _mark(node, block.line, block.end_line, block.file)
+            resources.key_lines[self.prefix + address] = block.line
         first = min((b for b in self.blocks), key=lambda b: (b.file, b.line))
         data = dict_node({"Parameters": parameters, "Resources": resources})
         _mark(data, 1, 1, first.file)
@@ -391,6 +426,12 @@ class _Module:
         head = parts[0]
         if head == "var" and len(parts) >= 2 and isinstance(parts[1], str):
             name = parts[1]
+            argument = self.caller[1].attributes.get(name) if self.caller else None
+            if argument is not None:
+                # The caller's argument, worked out where it is written (its lines too).
+                caller = self.caller[0]
+                value = caller.value(argument.expr, self.caller[1].file, depth + 1)
+                return self._index(value, parts[2:], expr, source)
             given = self.auto.get(name)
             declared = self.variables.get(name)
             default = given[0] if given else declared.attributes.get("default") if declared else None
@@ -434,7 +475,8 @@ class _Module:
                    and ".auto.tfvars" not in path)
 
     def _get_att(self, address: str, rest: list[str], expr: Expr, source: str) -> dict_node:
-        node = dict_node({"Fn::GetAtt": list_node([str_node(address), str_node(".".join(rest) or "id")])})
+        target = str_node(self.prefix + address)
+        node = dict_node({"Fn::GetAtt": list_node([target, str_node(".".join(rest) or "id")])})
         return _mark(node, expr.line, expr.end_line, source)
 
     def _index(self, value: Any, rest: list[Any], expr: Expr, source: str) -> Any:
