@@ -40,7 +40,8 @@ class AccountSeparation(RuleKind):
             hits.setdefault((hit.path, hit.value), hit)
         if org.accounts:
             for account, path in _account_ids(doc):
-                hit = _judge(account, path, org, stage, doc)
+                part = _stage_part(doc, path, org)
+                hit = _judge(account, path, org, part or stage, doc, owned=part is not None)
                 if hit:
                     hits.setdefault((path, hit.value), hit)
         return list(hits.values())
@@ -106,8 +107,17 @@ def _account_ids(doc: Document) -> Iterable[tuple[str, Path]]:
             yield account, path
 
 
+def _stage_part(doc: Document, path: Path, org: Organisation) -> str | None:
+    """The stage whose values this part of the document holds (a Serverless service's
+    ``params.prod``), when the organisation knows that stage."""
+    for prefix, name in getattr(doc, "stage_parts", {}).items():
+        if tuple(path[:len(prefix)]) == tuple(prefix):
+            return next((s for s in org.stages if s.lower() == str(name).lower()), None)
+    return None
+
+
 def _judge(account: str, path: Path, org: Organisation, stage: str | None,
-           doc: Document) -> Hit | None:
+           doc: Document, owned: bool = False) -> Hit | None:
     owner = org.stage_of_account(account)
     if owner is None:
         if account in org.trusted_accounts:
@@ -121,8 +131,8 @@ def _judge(account: str, path: Path, org: Organisation, stage: str | None,
         return Hit(path, f"this {stage} file refers to account {account}, which belongs to "
                          f"{owner}; stages must not reach into each other's accounts",
                    f"cross-stage:{account}")
-    if doc.kind == PARAMETERS:
-        return None  # a parameter file is where a stage's own account id belongs
+    if doc.kind == PARAMETERS or owned:
+        return None  # a stage's own values are where its own account id belongs
     where = f"the {owner} account" if not stage else "this stage's own account"
     return Hit(path, f"account {account} ({where}) is written out; use ${{AWS::AccountId}} so "
                      "the template deploys to any stage's account",

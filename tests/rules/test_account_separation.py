@@ -296,3 +296,26 @@ def test_a_private_api_gated_by_a_conditional_deny_trusts_no_stranger(org_config
     assert run(PRIVATE_API % GATE, rule="account-separation", config=org_config) == []
     [open_api] = run(PRIVATE_API % "", rule="account-separation", config=org_config)
     assert open_api.start_line == 9 and 'trusts "*"' in open_api.message
+
+
+def test_a_part_of_a_document_that_is_one_stages_values(org_config: dict[str, Any]) -> None:
+    """Per-stage values inside one file (a Serverless service's params): each stage's part may
+    name its own account, and naming another stage's account there is cross-stage."""
+    from reviewer.engine.document import decode_file
+    from reviewer.rules.account_separation import AccountSeparation
+    from reviewer.rules.base import Context
+    from tests.conftest import settings_from
+
+    doc = decode_file("template.yaml", b"""\
+Params:
+  dev:
+    deployAccount: "111111111111"
+    peerAccount: "222222222222"
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+""")
+    assert doc is not None
+    doc.stage_parts = {("Params", "dev"): "dev"}
+    org = settings_from(org_config).organisation
+    hits = list(AccountSeparation().check(doc, Context(params={}, organisation=org)))
+    assert [(h.path, h.value) for h in hits] == [(("Params", "dev", "peerAccount"), "cross-stage:222222222222")]
