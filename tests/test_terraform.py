@@ -510,3 +510,50 @@ def test_a_module_called_once_is_reviewed_as_that_instance() -> None:
         ("staged-names", "modules/worker/main.tf", 17, "module.orders.aws_lambda_function.b"),
         ("no-shared-policies", "modules/worker/main.tf", 18, "module.orders.aws_lambda_function.b"),
     }
+
+
+def test_a_dynamic_statement_block_is_reviewed_as_statements() -> None:
+    files = {"main.tf": """\
+        data "aws_iam_policy_document" "p" {
+          dynamic "statement" {
+            for_each = var.buckets
+            content {
+              actions   = ["s3:*"]
+              resources = ["arn:aws:s3:::${statement.value}/*"]
+            }
+          }
+          dynamic "statement" {
+            for_each = var.statements
+            content {
+              actions   = statement.value.actions
+              resources = statement.value.resources
+            }
+          }
+        }
+        """}
+    found = scan(files, rule="no-wildcard-actions")
+    assert where(found) == [("main.tf", 5, "data.aws_iam_policy_document.p")]
+
+
+def test_a_for_expression_over_a_known_list() -> None:
+    files = {"main.tf": """\
+        locals {
+          services = ["s3", "sqs"]
+          own      = [for p in ["user/$${aws:username}"] : "arn:aws:iam::*:${p}"]
+        }
+        data "aws_iam_policy_document" "p" {
+          statement {
+            actions   = [for s in local.services : "${s}:*"]
+            resources = ["*"]
+          }
+          statement {
+            actions   = ["iam:CreateAccessKey", "iam:UpdateLoginProfile"]
+            resources = local.own
+          }
+        }
+        """}
+    found = scan(files, rule="no-wildcard-actions")
+    assert sorted(f.value for f in found) == ["s3:*", "sqs:*"]
+    assert {f.start_line for f in found} == {7}
+    # A user managing only its own access keys and password escalates nothing.
+    assert scan(files, rule="privilege-escalation") == []

@@ -227,6 +227,9 @@ def key_matches(key: str, documented: str) -> bool:
     """Does a key written in a policy match a documented one? Placeholders such as
     ``${TagKey}`` or ``<key>`` stand for any text; case does not matter."""
     key, documented = key.lower(), documented.lower()
+    if documented.endswith("/tag-key"):
+        # Some services write the tag placeholder as plain "tag-key" (secretsmanager).
+        documented = documented[:-len("tag-key")] + "${tagkey}"
     for marker in ("${", "<"):
         cut = documented.find(marker)
         if cut >= 0:

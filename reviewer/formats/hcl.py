@@ -30,7 +30,7 @@ class HclError(Exception):
 class Expr:
     """One expression: ``kind`` says which, ``value`` holds its parts, ``text`` its source."""
 
-    kind: str  # literal, template, tuple, object, ref, call, cond, heredoc, other
+    kind: str  # literal, template, tuple, object, ref, call, cond, for, heredoc, other
     value: Any
     line: int
     end_line: int
@@ -152,8 +152,21 @@ def _body(body: Any, text: str, file: str, depth: int) -> tuple[dict[str, Attrib
             block = Block(kind, labels, inner_attrs, inner_blocks, start, end, file)
             for child in inner_blocks:
                 block.children.setdefault(child.type, []).append(child)
-            blocks.append(block)
+            blocks.append(_dynamic_content(block))
     return attributes, blocks
+
+
+def _dynamic_content(block: Block) -> Block:
+    """``dynamic "statement" { for_each = ...; content { ... } }`` makes ``statement`` blocks:
+    its content is read as one, so what it writes literally is reviewed (values taken from the
+    iterator, ``statement.value.actions``, are unknown)."""
+    content = block.children.get("content")
+    if block.type != "dynamic" or not block.labels or not content:
+        return block
+    inner = content[0]
+    made = Block(block.labels[0], [], inner.attributes, inner.blocks, inner.line, inner.end_line,
+                 block.file, inner.children)
+    return made
 
 
 def _string_label(node: Any) -> str:
@@ -229,6 +242,17 @@ def _expr(node: Any, text: str, depth: int) -> Expr:
         if len(parts) == 3:
             return Expr("cond", [_expr(p, text, depth + 1) for p in parts], start, end,
                         _source(node, text))
+    if name == "for_tuple_expr":
+        # [for x in LIST : EXPR] (with "if": its items are not known here; see terraform.py)
+        intro = next((k for k in kids if _is(k, "for_intro")), None)
+        body = [k for k in kids if hasattr(k, "data") and not _is(k, "for_intro")]
+        if intro is not None and len(body) == 1:
+            names = [_identifier(k) for k in _children(intro) if _is(k, "identifier")]
+            collection = [k for k in _children(intro) if hasattr(k, "data") and not _is(k, "identifier")]
+            if names and len(collection) == 1:
+                return Expr("for", (names, _expr(collection[0], text, depth + 1),
+                                    _expr(body[0], text, depth + 1)), start, end, _source(node, text))
+        return Expr("other", None, start, end, _source(node, text))
     if name in ("heredoc_template", "heredoc_template_trim"):
         raw = str(node.children[0])
         first_newline = raw.find("\n")

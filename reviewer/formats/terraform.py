@@ -34,6 +34,8 @@ TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 # module is hostile text, and locals can refer to each other in a cycle.
 MAX_DEPTH = 32
 MAX_VALUES = 200_000
+# A for expression is worked out over a list of at most this many items.
+MAX_FOR_ITEMS = 64
 # A whole-string interpolation (``${var.x}``) inside a heredoc or a .tf.json string.
 _INTERPOLATION = re.compile(r"\$\{([^{}$]{1,256})\}")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d{1,6}\])*$")
@@ -210,6 +212,7 @@ class _Module:
                     self.auto[key] = (attribute, path)
         self._budget = MAX_VALUES
         self._locals_seen: list[str] = []
+        self._bindings: list[dict[str, Any]] = []  # a for expression's iterator names
         # The module block that calls this folder, when one module of the scan does.
         self.caller: tuple[_Module, Block] | None = None
 
@@ -283,6 +286,8 @@ class _Module:
         props = dict_node()
         _mark(props, block.line, block.end_line, source)
         for name, attribute in block.attributes.items():
+            if _is_null(attribute):
+                continue  # "= null" leaves an argument unset
             props[name] = self.value(attribute.expr, source)
             props.key_lines[name] = attribute.line
         for kind, children in block.children.items():
@@ -316,11 +321,17 @@ class _Module:
                  "resources": "Resource", "not_resources": "NotResource"}
         for name, attribute in block.attributes.items():
             key = names.get(name)
-            if key:
-                out[key] = self.value(attribute.expr, source)
-                out.key_lines[key] = attribute.line
+            if not key or _is_null(attribute):
+                continue
+            value = self.value(attribute.expr, source)
+            if key.startswith("Not") and _is_unknown(value):
+                # try(statement.value.not_actions, null): whether there is a NotAction at all
+                # is known only when applied; the statement is not judged on it.
+                continue
+            out[key] = value
+            out.key_lines[key] = attribute.line
         for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-            blocks = block.children.get(kind, [])
+            blocks = [b for b in block.children.get(kind, []) if not _unknown_principals(b)]
             if blocks:
                 out[key] = self._principals(blocks, source)
                 out.key_lines[key] = blocks[0].line
@@ -379,6 +390,8 @@ class _Module:
         if kind == "object":
             out = dict_node()
             for key, line, item in expr.value:
+                if item.kind == "literal" and item.value is None:
+                    continue  # jsonencode leaves out nothing, but IAM reads null as absent
                 out[key] = self.value(item, source, depth + 1)
                 out.key_lines[key] = line
             return _mark(out, expr.line, expr.end_line, source)
@@ -394,10 +407,29 @@ class _Module:
             return _mark(node, expr.line, expr.end_line, source)
         if kind == "call":
             return self._call(expr, source, depth)
+        if kind == "for":
+            return self._for(expr, source, depth)
         if kind == "heredoc":
             return self._text_document(expr.value, expr.line, source, expr) or \
                 _mark(str_node(expr.value), expr.line, expr.end_line, source)
         return _unknown(expr, source)
+
+    def _for(self, expr: Expr, source: str, depth: int) -> Any:
+        """``[for x in ["a", "b"] : "user/${x}"]`` over a list known now: each item."""
+        names, collection, body = expr.value
+        items = self.value(collection, source, depth + 1)
+        if not isinstance(items, list) or len(items) > MAX_FOR_ITEMS or _is_unknown(items):
+            return _unknown(expr, source)
+        out = list_node()
+        for index, item in enumerate(items):
+            # "for x in" binds the item; "for i, x in" binds the index too.
+            binding = {names[-1]: item} if len(names) == 1 else {names[0]: index, names[1]: item}
+            self._bindings.append(binding)
+            try:
+                out.append(self.value(body, source, depth + 1))
+            finally:
+                self._bindings.pop()
+        return _mark(out, expr.line, expr.end_line, source)
 
     def _template_string(self, expr: Expr, source: str, depth: int) -> Any:
         parts = expr.value
@@ -424,6 +456,9 @@ class _Module:
     def _reference(self, expr: Expr, source: str, depth: int) -> Any:
         parts = expr.value
         head = parts[0]
+        for binding in reversed(self._bindings):
+            if head in binding:
+                return self._index(binding[head], parts[1:], expr, source)
         if head == "var" and len(parts) >= 2 and isinstance(parts[1], str):
             name = parts[1]
             argument = self.caller[1].attributes.get(name) if self.caller else None
@@ -567,6 +602,21 @@ class _Module:
                 sub = dict_node({"Fn::Sub": list_node([str_node(str(node)), variables])})
                 return _mark(sub, getattr(node, "start_line", 0), getattr(node, "end_line", 0), source)
         return node
+
+
+def _is_null(attribute: Attribute) -> bool:
+    return attribute.expr.kind == "literal" and attribute.expr.value is None
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, dict) and "Fn::Terraform" in value
+
+
+def _unknown_principals(block: Block) -> bool:
+    """A principals block written from an iterator (``dynamic "principals"``): its type is
+    known only when applied, so it names no principal here."""
+    kind = block.attributes.get("type")
+    return kind is None or kind.expr.kind != "literal"
 
 
 def _literal(attribute: Attribute | None) -> Any:

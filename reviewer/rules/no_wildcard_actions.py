@@ -24,6 +24,8 @@ def describe_grant(pattern: str) -> str:
     """``s3:Get*`` grants 51 actions: s3:GetObject, ... (the expansion, briefly)."""
     if pattern.strip() == "*":
         return f'"*" grants every action of every service ({actions.known_action_count():,} known)'
+    if "${" in pattern:
+        return f'"{pattern}" grants every action it matches, of a service chosen when deployed'
     granted = actions.expand(pattern)
     if not granted:
         return f'"{pattern}" matches no action AWS documents today, but grants any that appear'

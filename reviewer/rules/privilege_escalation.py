@@ -46,7 +46,7 @@ class PrivilegeEscalation(RuleKind):
             if policy.kind != IDENTITY:
                 continue
             for statement in statements(policy, parameters):
-                if not statement.allows:
+                if not statement.allows or _only_own_user(statement):
                     continue
                 # A policy attached to nobody here (a standalone document, a managed policy
                 # attached elsewhere) is judged as the principal it will be attached to.
@@ -70,6 +70,14 @@ class PrivilegeEscalation(RuleKind):
                              f"known {noun}: {named}{more}; grant only what it needs, or bound "
                              "it with a permissions boundary",
                       f"privesc:{principal}:" + ",".join(sorted(p.name for p in found)), resource)
+
+
+def _only_own_user(statement: Statement) -> bool:
+    """Every resource is the caller's own IAM user (``user/${aws:username}``, in any path):
+    managing one's own access keys or password raises nobody's privileges, the usual
+    self-service policy."""
+    resources = [r.lower() for r, _ in statement.values("Resource")]
+    return bool(resources) and all(":user/" in r and r.endswith("/${aws:username}") for r in resources)
 
 
 def _add(grant: risk.Grant, statement: Statement) -> None:

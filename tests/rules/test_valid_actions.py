@@ -70,3 +70,12 @@ def test_keys_that_cannot_be_judged_are_left_alone() -> None:
                       {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:a/*"}}) == []
     config = {"rules": {"valid-condition-keys": {"with": {"ignore_keys": ["s3:prefix"]}}}}
     assert keys_found("sqs:SendMessage", {"StringEquals": {"s3:prefix": "x"}}, config=config) == []
+
+
+def test_a_tag_key_that_the_data_writes_as_plain_tag_key_matches_any_tag() -> None:
+    # Secrets Manager documents "secretsmanager:ResourceTag/tag-key" (seen on the External
+    # Secrets policy of terraform-aws-iam): the tag is any tag, not one named "tag-key".
+    assert keys_found("secretsmanager:GetSecretValue",
+                      {"StringEquals": {"secretsmanager:ResourceTag/managed-by": "eso"}}) == []
+    assert keys_found("secretsmanager:GetSecretValue",
+                      {"StringEquals": {"secretsmanager:Resourcetags/managed-by": "eso"}}) != []
