@@ -22,6 +22,11 @@ _SUB_VAR = re.compile(r"\$\{(?!!)([^}$]{1,512})\}")
 Possible = list[tuple[str, Path]]
 
 
+# A value a format's reader could not work out because only deployment knows it (a Terraform
+# function, a Serverless ${env:...}): ``{UNKNOWN: text}``. No rule reads anything into it.
+UNKNOWN = "Fn::Unknown"
+
+
 def intrinsic(value: Any) -> tuple[str, Any] | None:
     """Return (function name, argument) when ``value`` is a one-key intrinsic mapping."""
     if isinstance(value, dict) and len(value) == 1:

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 from reviewer.engine.decode import DecodeError, Marked, dict_node, list_node, load_json, str_node
 from reviewer.engine.document import PARAMETERS, TEMPLATE, TERRAFORM, Document
+from reviewer.engine.values import UNKNOWN
 from reviewer.formats import hcl
 from reviewer.formats.hcl import Attribute, Block, Expr
 from reviewer.formats.paths import terraform_folder
@@ -175,7 +176,7 @@ def _mark(node: Any, line: int, end: int, source: str) -> Any:
 
 
 def _unknown(expr: Expr, source: str) -> dict_node:
-    return _mark(dict_node({"Fn::Terraform": Unknown(expr.text or expr.kind)}), expr.line,
+    return _mark(dict_node({UNKNOWN: Unknown(expr.text or expr.kind)}), expr.line,
                  expr.end_line, source)
 
 
@@ -609,7 +610,7 @@ def _is_null(attribute: Attribute) -> bool:
 
 
 def _is_unknown(value: Any) -> bool:
-    return isinstance(value, dict) and "Fn::Terraform" in value
+    return isinstance(value, dict) and UNKNOWN in value
 
 
 def _unknown_principals(block: Block) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import CLOUDFORMATION, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
-from reviewer.engine.values import TOO_MANY, intrinsic, is_no_value, possible_strings, walk_values
+from reviewer.engine.values import TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings, walk_values
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 # No AWS resource name is longer; longer text is not matched against mandated names.
@@ -137,7 +137,7 @@ class _Names:
             if not call:
                 continue
             name, arg = call
-            if name == "Fn::Terraform":
+            if name == UNKNOWN:
                 return True
             if name == "Ref" and isinstance(arg, str) and arg not in self.resources \
                     and arg not in self.stage_names and not arg.startswith("AWS::"):
