@@ -12,6 +12,7 @@ from reviewer.engine import foreach
 from reviewer.engine.decode import DecodeError, Marked, dict_node, load
 from reviewer.engine.finding import Path
 from reviewer.engine.locate import locate_in_file
+from reviewer.formats.paths import is_serverless
 
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
@@ -72,6 +73,9 @@ class Document:
     sources: dict[str, str] = field(default_factory=dict)
     # Facts a format's reader works out beside the template (Terraform's attachments).
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Parts of ``data`` that hold one stage's values (a Serverless service's params.prod):
+    # path prefix -> the stage's name as written.
+    stage_parts: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -235,13 +239,18 @@ def decode_file(path: str, content: bytes) -> Document | None:
         # One Latin-1 byte in a comment must not hide a template from review: read it with
         # the byte replaced, so every line keeps its number.
         text = content.decode("utf-8-sig", "replace")
+    service = is_serverless(path)
     try:
         data = load(text, path)
     except DecodeError as exc:
         # Broken YAML in a workflow or a Helm chart is not ours to report.
-        if _TEMPLATE_HINT.search(text):
+        if service or _TEMPLATE_HINT.search(text):
             raise Unreadable(exc.message, exc.line) from None
         return None
+    if service:
+        from reviewer.formats import serverless
+
+        return serverless.read(path, data, text)
     kind = classify(data)
     if kind is None:
         return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Mapping
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.decode import looks_like_json
-from reviewer.engine.document import (MAX_FILE_BYTES, POLICY, TEMPLATE, Document, Unreadable, decode_file,
+from reviewer.engine.document import (MAX_FILE_BYTES, POLICY, SERVERLESS, TEMPLATE, Document, Unreadable, decode_file,
                                       includes)
 from reviewer.engine.finding import Finding, Hit, disambiguate
 from reviewer.engine.locate import locate
@@ -155,6 +155,8 @@ def _syntax(doc: Document, file: str) -> str:
     """How a value is written in ``file``: "hcl", "json" or "yaml"."""
     if file.endswith((".tf", ".tfvars")):
         return "hcl"
+    if doc.format == SERVERLESS:
+        return "serverless"
     text = doc.sources.get(file, doc.text) if doc.sources else doc.text
     return "json" if looks_like_json(text) else "yaml"
 

@@ -24,12 +24,15 @@ MAX_LINE = 1000
 def render_suggestion(line: str, key: str, value: Any, is_json: bool = False,
                       syntax: str | None = None) -> str | None:
     """The line with ``key``'s value replaced by ``value``, or None if it cannot be done.
-    ``syntax`` is "yaml", "json" or "hcl" (``is_json`` is the older way to say "json")."""
+    ``syntax`` is "yaml", "json", "hcl" or "serverless" (``is_json`` is the older way to say
+    "json")."""
     if len(line) > MAX_LINE:
         return None
     syntax = syntax or ("json" if is_json else "yaml")
     if syntax == "hcl":
         return _hcl_line(line, key, value)
+    if syntax == "serverless":
+        return _serverless_line(line, value)
     if syntax == "json":
         match = _JSON_KEY.match(line)
         if not match or match.group(2) != key:
@@ -69,3 +72,19 @@ def _hcl_line(line: str, key: str, value: Any) -> str | None:
         return None
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{match.group(1)}{key}{match.group(3)}{quoted}{match.group(5) or ''}"
+
+
+def _serverless_line(line: str, value: Any) -> str | None:
+    """serverless.yml: the framework resolves ``${sls:stage}`` in any string, so the fix is a
+    plain string; the key is the one on the line (``name:`` for a function's FunctionName)."""
+    match = _YAML_KEY.match(line)
+    if not match:
+        return None
+    text = value
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        text = sub[0] if isinstance(sub, list) and sub else sub
+    if not isinstance(text, str):
+        return None
+    comment = match.group(6) or ""
+    return f"{match.group(1)}{match.group(2)}{match.group(3)}{match.group(2)}{match.group(4)}{json.dumps(text)}{comment}"
