@@ -269,8 +269,8 @@ class _Builder:
                     declared["Default"] = default[name]
                 parameters[f"param:{name}"] = declared
             for stage_name in params:
-                if stage_name != "default":
-                    self.stage_parts[("Params", stage_name)] = str(stage_name)
+                # "default" holds every stage's values unless the stage sets its own.
+                self.stage_parts[("Params", stage_name)] = str(stage_name)
         model = _node({"Parameters": parameters, "Resources": resources}, self.service)
         model.key_lines = {}
         if isinstance(params, dict):

@@ -40,8 +40,8 @@ class AccountSeparation(RuleKind):
             hits.setdefault((hit.path, hit.value), hit)
         if org.accounts:
             for account, path in _account_ids(doc):
-                part = _stage_part(doc, path, org)
-                hit = _judge(account, path, org, part or stage, doc, owned=part is not None)
+                owned, part = _stage_part(doc, path, org)
+                hit = _judge(account, path, org, part or stage, doc, owned=owned)
                 if hit:
                     hits.setdefault((path, hit.value), hit)
         return list(hits.values())
@@ -107,13 +107,13 @@ def _account_ids(doc: Document) -> Iterable[tuple[str, Path]]:
             yield account, path
 
 
-def _stage_part(doc: Document, path: Path, org: Organisation) -> str | None:
-    """The stage whose values this part of the document holds (a Serverless service's
-    ``params.prod``), when the organisation knows that stage."""
-    for prefix, name in getattr(doc, "stage_parts", {}).items():
+def _stage_part(doc: Document, path: Path, org: Organisation) -> tuple[bool, str | None]:
+    """Is this part of the document a stage's values (a Serverless service's ``params.prod``,
+    or ``params.default`` for every stage), and which of the organisation's stages?"""
+    for prefix, name in doc.stage_parts.items():
         if tuple(path[:len(prefix)]) == tuple(prefix):
-            return next((s for s in org.stages if s.lower() == str(name).lower()), None)
-    return None
+            return True, next((s for s in org.stages if s.lower() == str(name).lower()), None)
+    return False, None
 
 
 def _judge(account: str, path: Path, org: Organisation, stage: str | None,

@@ -315,7 +315,7 @@ Resources:
   Q: {Type: AWS::SQS::Queue}
 """)
     assert doc is not None
-    doc.stage_parts = {("Params", "dev"): "dev"}
+    doc.stage_parts = {("Params", "dev"): "dev"}  # as the Serverless reader sets it
     org = settings_from(org_config).organisation
     hits = list(AccountSeparation().check(doc, Context(params={}, organisation=org)))
     assert [(h.path, h.value) for h in hits] == [(("Params", "dev", "peerAccount"), "cross-stage:222222222222")]

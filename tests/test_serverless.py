@@ -1,0 +1,189 @@
+"""The Serverless Framework: every IAM shape, variables resolved statically, exact lines."""
+
+from __future__ import annotations
+
+import collections
+import time
+from pathlib import Path
+
+from tests.test_terraform import ORG, scan, where
+
+SERVICE = """\
+service: orders
+custom:
+  table: orders-${sls:stage}
+  actions:
+    - dynamodb:GetItem
+    - dynamodb:Query*
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: "s3:*"
+          Resource: arn:aws:s3:::${self:custom.table}/*
+        - Effect: Deny
+          Action: "iam:*"
+          Resource: "*"
+functions:
+  create:
+    handler: h.create
+    name: orders-create
+  get:
+    handler: h.get
+    name: ${self:service}-${sls:stage}-get
+  own:
+    handler: h.own
+    iamRoleStatements:
+      - Effect: Allow
+        Action: ${self:custom.actions}
+        Resource: arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/${self:custom.table}
+      - Effect: Allow
+        NotAction: sqs:*
+        Resource: "*"
+  fromEnv:
+    handler: h.e
+    name: ${env:FUNCTION_NAME}
+resources:
+  Resources:
+    Jobs:
+      Type: AWS::SQS::Queue
+      Properties:
+        QueueName: jobs
+"""
+
+
+def test_no_wildcard_actions_in_provider_and_function_statements() -> None:
+    found = scan({"svc/serverless.yml": SERVICE}, rule="no-wildcard-actions")
+    assert where(found) == [
+        ("svc/serverless.yml", 6, "own"),  # "dynamodb:Query*", through ${self:custom.actions}
+        ("svc/serverless.yml", 14, "IamRoleLambdaExecution"),  # "s3:*"; the Deny is allowed
+        ("svc/serverless.yml", 33, "own"),  # Allow with NotAction
+    ]
+
+
+def test_the_generated_role_shared_by_functions_without_their_own() -> None:
+    found = scan({"serverless.yml": SERVICE}, rule="no-shared-policies")
+    # create, get and fromEnv share IamRoleLambdaExecution; "own" has a role of its own.
+    assert where(found) == [("serverless.yml", 23, "get"), ("serverless.yml", 35, "fromEnv")]
+    assert 'role "IamRoleLambdaExecution" is also used by function create' in found[0].message
+
+
+def test_no_provider_statements_no_shared_role_and_two_functions_naming_one_role() -> None:
+    found = scan({"serverless.yml": """\
+        service: s
+        provider:
+          name: aws
+        functions:
+          a: {handler: a.h}
+          b: {handler: b.h}
+          c:
+            handler: c.h
+            role: Worker
+          d:
+            handler: d.h
+            role: Worker
+        resources:
+          Resources:
+            Worker:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument:
+                  Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: lambda.amazonaws.com}}]
+        """}, rule="no-shared-policies")
+    assert where(found) == [("serverless.yml", 12, "d")]
+
+
+def test_staged_names_with_plain_string_suggestions() -> None:
+    found = scan({"serverless.yml": SERVICE}, rule="staged-names")
+    assert where(found) == [("serverless.yml", 22, "create"), ("serverless.yml", 43, "Jobs")]
+    assert found[0].suggestion == '    name: "orders-create-${sls:stage}"'
+    assert found[1].suggestion == '        QueueName: "jobs-${sls:stage}"'
+    # ${self:service}-${sls:stage}-get carries the stage; ${env:...} is known only when
+    # deployed: neither is reported.
+
+
+def test_resources_get_every_cloudformation_rule() -> None:
+    found = scan({"serverless.yml": SERVICE}, rule="encryption-at-rest")
+    assert where(found) == [("serverless.yml", 41, "Jobs")]  # its Type line, as in a template
+
+
+def test_params_of_a_stage_naming_another_stages_account() -> None:
+    found = scan({"serverless.yml": """\
+        service: s
+        params:
+          default:
+            logAccount: "111111111111"
+          dev:
+            deployAccount: "111111111111"
+          prod:
+            deployAccount: "111111111111"
+        provider:
+          name: aws
+        """}, rule="account-separation", config=ORG)
+    assert [(f.start_line, f.value) for f in found] == [(8, "cross-stage:111111111111")]
+
+
+def test_variables_are_bounded_and_cycles_are_unknown() -> None:
+    nested = "${self:custom.a" + "}" * 1
+    service = (
+        "service: s\ncustom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\n"
+        "  deep: " + "${self:custom.x, " * 500 + "'s3:*'" + "}" * 500 + "\n"
+        "provider:\n  name: aws\n  iamRoleStatements:\n"
+        "    - Effect: Allow\n      Action: ${self:custom.a}\n      Resource: '*'\n"
+        "    - Effect: Allow\n      Action: ${self:custom.deep}\n      Resource: '*'\n"
+        "functions:\n  f: {handler: h}\n"
+    )
+    assert nested
+    started = time.perf_counter()
+    found = scan({"serverless.yml": service})
+    assert time.perf_counter() - started < 30  # generous: a hang is what this catches
+    assert [f for f in found if f.message.startswith("rule could not finish")] == []
+    assert [f for f in found if f.rule_id == "template-parse"] == []
+    assert not [f for f in found if f.rule_id == "no-wildcard-actions" and f.start_line == 10]
+
+
+def test_an_alias_bomb_and_broken_yaml_are_reported() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9))
+    found = scan({"a/serverless.yml": bomb, "b/serverless.yml": "service: [\n"})
+    assert sorted(f.path for f in found if f.rule_id == "template-parse") == \
+        ["a/serverless.yml", "b/serverless.yml"]
+
+
+def test_other_clouds_are_not_ours() -> None:
+    found = scan({"serverless.yml": """\
+        service: s
+        provider:
+          name: azure
+        functions:
+          hello: {handler: h, name: hello}
+        """})
+    assert found == []
+
+
+REAL = Path(__file__).parent / "data" / "real" / "serverless"
+
+
+def test_every_real_service_is_read_and_judged_without_a_failure() -> None:
+    files = {str(p.relative_to(REAL)): p.read_text(encoding="utf-8")
+             for p in sorted(REAL.rglob("serverless.y*ml"))}
+    assert len(files) > 180
+    found = scan(files)
+    assert [f for f in found if f.rule_id == "template-parse"] == []
+    assert [f for f in found if f.message.startswith("rule could not finish")] == []
+    counts = collections.Counter(f.rule_id for f in found)
+    # Read by hand: provider statements with "s3:*", "dynamodb:*", "sns:*", "rekognition:*";
+    # literal names in resources and functions; a bucket policy open to "*" (a public
+    # website); dynamodb:ListStreams granted on a stream ARN (it needs "*").
+    assert counts["no-wildcard-actions"] == 10
+    assert counts["staged-names"] == 7
+    assert counts["account-separation"] == 1
+    assert counts["action-resource-match"] == 1
+    listing = next(f for f in found if f.rule_id == "action-resource-match")
+    assert (listing.path, listing.start_line) == (
+        "serverless-examples/aws-node-dynamodb-backup/serverless.yml", 26)
