@@ -127,7 +127,6 @@ def test_params_of_a_stage_naming_another_stages_account() -> None:
 
 
 def test_variables_are_bounded_and_cycles_are_unknown() -> None:
-    nested = "${self:custom.a" + "}" * 1
     service = (
         "service: s\ncustom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\n"
         "  deep: " + "${self:custom.x, " * 500 + "'s3:*'" + "}" * 500 + "\n"
@@ -136,7 +135,6 @@ def test_variables_are_bounded_and_cycles_are_unknown() -> None:
         "    - Effect: Allow\n      Action: ${self:custom.deep}\n      Resource: '*'\n"
         "functions:\n  f: {handler: h}\n"
     )
-    assert nested
     started = time.perf_counter()
     found = scan({"serverless.yml": service})
     assert time.perf_counter() - started < 30  # generous: a hang is what this catches
@@ -187,3 +185,26 @@ def test_every_real_service_is_read_and_judged_without_a_failure() -> None:
     listing = next(f for f in found if f.rule_id == "action-resource-match")
     assert (listing.path, listing.start_line) == (
         "serverless-examples/aws-node-dynamodb-backup/serverless.yml", 26)
+
+
+def test_scan_of_a_folder_mixing_every_format(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "app.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: jobs}\n")
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n')
+    (tmp_path / "sls").mkdir()
+    (tmp_path / "sls" / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws}\nfunctions:\n  f: {handler: h, name: jobs}\n")
+    (tmp_path / "policy.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}')
+    proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "scan", str(tmp_path), "--format", "json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    found = {(Path(f["path"]).name, f["start_line"], f["rule"]) for f in json.loads(proc.stdout)["findings"]}
+    assert {("app.yaml", 4, "staged-names"), ("main.tf", 2, "staged-names"),
+            ("serverless.yml", 4, "staged-names"), ("policy.json", 1, "no-wildcard-actions")} <= found

@@ -1,7 +1,7 @@
-"""A pull request changing Terraform beside CloudFormation, reviewed by the real app (gunicorn
-and a worker) against the GitHub stand-in: the module's unchanged files are fetched, comments
-land on the Terraform lines with HCL suggestions, the summary carries the permission delta of
-the Terraform role."""
+"""A pull request changing Terraform and a Serverless service, reviewed by the real app
+(gunicorn and a worker) against the GitHub stand-in: the module's unchanged files are fetched,
+comments land on the Terraform and serverless.yml lines with suggestions in each syntax, the
+summary carries the permission delta of the Terraform role and of the service's shared role."""
 
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ resource "aws_lambda_function" "worker" {
 """
 
 
+SERVICE = """\
+service: billing
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+  iamRoleStatements:
+    - Effect: Allow
+      Action: ["sqs:SendMessage", "kms:*"]
+      Resource: "*"
+functions:
+  charge:
+    handler: charge.handler
+    name: billing-charge
+  refund:
+    handler: refund.handler
+"""
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     repo = tmp_path / "orders"
@@ -81,6 +99,8 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     git(repo, "commit", "-q", "-m", "orders module")
     git(repo, "checkout", "-q", "-b", "feature")
     (repo / "infra" / "main.tf").write_text(textwrap.dedent(MAIN))
+    (repo / "billing").mkdir()
+    (repo / "billing" / "serverless.yml").write_text(SERVICE)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "the worker")
     gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
@@ -115,6 +135,15 @@ def test_terraform_pull_request_is_reviewed_on_its_lines(world: dict[str, Any]) 
     assert not any(path == "infra/variables.tf" for path, _ in lines)
     summary = run["output"]["summary"]
     assert "sqs:Receive" in summary and "variables.tf" in summary
-    assert "aws_iam_role.worker" in summary.split("Permission delta")[1]
+    delta = summary.split("Permission delta")[1]
+    assert "aws_iam_role.worker" in delta
+    # The Serverless service: kms:* in the provider's statements, the explicit function name,
+    # and the generated role shared by both functions, each on its own line.
+    assert ("billing/serverless.yml", 7) in lines
+    assert ("billing/serverless.yml", 12) in lines
+    assert ("billing/serverless.yml", 13) in lines
+    named = next(c for c in comments if c["path"] == "billing/serverless.yml" and c["line"] == 12)
+    assert '```suggestion\n    name: "billing-charge-${sls:stage}"\n```' in named["body"]
+    assert "IamRoleLambdaExecution" in delta
     assert gh.violations == [], gh.violations + [app.logs_text()]
     assert gh.rejections == [], gh.rejections
