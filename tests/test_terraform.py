@@ -413,6 +413,7 @@ def test_broken_and_hostile_terraform_is_reported_not_fatal() -> None:
 
 
 def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) -> None:
+    import os
     import subprocess
     import sys
 
@@ -420,14 +421,24 @@ def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) 
     (tmp_path / "cfn" / "t.yaml").write_text(
         "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: !Sub 'q-${Stage}'}\n")
     (tmp_path / "tf").mkdir()
-    (tmp_path / "tf" / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n')
-    code = ("import sys\nfrom reviewer.cli import main\n"
-            "try:\n    main(['scan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+    (tmp_path / "tf" / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    code = ("import json, sys\nfrom reviewer.cli import main\n"
+            "try:\n    main(['scan', '--format', 'json', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "print('hcl2' in sys.modules, 'lark' in sys.modules)")
-    for folder, loaded in (("cfn", "False False"), ("tf", "True True")):
-        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / folder)],
-                             capture_output=True, text=True, check=True)
-        assert out.stdout.strip().splitlines()[-1] == loaded
+    env = dict(os.environ, POLICY_REVIEWER_CACHE=str(tmp_path / "cache"))
+
+    def run(folder: str) -> tuple[str, str]:
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / folder)], env=env,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        return out.splitlines()[-1], out
+
+    assert run("cfn")[0] == "False False"
+    first, report = run("tf")
+    assert first == "True True" and '"start_line": 2' in report
+    # The same text again: read from the cache, the parser is not even imported, and the
+    # finding is the same.
+    second, again = run("tf")
+    assert second == "False False" and again == report.replace("True True", "False False")
 
 
 def test_a_source_policy_document_is_used_as_the_document_that_includes_it() -> None:

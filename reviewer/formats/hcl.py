@@ -59,14 +59,24 @@ class Block:
 
 
 def parse(text: str, file: str) -> list[Block]:
-    """The top-level blocks of one ``.tf`` file (attributes at top level: a ``.tfvars``)."""
-    body = _tree(text)
-    return _body(body, text, file, 0)[1]
+    """The top-level blocks of one ``.tf`` file."""
+    return _read(text, file)[1]
 
 
 def parse_tfvars(text: str, file: str) -> dict[str, Attribute]:
     """The assignments of a ``.tfvars`` file."""
-    return _body(_tree(text), text, file, 0)[0]
+    return _read(text, file)[0]
+
+
+def _read(text: str, file: str) -> tuple[dict[str, Attribute], list[Block]]:
+    from reviewer.formats import hcl_cache
+
+    known = hcl_cache.load(text, file)
+    if known is not None:
+        return known
+    attributes, blocks = _body(_tree(text), text, file, 0)
+    hcl_cache.store(text, attributes, blocks)
+    return attributes, blocks
 
 
 @lru_cache(maxsize=1)
