@@ -208,3 +208,15 @@ def test_scan_of_a_folder_mixing_every_format(tmp_path: Path) -> None:
     found = {(Path(f["path"]).name, f["start_line"], f["rule"]) for f in json.loads(proc.stdout)["findings"]}
     assert {("app.yaml", 4, "staged-names"), ("main.tf", 2, "staged-names"),
             ("serverless.yml", 4, "staged-names"), ("policy.json", 1, "no-wildcard-actions")} <= found
+
+
+def test_the_permission_delta_names_functions_and_the_shared_role() -> None:
+    from reviewer.engine.delta import grants
+    from reviewer.engine.evaluate import decode_all
+
+    documents, _ = decode_all({"serverless.yml": SERVICE.encode()})
+    granted = grants(documents)
+    principals = sorted(principal for _, principal in granted)
+    assert principals == ["IamRoleLambdaExecution", "own"]
+    assert "s3:GetObject" in granted[("serverless.yml", "IamRoleLambdaExecution")]
+    assert "dynamodb:GetItem" in granted[("serverless.yml", "own")]

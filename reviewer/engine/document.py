@@ -47,6 +47,7 @@ class Resource:
     node: dict[str, Any]
     # Where the resource is written, when not at Resources.<logical id> (made by a loop).
     where: tuple[Any, ...] = ()
+    format: str = CLOUDFORMATION  # the format of the document it is read from
 
     @property
     def path(self) -> tuple[Any, ...]:
@@ -111,7 +112,8 @@ class Document:
     def resources(self) -> list[Resource]:
         """Resources with SAM ``Globals`` merged into serverless functions' properties."""
         if self._resources is None:
-            self._resources = list(_iter_resources(self.data)) if self.kind == TEMPLATE else []
+            self._resources = list(_iter_resources(self.data, self.format)) \
+                if self.kind == TEMPLATE else []
         return self._resources
 
     def parameters(self) -> dict[str, Any]:
@@ -131,7 +133,7 @@ class Unreadable(Exception):
         self.line = line
 
 
-def _iter_resources(data: Any) -> Iterator[Resource]:
+def _iter_resources(data: Any, format: str = CLOUDFORMATION) -> Iterator[Resource]:
     resources = data.get("Resources") if isinstance(data, dict) else None
     if not isinstance(resources, dict):
         return
@@ -151,7 +153,7 @@ def _iter_resources(data: Any) -> Iterator[Resource]:
             merged.start_line = getattr(properties, "start_line", 0) or node.get("Type").start_line
             merged.end_line = getattr(properties, "end_line", 0) or merged.start_line
             properties = merged
-        yield Resource(str(logical_id), node["Type"], properties, node, where)
+        yield Resource(str(logical_id), node["Type"], properties, node, where, format)
 
 
 def _entries(resources: dict[str, Any], data: dict[str, Any]) -> Iterator[tuple[str, Any, tuple[Any, ...]]]:

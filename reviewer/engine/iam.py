@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from reviewer.engine.document import POLICY, TEMPLATE, TERRAFORM, Document, Resource
+from reviewer.engine.document import POLICY, SERVERLESS, TEMPLATE, TERRAFORM, Document, Resource
 from reviewer.engine.finding import Path
 from reviewer.engine.values import as_list, intrinsic, is_no_value, possible_strings
 
@@ -299,7 +299,10 @@ def _api_policies(resource: Resource) -> Iterator[PolicyDocument | None]:
 
 
 def sam_role_id(resource: Resource) -> str:
-    """The logical id SAM gives the role it creates for a function or state machine."""
+    """The logical id SAM gives the role it creates for a function or state machine. A
+    Serverless function with statements of its own is named by its key, as its service is."""
+    if resource.format == SERVERLESS:
+        return resource.logical_id
     return f"{resource.logical_id}Role"
 
 
