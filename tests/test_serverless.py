@@ -220,3 +220,19 @@ def test_the_permission_delta_names_functions_and_the_shared_role() -> None:
     assert principals == ["IamRoleLambdaExecution", "own"]
     assert "s3:GetObject" in granted[("serverless.yml", "IamRoleLambdaExecution")]
     assert "dynamodb:GetItem" in granted[("serverless.yml", "own")]
+
+
+def test_the_generated_roles_explicit_name_must_carry_the_stage() -> None:
+    found = scan({"serverless.yml": """\
+        service: s
+        provider:
+          name: aws
+          iam:
+            role:
+              name: orders-lambda
+              statements:
+                - {Effect: Allow, Action: "sqs:SendMessage", Resource: "*"}
+        functions:
+          f: {handler: h}
+        """}, rule="staged-names")
+    assert where(found) == [("serverless.yml", 6, "IamRoleLambdaExecution")]

@@ -317,6 +317,11 @@ class _Builder:
         named = named if named is not None else self.provider.get("role")
         return statements, managed, named
 
+    def _role_name(self) -> Any:
+        iam = self.provider.get("iam")
+        role = iam.get("role") if isinstance(iam, dict) else None
+        return role.get("name") if isinstance(role, dict) else None
+
     def _generated_role(self) -> Any:
         statements, managed, named = self._provider_iam()
         if named is not None or (not statements and not managed):
@@ -327,6 +332,9 @@ class _Builder:
             "Effect": "Allow", "Action": "sts:AssumeRole",
             "Principal": _node({"Service": "lambda.amazonaws.com"}, where)}, where)], where)}, where)
         props["AssumeRolePolicyDocument"] = trust
+        name = self._role_name()
+        if name is not None:
+            props["RoleName"] = name  # provider.iam.role.name: a physical name to stage
         if statements:
             document = _node({"Version": "2012-10-17", "Statement": statements}, statements)
             props["Policies"] = _node([_node({"PolicyName": "serverless-provider",
