@@ -568,3 +568,14 @@ def test_a_for_expression_over_a_known_list() -> None:
     assert {f.start_line for f in found} == {7}
     # A user managing only its own access keys and password escalates nothing.
     assert scan(files, rule="privilege-escalation") == []
+
+
+def test_a_module_whose_values_explode_is_not_passed_silently() -> None:
+    lines = ["locals {"] + [f"  a{i} = [local.a{i + 1}, local.a{i + 1}, local.a{i + 1}]"
+                            for i in range(40)] + ['  a40 = "s3:*"', "}"]
+    lines += ['data "aws_iam_policy_document" "p" {', "  statement {", "    actions = local.a0",
+              '    resources = ["*"]', "  }", "}"]
+    found = scan({"m/main.tf": "\n".join(lines) + "\n"})
+    [problem] = [f for f in found if f.rule_id == "template-parse"]
+    assert (problem.path, problem.start_line, problem.severity) == ("m/main.tf", 1, "error")
+    assert "not reviewed in full" in problem.message

@@ -235,6 +235,14 @@ class _Module:
         docs: list[Document] = []
         if self.blocks:
             docs.append(self._template())
+            if self._budget < 0:
+                # A review that cannot be done in full says so, and does not pass.
+                first = min(self.blocks, key=lambda b: (b.file, b.line))
+                self.problems.append(Problem(
+                    first.file, first.line,
+                    f"this module's values need more than {MAX_VALUES:,} steps to work out "
+                    "(locals built from locals many times over); the rest were taken as "
+                    "unknown, so the module was not reviewed in full"))
         for path, values in sorted(self.tfvars.items()):
             data = dict_node()
             data.start_line, data.end_line, data.source = 1, max(1, self.files[path].count("\n")), path
