@@ -312,3 +312,28 @@ def test_an_empty_file_and_a_list_at_the_top() -> None:
     assert scan({"serverless.yml": ""}) == []
     [problem] = scan({"serverless.yml": "- a\n- b\n"})
     assert problem.rule_id == "template-parse"
+
+
+def test_stage_spellings_in_a_function_name_and_stable_fingerprints() -> None:
+    from reviewer.engine.finding import fingerprint
+
+    service = """\
+service: orders
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+functions:
+  a: {handler: a, name: "orders-a-${opt:stage, 'dev'}"}
+  b: {handler: b, name: "orders-b-${self:provider.stage}"}
+  c: {handler: c, name: "orders-c-${opt:stage, self:provider.stage}"}
+  d: {handler: d}
+  e: {handler: e, name: orders-e}
+"""
+    [found] = scan({"svc/serverless.yml": service}, rule="staged-names")
+    assert (found.start_line, found.resource, found.value) == (10, "e", 'FunctionName="orders-e"')
+    assert found.fingerprint == fingerprint("staged-names", "svc/serverless.yml", "e", 'FunctionName="orders-e"')
+    # Moving the function does not make its problem a new one.
+    moved = service.replace("  e: {handler: e, name: orders-e}\n", "").replace(
+        "functions:\n", "functions:\n  e: {handler: e, name: orders-e}\n")
+    [again] = scan({"svc/serverless.yml": moved}, rule="staged-names")
+    assert again.start_line == 6 and again.fingerprint == found.fingerprint
