@@ -236,3 +236,14 @@ def test_the_generated_roles_explicit_name_must_carry_the_stage() -> None:
           f: {handler: h}
         """}, rule="staged-names")
     assert where(found) == [("serverless.yml", 6, "IamRoleLambdaExecution")]
+
+
+def test_variables_that_explode_fail_the_file_loudly() -> None:
+    lines = ["service: s", "provider: {name: aws}", "custom:"] + [
+        f'  v{i}: ["${{self:custom.v{i + 1}}}", "${{self:custom.v{i + 1}}}", "${{self:custom.v{i + 1}}}"]'
+        for i in range(40)] + ["  v40: x", "functions:", '  f: {handler: h, name: "${self:custom.v0}"}']
+    started = time.perf_counter()
+    found = scan({"serverless.yml": "\n".join(lines) + "\n"})
+    assert time.perf_counter() - started < 30
+    [problem] = [f for f in found if f.rule_id == "template-parse"]
+    assert problem.severity == "error" and "not reviewed" in problem.message
