@@ -106,6 +106,25 @@ def report(name: str, results: dict[str, list[RunResult]]) -> None:
         print("  checkov: not run")
 
 
+def folder_report(name: str, folder: Path, pattern: str, framework: str, checkov: Path | None,
+                  stem: Path) -> None:
+    """One process over every file (cold HCL cache): the time per file, amortised."""
+    files = sorted(folder.rglob(pattern))
+    forget(folder) if framework == "terraform" else None
+    ours = run_measured(OURS + [str(folder)], lambda rc: rc in (0, 1), stem / f"folder-{framework}",
+                        timeout=600, env=ours_env(), cwd=REPO_DIR)
+    print(f"\n{name}: {len(files)} files")
+    print(f"  ours         {ours.wall:6.2f} s   {ours.wall / len(files) * 1000:6.1f} ms per file   "
+          f"max RSS {ours.maxrss_kb / 1024:4.0f} MB" + ("" if ours.ok else f"   FAILED: {ours.error}"))
+    if checkov:
+        theirs = run_measured([str(checkov), "-d", str(folder), "--framework", framework, *CHECKOV],
+                              lambda rc: rc in (0, 1), stem / f"folder-checkov-{framework}",
+                              timeout=1800, expect_json=False)
+        print(f"  checkov      {theirs.wall:6.2f} s   {theirs.wall / len(files) * 1000:6.1f} ms per file   "
+              f"max RSS {theirs.maxrss_kb / 1024:4.0f} MB   ours is {theirs.wall / ours.wall:.1f}x faster"
+              + ("" if theirs.ok else f"   FAILED: {theirs.error}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sample", type=int, default=15, help="files per format (default 15)")
@@ -119,9 +138,13 @@ def main() -> None:
         sls = serverless_units(args.sample, work)
         report("Terraform (.tf files of terraform-aws-modules)",
                measure(tf, "terraform", checkov, stem))
+        folder_report("Terraform, whole folder in one run", REAL / "terraform", "*.tf",
+                      "terraform", checkov, stem)
         if sls:
             report("Serverless Framework (services of serverless/examples)",
                    measure(sls, "serverless", checkov, stem))
+            folder_report("Serverless Framework, whole folder in one run", REAL / "serverless",
+                          "serverless.y*ml", "serverless", checkov, stem)
         else:
             print("\nServerless Framework: no services under tests/data/real/serverless")
 
