@@ -83,7 +83,15 @@ def test_opened_redelivery_and_synchronize(world: dict[str, Any]) -> None:
     new_section = run["output"]["summary"].split("### New findings")[1].split("###")[0]
     assert "ForwardBilling" not in new_section  # compared with the merge base, not main's tip
     annotations = run["annotations"]  # GitHub keeps every batch sent
-    assert annotations and all(a["path"] in ("stacks/billing.yaml", "parameters/dev.json") for a in annotations)
+    assert annotations and all(a["path"] in ("stacks/billing.yaml", "parameters/dev.json",
+                                             "infra/main.tf", "infra/variables.tf",
+                                             "export/serverless.yml") for a in annotations)
+    # The same pull request's Terraform and Serverless changes, on their own lines.
+    assert ("infra/main.tf", 11) in lines            # no-wildcard-actions: kms:*
+    assert ("infra/main.tf", 22) in lines            # staged-names: the role's name
+    assert ("export/serverless.yml", 12) in lines    # no-wildcard-actions: sqs:Get*
+    assert ("export/serverless.yml", 19) in lines    # no-shared-policies: notify shares the role
+    assert ("export/serverless.yml", 21) in lines    # staged-names: name: billing-notify
 
     # /metrics adds up the web workers' and the queue worker's counts.
     import urllib.request
