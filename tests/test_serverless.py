@@ -247,3 +247,18 @@ def test_variables_that_explode_fail_the_file_loudly() -> None:
     assert time.perf_counter() - started < 30
     [problem] = [f for f in found if f.rule_id == "template-parse"]
     assert problem.severity == "error" and "not reviewed" in problem.message
+
+
+def test_a_name_from_a_param_each_stage_sets_differently_carries_the_stage() -> None:
+    service = """\
+        service: s
+        params:
+          dev: {fnName: orders-dev, shared: orders}
+          prod: {fnName: orders-prod, shared: orders}
+        provider: {name: aws}
+        functions:
+          a: {handler: h, name: "${param:fnName}"}
+          b: {handler: h, name: "${param:shared}-b"}
+        """
+    found = scan({"serverless.yml": service}, rule="staged-names")
+    assert where(found) == [("serverless.yml", 8, "b")]

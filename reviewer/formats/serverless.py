@@ -108,6 +108,7 @@ def read(path: str, data: Any, text: str) -> Document | None:
     # The framework names the stack service-stage: a name built from it carries the stage,
     # unless provider.stackName says otherwise.
     stage_names = {STAGE, "AWS::StackName"} if builder.stack_carries_stage() else {STAGE}
+    stage_names.update(f"param:{name}" for name in builder.params_per_stage())
     return Document(path=path, kind=TEMPLATE, data=model, text=text, format=SERVERLESS,
                     stage_names=frozenset(stage_names), stage_ref=STAGE,
                     stage_parts=builder.stage_parts)
@@ -657,6 +658,26 @@ class _Builder:
             else:
                 parameters[key] = _like({}, params)
         return parameters
+
+    def params_per_stage(self) -> list[str]:
+        """Params every stage of ``params`` sets to a value of its own (``fnName: orders-dev``,
+        ``fnName: orders-prod``): a name made from one differs from stage to stage, as a name
+        made from the stage does."""
+        params = self.raw.get("params")
+        if not isinstance(params, dict):
+            return []
+        stages = [v for k, v in params.items() if k != "default"]
+        if len(stages) < 2 or not all(isinstance(v, dict) for v in stages):
+            return []
+        default = params.get("default") if isinstance(params.get("default"), dict) else {}
+        out = []
+        for name in sorted({str(k) for values in stages for k in values}):
+            values = [v.get(name) for v in stages]
+            literal = [x for x in values if isinstance(x, str) and "${" not in x]
+            if len(literal) == len(values) and len(set(literal)) == len(literal) \
+                    and default.get(name) not in literal:
+                out.append(name)
+        return out
 
     def _params(self, model: dict_node) -> None:
         """``params.<stage>`` as ``Params.<stage>``, marked as that stage's values. The
