@@ -579,3 +579,38 @@ def test_a_module_whose_values_explode_is_not_passed_silently() -> None:
     [problem] = [f for f in found if f.rule_id == "template-parse"]
     assert (problem.path, problem.start_line, problem.severity) == ("m/main.tf", 1, "error")
     assert "not reviewed in full" in problem.message
+
+
+def test_templatefile_of_a_json_policy_with_the_values_passed() -> None:
+    files = {
+        "svc/main.tf": """\
+            resource "aws_iam_policy" "p" {
+              policy = templatefile("${path.module}/templates/policy.json.tpl", {
+                action = "s3:*"
+                bucket = aws_s3_bucket.b.arn
+              })
+            }
+            """,
+        "svc/templates/policy.json.tpl": """\
+            {"Version": "2012-10-17",
+             "Statement": [
+               {"Effect": "Allow",
+                "Action": "${action}",
+                "Resource": "${bucket}/*"},
+               {"Effect": "Allow",
+                "Action": "${unknown}",
+                "Resource": "*"}]}
+            """,
+    }
+    found = scan(files, rule="no-wildcard-actions")
+    assert where(found) == [("svc/templates/policy.json.tpl", 4, "aws_iam_policy.p")]
+    assert '"s3:*" grants' in found[0].message
+
+
+def test_module_siblings_include_policy_files_below_the_folder() -> None:
+    from reviewer.formats.paths import module_siblings
+
+    tree = ["svc/main.tf", "svc/vars.tf", "svc/templates/p.json.tpl", "svc/sub/main.tf",
+            "other/x.json", "svc/README.md"]
+    assert module_siblings(["svc/main.tf"], tree) == [
+        "svc/main.tf", "svc/templates/p.json.tpl", "svc/vars.tf"]

@@ -18,7 +18,8 @@ from reviewer.formats.paths import is_serverless
 MAX_FILE_BYTES = 1024 * 1024
 
 # Terraform is read by name (reviewer.formats.paths); Serverless services are YAML.
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tfvars")
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tfvars", ".tpl",
+                      ".tftpl")
 
 TEMPLATE = "template"
 POLICY = "policy"

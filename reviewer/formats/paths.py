@@ -24,6 +24,8 @@ def terraform_folder(path: str) -> str:
     return posixpath.dirname(path) or "."
 
 
+# Files a module may read with file() or templatefile().
+TEMPLATE_SUFFIXES = (".json", ".tpl", ".tftpl")
 # A module is read whole; past these bounds a pull request touching many folders reads only
 # the changed files of the rest (still reviewed, with less context).
 MAX_MODULE_FOLDERS = 50
@@ -38,8 +40,8 @@ def module_folders(paths: list[str]) -> list[str]:
 
 def is_module_member(path: str) -> bool:
     """A file of a module folder that its review needs: Terraform, tfvars, or a JSON policy
-    its configuration may read with ``file()``."""
-    return is_terraform(path) or path.endswith(".json")
+    its configuration may read with ``file()`` or ``templatefile()``."""
+    return is_terraform(path) or path.endswith(TEMPLATE_SUFFIXES)
 
 
 def module_siblings(changed: list[str], tree: list[str]) -> list[str]:
@@ -53,4 +55,9 @@ def module_siblings(changed: list[str], tree: list[str]) -> list[str]:
         folder = terraform_folder(path)
         if folder in folders and is_module_member(path):
             out.setdefault(folder, []).append(path)
+        elif path.endswith(TEMPLATE_SUFFIXES):
+            # file("${path.module}/policies/x.json") reads below the module's folder too.
+            owner = next((f for f in folders if f == "." or path.startswith(f + "/")), None)
+            if owner is not None:
+                out.setdefault(owner, []).append(path)
     return sorted(p for members in out.values() for p in sorted(members)[:MAX_MODULE_FILES])

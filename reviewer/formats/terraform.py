@@ -512,6 +512,10 @@ class _Module:
                                  expr, source)
         return _unknown(expr, source)
 
+    @property
+    def _budget_left(self) -> int:
+        return max(self._budget, 0)
+
     def _set_by_stage(self, name: str) -> bool:
         """Does a stage's own tfvars file (not loaded by default) set this variable?"""
         return any(name in values for path, values in self.tfvars.items()
@@ -551,6 +555,11 @@ class _Module:
             loaded = self._file(args[0], expr, source)
             if loaded is not None:
                 return loaded
+        if name == "templatefile" and len(args) == 2:
+            loaded = self._file(args[0], expr, source)
+            variables = self.value(args[1], source, depth + 1)
+            if loaded is not None and isinstance(variables, dict) and UNKNOWN not in variables:
+                return _fill_template(loaded, variables, self._budget_left)
         return _unknown(expr, source)
 
     def _file(self, arg: Expr, expr: Expr, source: str) -> Any:
@@ -569,6 +578,8 @@ class _Module:
         if content is None or len(content) > 1024 * 1024:
             return None
         text = content.decode("utf-8", "replace")
+        if "%{" in text:
+            return None  # a template directive (%{ for }): the text is made when applied
         try:
             data = load_json(text)
         except DecodeError:
@@ -611,6 +622,29 @@ class _Module:
                 sub = dict_node({"Fn::Sub": list_node([str_node(str(node)), variables])})
                 return _mark(sub, getattr(node, "start_line", 0), getattr(node, "end_line", 0), source)
         return node
+
+
+def _fill_template(node: Any, variables: dict[str, Any], budget: int) -> Any:
+    """``templatefile("policy.json.tpl", {bucket = ...})``: each string holding ``${name}``
+    becomes a ``Fn::Sub`` whose variables are the values passed (unknown when not passed).
+    Bounded by the module's remaining budget of values."""
+    stack: list[Any] = [node]
+    while stack and budget > 0:
+        item = stack.pop()
+        budget -= 1
+        children = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) \
+            if isinstance(item, list) else []
+        for key, child in children:
+            if isinstance(child, str) and "${" in child:
+                names = _INTERPOLATION.findall(child)[:32]
+                given = dict_node({name: variables[name] if name in variables else
+                                   dict_node({UNKNOWN: "${%s}" % name}) for name in names})
+                sub = dict_node({"Fn::Sub": list_node([str_node(str(child)), given])})
+                item[key] = _mark(sub, getattr(child, "start_line", 0),
+                                  getattr(child, "end_line", 0), getattr(child, "source", ""))
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return node
 
 
 def _is_null(attribute: Attribute) -> bool:
