@@ -614,3 +614,79 @@ def test_module_siblings_include_policy_files_below_the_folder() -> None:
             "other/x.json", "svc/README.md"]
     assert module_siblings(["svc/main.tf"], tree) == [
         "svc/main.tf", "svc/templates/p.json.tpl", "svc/vars.tf"]
+
+
+def test_review_findings_of_the_reviewers_review() -> None:
+    """What a review of the readers found: CRLF files, an interpolation where a JSON value
+    goes, data documents inside a called module, the stage passed by a module's caller,
+    and an iterator named like a resource."""
+    crlf = 'resource "aws_iam_policy" "p" {\r\n  policy = jsonencode({Statement = [\r\n' \
+           '    {Effect = "Allow", Action = "s3:*", Resource = "*"}]})\r\n}\r\n'
+    heredoc = """\
+        resource "aws_iam_policy" "h" {
+          policy = <<EOT
+        {
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Action": "*",
+              "Resource": ${jsonencode(var.arns)}
+            }
+          ]
+        }
+        EOT
+        }
+        resource "aws_iam_policy" "broken" {
+          policy = <<EOT
+        {"Statement": [{"Effect": "Allow", "Action": ${var.a} ${var.b}}]}
+        EOT
+        }
+        """
+    found = scan({"crlf/main.tf": crlf, "heredoc/main.tf": heredoc})
+    assert ("crlf/main.tf", 3) in {(f.path, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"}
+    assert ("heredoc/main.tf", 7) in {(f.path, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"}
+    assert [(f.path, f.start_line) for f in found if f.rule_id == "template-parse"] == [("heredoc/main.tf", 16)]
+
+    module = {
+        "live/main.tf": 'module "svc" {\n  source = "../mod"\n  stage  = "dev"\n}\n',
+        "mod/main.tf": """\
+            variable "stage" {}
+            resource "aws_iam_role" "r" {
+              name               = "r-${var.stage}"
+              assume_role_policy = data.aws_iam_policy_document.trust.json
+            }
+            data "aws_iam_policy_document" "trust" {
+              statement {
+                actions = ["sts:AssumeRole"]
+                principals {
+                  type        = "AWS"
+                  identifiers = ["*"]
+                }
+              }
+            }
+            resource "aws_iam_role_policy" "p" {
+              role   = aws_iam_role.r.id
+              policy = data.aws_iam_policy_document.perm.json
+            }
+            data "aws_iam_policy_document" "perm" {
+              statement {
+                actions   = ["iam:CreatePolicyVersion"]
+                resources = ["*"]
+              }
+              dynamic "statement" {
+                for_each = var.extra
+                iterator = my_item
+                content {
+                  actions   = my_item.value.actions
+                  resources = ["*"]
+                }
+              }
+            }
+            """,
+    }
+    found = scan(module)
+    assert [f for f in found if f.rule_id == "staged-names"] == []
+    [escalation] = [f for f in found if f.rule_id == "privilege-escalation"]
+    assert escalation.message.startswith("module.svc.aws_iam_role.r can escalate")
+    [trust] = [f for f in found if f.rule_id == "account-separation"]
+    assert trust.resource == "module.svc.data.aws_iam_policy_document.trust"

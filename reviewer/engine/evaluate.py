@@ -42,11 +42,21 @@ def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
     files are read a folder (one module) at a time."""
     documents, findings = [], []
     terraform: dict[str, str] = {}
+    terraform_bytes = 0
     for path in sorted(files):
         if is_terraform(path):
             text = _terraform_text(path, files[path], findings)
+            if text is not None and terraform_bytes + len(text) > MAX_TERRAFORM_BYTES:
+                # Reading HCL costs about 10 s a megabyte: past this a review would not end
+                # in time, and one that cannot be done in full says so.
+                findings.append(Finding("template-parse", "error", path, 1, 1,
+                                        f"more than {MAX_TERRAFORM_BYTES // 1024 // 1024} MB of "
+                                        "Terraform in one review; this file was not reviewed",
+                                        "parse"))
+                continue
             if text is not None:
                 terraform[path] = text
+                terraform_bytes += len(text)
             continue
         try:
             doc = decode_file(path, files[path])
@@ -77,6 +87,10 @@ def decode_all(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
         findings.extend(Finding("template-parse", "error", p.path, p.line, p.line, p.message, "parse")
                         for p in problems)
     return documents, findings
+
+
+# Terraform text one review reads (the engine's time limit is 120 s by default).
+MAX_TERRAFORM_BYTES = 4 * 1024 * 1024
 
 
 def _terraform_text(path: str, content: bytes, findings: list[Finding]) -> str | None:

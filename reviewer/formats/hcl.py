@@ -60,43 +60,37 @@ class Block:
 
 def parse(text: str, file: str) -> list[Block]:
     """The top-level blocks of one ``.tf`` file."""
-    return _read(text, file)[1]
+    return _read(text, file, remember=True)[1]
 
 
 def parse_tfvars(text: str, file: str) -> dict[str, Attribute]:
-    """The assignments of a ``.tfvars`` file."""
-    return _read(text, file)[0]
+    """The assignments of a ``.tfvars`` file (never kept on disk: tfvars often hold secrets)."""
+    return _read(text, file, remember=False)[0]
 
 
-def _read(text: str, file: str) -> tuple[dict[str, Attribute], list[Block]]:
+def _read(text: str, file: str, remember: bool) -> tuple[dict[str, Attribute], list[Block]]:
     from reviewer.formats import hcl_cache
 
-    known = hcl_cache.load(text, file)
+    # Terraform reads CRLF (and lone CR) line ends; the grammar knows only "\n". One line
+    # end for another keeps every line number.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    known = hcl_cache.load(text, file) if remember else None
     if known is not None:
         return known
     attributes, blocks = _body(_tree(text), text, file, 0)
-    hcl_cache.store(text, attributes, blocks)
+    if remember:
+        hcl_cache.store(text, attributes, blocks)
     return attributes, blocks
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    """python-hcl2's grammar and options, with Lark's compiled-parser cache in our cache
-    folder: building the parser costs a second and a half, loading it a tenth, and the
-    package's own folder may not be writable."""
-    import hcl2.parser
-    from lark import Lark
+    """python-hcl2's own parser. Lark keeps the compiled parser (a pickle) beside the package,
+    as trusted as its code; never in the cache folder, which CI systems restore from
+    elsewhere and where a planted pickle would run."""
+    from hcl2.parser import parser
 
-    from reviewer.cache import cache_dir
-
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        cache: Any = str(folder / "hcl2-lalr.cache")
-    except OSError:
-        cache = False
-    return Lark.open("hcl2.lark", parser="lalr", cache=cache, rel_to=hcl2.parser.__file__,
-                     propagate_positions=True)
+    return parser()
 
 
 def _tree(text: str) -> Any:

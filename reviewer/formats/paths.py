@@ -30,6 +30,7 @@ TEMPLATE_SUFFIXES = (".json", ".tpl", ".tftpl")
 # the changed files of the rest (still reviewed, with less context).
 MAX_MODULE_FOLDERS = 50
 MAX_MODULE_FILES = 200
+MAX_SIBLINGS = 400  # in all, per side of a review: each is one contents call in the app
 
 
 def module_folders(paths: list[str]) -> list[str]:
@@ -56,8 +57,13 @@ def module_siblings(changed: list[str], tree: list[str]) -> list[str]:
         if folder in folders and is_module_member(path):
             out.setdefault(folder, []).append(path)
         elif path.endswith(TEMPLATE_SUFFIXES):
-            # file("${path.module}/policies/x.json") reads below the module's folder too.
-            owner = next((f for f in folders if f == "." or path.startswith(f + "/")), None)
+            # file("${path.module}/policies/x.json") reads a folder or two below the module
+            # (not for the top folder: that would be every JSON file of the repository).
+            owner = next((f for f in folders if f != "." and path.startswith(f + "/")
+                          and path.count("/") - f.count("/") <= 3), None)
             if owner is not None:
                 out.setdefault(owner, []).append(path)
-    return sorted(p for members in out.values() for p in sorted(members)[:MAX_MODULE_FILES])
+    # Terraform and tfvars first, so a folder of many JSON files never crowds them out.
+    ranked = [sorted(members, key=lambda p: (not is_terraform(p), p))[:MAX_MODULE_FILES]
+              for members in out.values()]
+    return sorted(p for members in ranked for p in members)[:MAX_SIBLINGS]

@@ -214,6 +214,7 @@ class _Module:
         self._budget = MAX_VALUES
         self._locals_seen: list[str] = []
         self._bindings: list[dict[str, Any]] = []  # a for expression's iterator names
+        self.caller_values: dict[str, Any] = {}  # var name -> the text the caller passes
         # The module block that calls this folder, when one module of the scan does.
         self.caller: tuple[_Module, Block] | None = None
 
@@ -282,6 +283,11 @@ class _Module:
             node.key_lines = {"Type": block.line}
             resources[self.prefix + address] = _mark(node, block.line, block.end_line, block.file)
             resources.key_lines[self.prefix + address] = block.line
+        for name, value in self.caller_values.items():
+            declared = parameters.get(f"var.{name}")
+            if declared is None:
+                declared = parameters[f"var.{name}"] = _mark(dict_node(), 0, 0, "")
+            declared["Default"] = value
         first = min((b for b in self.blocks), key=lambda b: (b.file, b.line))
         data = dict_node({"Parameters": parameters, "Resources": resources})
         _mark(data, 1, 1, first.file)
@@ -475,6 +481,11 @@ class _Module:
                 # The caller's argument, worked out where it is written (its lines too).
                 caller = self.caller[0]
                 value = caller.value(argument.expr, self.caller[1].file, depth + 1)
+                if isinstance(value, str) and len(parts) == 2:
+                    # A text stays var.x, its value the parameter's default: a name built
+                    # from var.stage is built from the stage, whatever one caller passes.
+                    self.caller_values[name] = value
+                    return _mark(dict_node({"Ref": f"var.{name}"}), expr.line, expr.end_line, source)
                 return self._index(value, parts[2:], expr, source)
             given = self.auto.get(name)
             declared = self.variables.get(name)
@@ -506,6 +517,9 @@ class _Module:
         if head == "module" and len(parts) >= 2:
             return self._get_att(f"module.{parts[1]}", [p for p in parts[2:] if isinstance(p, str)],
                                  expr, source)
+        if len(parts) >= 2 and parts[1] in ("value", "key") and \
+                not any(b.type == "resource" and b.labels[:1] == [head] for b in self.blocks):
+            return _unknown(expr, source)  # a dynamic block's iterator (iterator = my_item)
         if "_" in str(head) and len(parts) >= 2 and isinstance(parts[1], str) and \
                 head not in ("each", "count", "self", "path"):
             return self._get_att(f"{head}.{parts[1]}", [p for p in parts[2:] if isinstance(p, str)],
@@ -595,7 +609,21 @@ class _Module:
         try:
             data = load_json(text)
         except DecodeError:
-            return None
+            # "Resource": ${jsonencode(var.arns)}: an interpolation where a JSON value goes.
+            # Each becomes a placeholder string, read as unknown; if the text is still no
+            # JSON, the policy is reported as not reviewed rather than passed.
+            masked, count = _mask_interpolations(text)
+            try:
+                data = load_json(masked) if count else None
+            except DecodeError:
+                data = None
+            if data is None:
+                if "Statement" in text:
+                    self.problems.append(Problem(source, line, "this heredoc looks like a policy "
+                                                 "but is not JSON Terraform can be seen to make "
+                                                 "here; it was not reviewed"))
+                return None
+            data = _unmask(data)
         _relocate(data, line - 1, source)
         return self._interpolate(data, source)
 
@@ -622,6 +650,72 @@ class _Module:
                 sub = dict_node({"Fn::Sub": list_node([str_node(str(node)), variables])})
                 return _mark(sub, getattr(node, "start_line", 0), getattr(node, "end_line", 0), source)
         return node
+
+
+_PLACEHOLDER = "__policy-reviewer:terraform-expression__"
+
+
+def _mask_interpolations(text: str) -> tuple[str, int]:
+    """Each ``${...}`` outside a JSON string (braces inside it counted) replaced by a JSON
+    string placeholder. Linear, and gives up on an unclosed one."""
+    out: list[str] = []
+    count = 0
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        char = text[i]
+        if in_string:
+            out.append(char)
+            if char == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if char == '"':
+                in_string = False
+            i += 1
+            continue
+        if char == '"':
+            in_string = True
+            out.append(char)
+            i += 1
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            depth, j = 0, i + 1
+            while j < n:
+                if text[j] == "{":
+                    depth += 1
+                elif text[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n:
+                return text, 0
+            out.append('"' + _PLACEHOLDER + '"')
+            count += 1
+            i = j + 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out), count
+
+
+def _unmask(node: Any) -> Any:
+    """Placeholders back to unknown values (bounded walk)."""
+    stack = [node]
+    seen = 0
+    while stack and seen < MAX_VALUES:
+        item = stack.pop()
+        seen += 1
+        pairs = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) \
+            if isinstance(item, list) else []
+        for key, child in pairs:
+            if isinstance(child, str) and child == _PLACEHOLDER:
+                item[key] = _mark(dict_node({UNKNOWN: Unknown("${...}")}),
+                                  getattr(child, "start_line", 0), getattr(child, "end_line", 0), "")
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return node
 
 
 def _fill_template(node: Any, variables: dict[str, Any], budget: int) -> Any:

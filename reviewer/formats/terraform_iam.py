@@ -5,6 +5,7 @@ read CloudFormation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from reviewer.engine.document import Document, Resource
@@ -122,7 +123,9 @@ def _data_document(value: Any) -> str | None:
     found = intrinsic(value)
     if found and found[0] == "Fn::GetAtt" and isinstance(found[1], list) and len(found[1]) == 2:
         address, attribute = found[1]
-        if str(address).startswith(POLICY_DOCUMENT + ".") and attribute in ("json", "minified_json"):
+        # Inside a called module the address is module.NAME.-prefixed.
+        local = re.sub(r"^(?:module\.[^.]{1,200}\.){1,8}", "", str(address)[:2000])
+        if local.startswith(POLICY_DOCUMENT + ".") and attribute in ("json", "minified_json"):
             return str(address)
     return None
 
