@@ -63,12 +63,8 @@ def _hcl_line(line: str, key: str, value: Any) -> str | None:
     match = _HCL_KEY.match(line)
     if not match or match.group(2) != key:
         return None
-    text = value
-    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-        # A Terraform string template is modelled as a !Sub whose text is the template itself.
-        sub = value["Fn::Sub"]
-        text = sub[0] if isinstance(sub, list) and sub else sub
-    if not isinstance(text, str):
+    text = _plain_text(value)
+    if text is None:
         return None
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{match.group(1)}{key}{match.group(3)}{quoted}{match.group(5) or ''}"
@@ -80,11 +76,17 @@ def _serverless_line(line: str, value: Any) -> str | None:
     match = _YAML_KEY.match(line)
     if not match:
         return None
-    text = value
-    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-        sub = value["Fn::Sub"]
-        text = sub[0] if isinstance(sub, list) and sub else sub
-    if not isinstance(text, str):
+    text = _plain_text(value)
+    if text is None:
         return None
     comment = match.group(6) or ""
     return f"{match.group(1)}{match.group(2)}{match.group(3)}{match.group(2)}{match.group(4)}{json.dumps(text)}{comment}"
+
+
+def _plain_text(value: Any) -> str | None:
+    """A literal, or a ``!Sub``'s text: Terraform's string templates and the Serverless
+    Framework's variables are written as the text itself."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        value = sub[0] if isinstance(sub, list) and sub else sub
+    return value if isinstance(value, str) else None

@@ -20,7 +20,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from reviewer.engine.decode import DecodeError, Marked, dict_node, list_node, load_json, str_node
 from reviewer.engine.document import PARAMETERS, TEMPLATE, TERRAFORM, Document
@@ -29,7 +29,6 @@ from reviewer.formats import hcl
 from reviewer.formats.hcl import Attribute, Block, Expr
 from reviewer.formats.paths import terraform_folder
 
-TF_SUFFIXES = (".tf", ".tf.json")
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 # How deep locals may refer to locals, and how many values one module may work out: a
 # module is hostile text, and locals can refer to each other in a cycle.
@@ -42,62 +41,6 @@ _INTERPOLATION = re.compile(r"\$\{([^{}$]{1,256})\}")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d{1,6}\])*$")
 _SAFE_NAME = re.compile(r"^[\w.\[\]\"-]{1,200}$")
 
-# Identity policies: type -> (attribute holding the document, attribute naming the principal).
-IDENTITY_POLICIES = {
-    "aws_iam_policy": ("policy", None),
-    "aws_iam_role_policy": ("policy", "role"),
-    "aws_iam_user_policy": ("policy", "user"),
-    "aws_iam_group_policy": ("policy", "group"),
-}
-# Resource policies: type -> attribute holding the document.
-RESOURCE_POLICIES = {
-    "aws_s3_bucket_policy": "policy",
-    "aws_s3_bucket": "policy",
-    "aws_sqs_queue_policy": "policy",
-    "aws_sqs_queue": "policy",
-    "aws_sns_topic_policy": "policy",
-    "aws_sns_topic": "policy",
-    "aws_kms_key": "policy",
-    "aws_kms_key_policy": "policy",
-    "aws_kms_replica_key": "policy",
-    "aws_ecr_repository_policy": "policy",
-    "aws_ecr_registry_policy": "policy",
-    "aws_ecrpublic_repository_policy": "policy",
-    "aws_secretsmanager_secret_policy": "policy",
-    "aws_secretsmanager_secret": "policy",
-    "aws_cloudwatch_log_resource_policy": "policy_document",
-    "aws_cloudwatch_log_destination_policy": "access_policy",
-    "aws_cloudwatch_event_bus_policy": "policy",
-    "aws_opensearch_domain_policy": "access_policies",
-    "aws_opensearch_domain": "access_policies",
-    "aws_elasticsearch_domain_policy": "access_policies",
-    "aws_elasticsearch_domain": "access_policies",
-    "aws_api_gateway_rest_api_policy": "policy",
-    "aws_api_gateway_rest_api": "policy",
-    "aws_efs_file_system_policy": "policy",
-    "aws_backup_vault_policy": "policy",
-    "aws_glacier_vault": "access_policy",
-    "aws_s3_access_point": "policy",
-    "aws_s3control_access_point_policy": "policy",
-    "aws_s3control_bucket_policy": "policy",
-    "aws_iot_policy": "policy",
-    "aws_codeartifact_domain_permissions_policy": "policy_document",
-    "aws_codeartifact_repository_permissions_policy": "policy_document",
-    "aws_kinesis_resource_policy": "policy",
-    "aws_lambda_function_url": None,  # no document: listed so the mapping is complete
-    "aws_media_store_container_policy": "policy",
-    "aws_msk_cluster_policy": "policy",
-    "aws_organizations_resource_policy": "content",
-    "aws_redshiftserverless_resource_policy": "policy",
-    "aws_ssm_resource_policy": "policy",
-    "aws_vpc_endpoint": "policy",
-    "aws_vpc_endpoint_policy": "policy",
-    "aws_dynamodb_resource_policy": "policy",
-    "aws_schemas_registry_policy": "policy",
-    "aws_xray_resource_policy": "policy_document",
-    "aws_bedrockagent_agent": None,
-}
-ENDPOINT_TYPES = ("aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 # Blocks of a .tf.json resource that are blocks, not object-valued attributes.
 _JSON_BLOCKS = {"statement", "principals", "not_principals", "condition", "inline_policy",
                 "lifecycle", "server_side_encryption_configuration", "rule",
@@ -629,27 +572,16 @@ class _Module:
 
     def _interpolate(self, node: Any, source: str) -> Any:
         """Strings of a heredoc or JSON file holding ``${var.x}``: a ``Fn::Sub`` of them."""
-        if isinstance(node, dict):
-            for key in list(node):
-                node[key] = self._interpolate(node[key], source)
-            return node
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                node[index] = self._interpolate(item, source)
-            return node
-        if isinstance(node, str) and "${" in node:
+        def substitute(text: str) -> Any:
             variables = dict_node()
-            for name in _INTERPOLATION.findall(node)[:32]:
+            for name in _INTERPOLATION.findall(text)[:32]:
                 if _REFERENCE.match(name):
-                    parts: list[Any] = [int(p[1:-1]) if p.startswith("[") else p
-                                        for p in re.findall(r"[^.\[\]]+|\[\d+\]", name)]
-                    ref = Expr("ref", parts, getattr(node, "start_line", 0),
-                               getattr(node, "end_line", 0), name)
+                    ref = Expr("ref", _reference_parts(name), getattr(text, "start_line", 0),
+                               getattr(text, "end_line", 0), name)
                     variables[name] = self._reference(ref, source, 1)
-            if variables:
-                sub = dict_node({"Fn::Sub": list_node([str_node(str(node)), variables])})
-                return _mark(sub, getattr(node, "start_line", 0), getattr(node, "end_line", 0), source)
-        return node
+            return _sub(text, variables, source) if variables else None
+
+        return _map_strings(node, substitute, MAX_VALUES)
 
 
 _PLACEHOLDER = "__policy-reviewer:terraform-expression__"
@@ -701,27 +633,28 @@ def _mask_interpolations(text: str) -> tuple[str, int]:
 
 
 def _unmask(node: Any) -> Any:
-    """Placeholders back to unknown values (bounded walk)."""
-    stack = [node]
-    seen = 0
-    while stack and seen < MAX_VALUES:
-        item = stack.pop()
-        seen += 1
-        pairs = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) \
-            if isinstance(item, list) else []
-        for key, child in pairs:
-            if isinstance(child, str) and child == _PLACEHOLDER:
-                item[key] = _mark(dict_node({UNKNOWN: Unknown("${...}")}),
-                                  getattr(child, "start_line", 0), getattr(child, "end_line", 0), "")
-            elif isinstance(child, (dict, list)):
-                stack.append(child)
-    return node
+    """Placeholders back to unknown values."""
+    return _map_strings(node, lambda text: _mark(
+        dict_node({UNKNOWN: Unknown("${...}")}), getattr(text, "start_line", 0),
+        getattr(text, "end_line", 0), "") if text == _PLACEHOLDER else None, MAX_VALUES)
 
 
 def _fill_template(node: Any, variables: dict[str, Any], budget: int) -> Any:
     """``templatefile("policy.json.tpl", {bucket = ...})``: each string holding ``${name}``
     becomes a ``Fn::Sub`` whose variables are the values passed (unknown when not passed).
     Bounded by the module's remaining budget of values."""
+    def substitute(text: str) -> Any:
+        names = _INTERPOLATION.findall(text)[:32]
+        given = dict_node({name: variables[name] if name in variables else
+                           dict_node({UNKNOWN: "${%s}" % name}) for name in names})
+        return _sub(text, given, getattr(text, "source", "")) if names else None
+
+    return _map_strings(node, substitute, budget)
+
+
+def _map_strings(node: Any, replace: Any, budget: int) -> Any:
+    """Replace, in place, each string inside a decoded JSON value for which ``replace``
+    gives a value (None keeps it). An iterative walk of at most ``budget`` containers."""
     stack: list[Any] = [node]
     while stack and budget > 0:
         item = stack.pop()
@@ -729,16 +662,25 @@ def _fill_template(node: Any, variables: dict[str, Any], budget: int) -> Any:
         children = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) \
             if isinstance(item, list) else []
         for key, child in children:
-            if isinstance(child, str) and "${" in child:
-                names = _INTERPOLATION.findall(child)[:32]
-                given = dict_node({name: variables[name] if name in variables else
-                                   dict_node({UNKNOWN: "${%s}" % name}) for name in names})
-                sub = dict_node({"Fn::Sub": list_node([str_node(str(child)), given])})
-                item[key] = _mark(sub, getattr(child, "start_line", 0),
-                                  getattr(child, "end_line", 0), getattr(child, "source", ""))
+            if isinstance(child, str):
+                if "${" in child or child == _PLACEHOLDER:
+                    found = replace(child)
+                    if found is not None:
+                        item[key] = found
             elif isinstance(child, (dict, list)):
                 stack.append(child)
     return node
+
+
+def _sub(text: str, variables: dict_node, source: str) -> dict_node:
+    """``Fn::Sub`` of a text and its variables, with the text's lines."""
+    node = dict_node({"Fn::Sub": list_node([str_node(str(text)), variables])})
+    return _mark(node, getattr(text, "start_line", 0), getattr(text, "end_line", 0), source)
+
+
+def _reference_parts(name: str) -> list[Any]:
+    """``aws_iam_role.app[0].arn`` -> ["aws_iam_role", "app", 0, "arn"]."""
+    return [int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"[^.\[\]]+|\[\d+\]", name)]
 
 
 def _is_null(attribute: Attribute) -> bool:
@@ -868,9 +810,7 @@ def _json_expr(value: Any, depth: int = 0) -> Expr:
                 parts.append(value[position:match.start()])
             inner = match.group(1).strip()
             if _REFERENCE.match(inner):
-                refs: list[Any] = [int(p[1:-1]) if p.startswith("[") else p
-                                   for p in re.findall(r"[^.\[\]]+|\[\d+\]", inner)]
-                parts.append(Expr("ref", refs, line, end, inner))
+                parts.append(Expr("ref", _reference_parts(inner), line, end, inner))
             else:
                 parts.append(Expr("other", None, line, end, inner))
             position = match.end()
@@ -879,8 +819,3 @@ def _json_expr(value: Any, depth: int = 0) -> Expr:
         return Expr("template", parts, line, end, value)
     return Expr("literal", value, line, end, json.dumps(value) if not isinstance(value, str) else value)
 
-
-def addresses(docs: Iterable[Document]) -> list[str]:
-    """The resource addresses of Terraform documents (for tests and reports)."""
-    return [str(k) for doc in docs if doc.format == TERRAFORM and doc.kind == TEMPLATE
-            for k in doc.data.get("Resources", {})]

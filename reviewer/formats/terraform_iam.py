@@ -13,12 +13,60 @@ from reviewer.engine.finding import Path
 from reviewer.engine.values import as_list, intrinsic
 
 POLICY_DOCUMENT = "data.aws_iam_policy_document"
+# Identity policies: type -> (attribute holding the document, attribute naming the principal).
 IDENTITY_POLICIES = {
     "aws_iam_policy": ("policy", None),
     "aws_iam_role_policy": ("policy", "role"),
     "aws_iam_user_policy": ("policy", "user"),
     "aws_iam_group_policy": ("policy", "group"),
 }
+# Resource policies: type -> attribute holding the document.
+RESOURCE_POLICIES = {
+    "aws_s3_bucket_policy": "policy",
+    "aws_s3_bucket": "policy",
+    "aws_sqs_queue_policy": "policy",
+    "aws_sqs_queue": "policy",
+    "aws_sns_topic_policy": "policy",
+    "aws_sns_topic": "policy",
+    "aws_kms_key": "policy",
+    "aws_kms_key_policy": "policy",
+    "aws_kms_replica_key": "policy",
+    "aws_ecr_repository_policy": "policy",
+    "aws_ecr_registry_policy": "policy",
+    "aws_ecrpublic_repository_policy": "policy",
+    "aws_secretsmanager_secret_policy": "policy",
+    "aws_secretsmanager_secret": "policy",
+    "aws_cloudwatch_log_resource_policy": "policy_document",
+    "aws_cloudwatch_log_destination_policy": "access_policy",
+    "aws_cloudwatch_event_bus_policy": "policy",
+    "aws_opensearch_domain_policy": "access_policies",
+    "aws_opensearch_domain": "access_policies",
+    "aws_elasticsearch_domain_policy": "access_policies",
+    "aws_elasticsearch_domain": "access_policies",
+    "aws_api_gateway_rest_api_policy": "policy",
+    "aws_api_gateway_rest_api": "policy",
+    "aws_efs_file_system_policy": "policy",
+    "aws_backup_vault_policy": "policy",
+    "aws_glacier_vault": "access_policy",
+    "aws_s3_access_point": "policy",
+    "aws_s3control_access_point_policy": "policy",
+    "aws_s3control_bucket_policy": "policy",
+    "aws_iot_policy": "policy",
+    "aws_codeartifact_domain_permissions_policy": "policy_document",
+    "aws_codeartifact_repository_permissions_policy": "policy_document",
+    "aws_kinesis_resource_policy": "policy",
+    "aws_media_store_container_policy": "policy",
+    "aws_msk_cluster_policy": "policy",
+    "aws_organizations_resource_policy": "content",
+    "aws_redshiftserverless_resource_policy": "policy",
+    "aws_ssm_resource_policy": "policy",
+    "aws_vpc_endpoint": "policy",
+    "aws_vpc_endpoint_policy": "policy",
+    "aws_dynamodb_resource_policy": "policy",
+    "aws_schemas_registry_policy": "policy",
+    "aws_xray_resource_policy": "policy_document",
+}
+ENDPOINT_TYPES = ("aws_vpc_endpoint", "aws_vpc_endpoint_policy")
 PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group"}
 # type -> (attribute naming the principal, attribute naming the policy)
 ATTACHMENTS = {
@@ -32,7 +80,6 @@ FUNCTION_TYPES = ("aws_lambda_function",)
 def policy_documents(doc: Document) -> list[Any]:
     """Every IAM policy document the module writes."""
     from reviewer.engine import iam
-    from reviewer.formats.terraform import ENDPOINT_TYPES, RESOURCE_POLICIES
 
     resources = doc.resources()
     found: list[Any] = []
@@ -54,7 +101,7 @@ def policy_documents(doc: Document) -> list[Any]:
                 if isinstance(inline, dict) and "policy" in inline:
                     _add(found, uses, inline["policy"], base + ("inline_policy", index, "policy"),
                          iam.IDENTITY, rid, [rid])
-        if rtype in RESOURCE_POLICIES and RESOURCE_POLICIES[rtype]:
+        if rtype in RESOURCE_POLICIES:
             kind = iam.ENDPOINT_POLICY if rtype in ENDPOINT_TYPES else iam.RESOURCE_POLICY
             candidates.append((RESOURCE_POLICIES[rtype], kind, []))
         for key, kind, principals in candidates:
