@@ -7,10 +7,13 @@ that could be templates or policies are fetched; the rest of the pull request is
 from __future__ import annotations
 
 import base64
+import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 from dataclasses import dataclass, field
+from typing import Any
 
 from github import GithubException
 from github.File import File
@@ -22,11 +25,20 @@ from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
 from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 from reviewer.formats.paths import module_folders, module_siblings
+from reviewer.github import threads as review_threads
+from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
+                                     GraphQLRateLimited, dig, execute)
+from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY
+
+log = logging.getLogger(__name__)
 
 # GitHub lists at most 3,000 files of a pull request, 100 per page.
 # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
 MAX_FILES = 3000
 FETCH_CONCURRENCY = 6
+# Files per GraphQL request: at most twice this many objects (base and head) in one answer.
+OBJECTS_PER_QUERY = 250
+FILE_FRAGMENT = "fragment file on Blob { oid byteSize isBinary isTruncated text }"
 
 
 @dataclass
@@ -42,6 +54,21 @@ class Change:
     # Files of the pull request that GitHub did not list (it lists 3,000 at most), so that
     # were never reviewed.
     unlisted: int = 0
+    # The review threads on the pull request (None: not read, GraphQL was unavailable).
+    threads: list[review_threads.Thread] | None = None
+    # The organisation's policy-reviewer/ files by name (None: not read here).
+    org_files: dict[str, str] | None = None
+
+    def put(self, side: str, path: str, content: bytes | None) -> None:
+        """File one answer: a base or head file, or the repository's configuration."""
+        if content is None:
+            return
+        if side == "head":
+            self.head_files[path] = content
+        elif side == "base":
+            self.base_files[path] = content
+        else:
+            self.config_text = content.decode("utf-8", "replace")
 
 
 def list_files(repo: Repository, number: int) -> PaginatedList[File]:
@@ -61,8 +88,15 @@ def merge_base(repo: Repository, base_sha: str, head_sha: str) -> str:
     return repo.compare(base_sha, head_sha).merge_base_commit.sha
 
 
-def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) -> Change:
-    """List the files (all pages) and read candidates at the merge base and at head."""
+def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str,
+                 org: str | None = None) -> Change:
+    """List the files (all pages) and read candidates at the merge base and at head.
+
+    Contents, the configuration, the repository's rule files, the organisation's folder and
+    the app's review threads come from one GraphQL request (more only past
+    ``OBJECTS_PER_QUERY`` files, or for a Terraform module's unchanged files); when GraphQL's
+    points are spent, contents come through REST, one call per file, as before.
+    """
     change = Change()
     base_sha = merge_base(repo, base_sha, head_sha)
     wanted: list[tuple[str, str, str]] = []  # (key in base/head, path to read, commit)
@@ -84,12 +118,23 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
         # The listing stops at 3,000 whatever the pull request holds: only the pull
         # request's own count tells whether files are missing (one call, in this rare case).
         change.unlisted = max(0, _changed_files(repo, number) - listed)
-    wanted.extend(_module_siblings(repo, wanted, {"head": head_sha, "base": base_sha}))
+    try:
+        GraphQLReader(repo, number, org).read(change, wanted, base_sha, head_sha)
+    except GraphQLRateLimited:
+        log.warning("GraphQL points spent: reading %d file(s) through REST", len(wanted))
+        change.threads = None
+        change.org_files = None
+        _read_rest(repo, change, wanted, base_sha, head_sha)
+    return change
+
+
+def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, str]],
+               base_sha: str, head_sha: str) -> None:
+    """Contents one REST call each (a few at a time): the way round a spent GraphQL budget."""
+    wanted = wanted + _module_siblings(repo, wanted, {"head": head_sha, "base": base_sha})
     wanted.append(("config", REPOSITORY_CONFIG, base_sha))
-    # Contents are independent reads: a few at a time, so a 10-template pull request does not
-    # pay 20 round trips one after the other. PyGithub's requester shares one connection
-    # object between threads (its request and response are separate calls), so each thread
-    # gets a requester of its own.
+    # PyGithub's requester shares one connection object between threads (its request and
+    # response are separate calls), so each thread gets a requester of its own.
     local = threading.local()
 
     def fetch(item: tuple[str, str, str]) -> bytes | None:
@@ -105,15 +150,159 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str) ->
             if text is not None:
                 change.rule_texts[path] = text.decode("utf-8", "replace")
     for (side, path, _), content in zip(wanted, contents):
-        if content is None:
-            continue
-        if side == "head":
-            change.head_files[path] = content
-        elif side == "base":
-            change.base_files[path] = content
-        else:
-            change.config_text = content.decode("utf-8", "replace")
-    return change
+        change.put(side, path, content)
+
+
+class GraphQLReader:
+    """Reads a pull request's files and review state in as few GraphQL requests as it can.
+
+    Request 1: every wanted file at its commit (up to ``OBJECTS_PER_QUERY``), the
+    repository's configuration and rule folder at the base, the folders of changed Terraform
+    modules (names only), the organisation's ``policy-reviewer/`` folder and the first page
+    of review threads. Then, only when needed: further files, the modules' unchanged files,
+    further thread pages, and REST for a file GraphQL will not give whole (over 512,000
+    bytes, or binary).
+    """
+
+    def __init__(self, repo: Repository, number: int, org: str | None) -> None:
+        self.repo, self.number, self.org = repo, number, org
+        self.owner, self.name = repo.full_name.split("/", 1)
+        self.requests = 0
+
+    def read(self, change: Change, wanted: list[tuple[str, str, str]], base_sha: str,
+             head_sha: str) -> None:
+        folders = {side: module_folders([p for kind, p, _ in wanted if kind == side])
+                   for side in ("head", "base")}
+        trees = [(side, folder, head_sha if side == "head" else base_sha)
+                 for side, names in folders.items() for folder in names]
+        first, rest = wanted[:OBJECTS_PER_QUERY], wanted[OBJECTS_PER_QUERY:]
+        data = self._query(first, extras=True, trees=trees, base_sha=base_sha)
+        self._take(change, first, dig(data, "repository") or {})
+        change.config_text = _text(self._blob(dig(data, "repository", "config"), REPOSITORY_CONFIG))
+        for entry in dig(data, "repository", "rules", "entries") or []:
+            if entry.get("type") == "blob" and str(entry.get("path", "")).endswith((".yml", ".yaml")):
+                text = _text(self._blob(entry.get("object"), entry["path"]))
+                if text is not None:
+                    change.rule_texts[entry["path"]] = text
+        change.org_files = self._org_files(data)
+        nodes = list(dig(data, "repository", "pullRequest", "reviewThreads", "nodes") or [])
+        page = dig(data, "repository", "pullRequest", "reviewThreads", "pageInfo") or {}
+        for _ in range(review_threads.MAX_THREAD_PAGES - 1):
+            if not page.get("hasNextPage"):
+                break
+            more = self._threads_page(page.get("endCursor"))
+            nodes += dig(more, "repository", "pullRequest", "reviewThreads", "nodes") or []
+            page = dig(more, "repository", "pullRequest", "reviewThreads", "pageInfo") or {}
+        change.threads = review_threads.parse_threads(nodes)
+        listed: dict[str, list[str]] = {"head": [], "base": []}
+        for index, (side, _folder, _sha) in enumerate(trees):
+            listed[side] += [e["path"] for e in dig(data, "repository", f"t{index}", "entries") or []
+                             if e.get("type") == "blob" and isinstance(e.get("path"), str)]
+        siblings: list[tuple[str, str, str]] = []
+        for side, sha in (("head", head_sha), ("base", base_sha)):
+            paths = [p for kind, p, _ in wanted if kind == side]
+            have = set(paths)
+            siblings += [(side, p, sha) for p in module_siblings(paths, listed[side]) if p not in have]
+        rest += siblings
+        for start in range(0, len(rest), OBJECTS_PER_QUERY):
+            batch = rest[start:start + OBJECTS_PER_QUERY]
+            self._take(change, batch, dig(self._query(batch), "repository") or {})
+
+    # ------------------------------------------------------------------ queries
+
+    def _query(self, files: list[tuple[str, str, str]], extras: bool = False,
+               trees: list[tuple[str, str, str]] = (), base_sha: str = "") -> dict[str, Any]:
+        decls = ["$owner: String!", "$name: String!"]
+        variables: dict[str, Any] = {"owner": self.owner, "name": self.name}
+        fields = []
+        for index, (_side, path, sha) in enumerate(files):
+            decls.append(f"$f{index}: String!")
+            variables[f"f{index}"] = f"{sha}:{path}"
+            fields.append(f"f{index}: object(expression: $f{index}) {{ ...file }}")
+        for index, (_side, folder, sha) in enumerate(trees):
+            decls.append(f"$t{index}: String!")
+            variables[f"t{index}"] = f"{sha}:{folder}" if folder != "." else f"{sha}:"
+            fields.append(f"t{index}: object(expression: $t{index}) {{ ... on Tree {{ entries {{ path type }} }} }}")
+        org = ""
+        if extras:
+            decls += ["$config: String!", "$rules: String!", "$number: Int!", "$threadsAfter: String"]
+            variables.update(config=f"{base_sha}:{REPOSITORY_CONFIG}", rules=f"{base_sha}:{REPOSITORY_RULES}",
+                             number=self.number, threadsAfter=None)
+            fields += ["config: object(expression: $config) { ...file }",
+                       "rules: object(expression: $rules) { ... on Tree { entries { path type object { ...file } } } }",
+                       "pullRequest(number: $number) { " + review_threads.SELECTION + " }"]
+            if self.org:
+                decls.append("$org: String!")
+                variables["org"] = self.org
+                org = (f'org: repository(owner: $org, name: "{ORG_REPOSITORY}") {{ '
+                       f'object(expression: "HEAD:{ORG_FOLDER}") {{ ... on Tree {{ entries {{ name type object {{ ...file }} }} }} }} }}')
+        query = (f"query({', '.join(decls)}) {{ {RATE_LIMIT_FIELDS} "
+                 f"repository(owner: $owner, name: $name) {{ {' '.join(fields) or 'id'} }} {org} }}"
+                 + (f" {FILE_FRAGMENT}" if files or extras else ""))
+        self.requests += 1
+        return self._execute(query, variables)
+
+    def _threads_page(self, after: str | None) -> dict[str, Any]:
+        query = ("query($owner: String!, $name: String!, $number: Int!, $threadsAfter: String) { "
+                 f"{RATE_LIMIT_FIELDS} repository(owner: $owner, name: $name) {{ "
+                 "pullRequest(number: $number) { " + review_threads.SELECTION + " } } }")
+        self.requests += 1
+        return self._execute(query, {"owner": self.owner, "name": self.name, "number": self.number,
+                                     "threadsAfter": after})
+
+    def _execute(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        answer = execute(self.repo._requester, query, variables)
+        if answer.remaining is not None and answer.remaining < RESERVE_POINTS:
+            raise GraphQLRateLimited(f"{answer.remaining} GraphQL points left")
+        for path in answer.missing:
+            # A missing file, folder or organisation repository is an answer (null), but a
+            # missing pull request or repository is not something to review without.
+            if tuple(path[:1]) == ("repository",) and len(path) <= 2 and path[-1] in ("repository", "pullRequest"):
+                raise GraphQLFailed(f"GitHub GraphQL: {'.'.join(map(str, path))} not found")
+        return answer.data
+
+    # ------------------------------------------------------------------ answers
+
+    def _take(self, change: Change, files: list[tuple[str, str, str]], repository: dict[str, Any]) -> None:
+        for index, (side, path, _sha) in enumerate(files):
+            change.put(side, path, self._blob(repository.get(f"f{index}"), path))
+
+    def _blob(self, obj: Any, path: str) -> bytes | None:
+        """A file's bytes from a Blob answer; REST for what GraphQL does not give whole."""
+        if not isinstance(obj, dict) or "byteSize" not in obj:
+            return None  # absent, a folder or a submodule
+        size = obj.get("byteSize") or 0
+        text = obj.get("text")
+        if obj.get("isTruncated") or obj.get("isBinary") or text is None or size > MAX_FILE_BYTES:
+            # GraphQL cuts text at 512,000 bytes and gives none for binary files; the blob
+            # API gives the bytes (to 100 MB). Above MAX_FILE_BYTES the engine needs only the
+            # start, to tell a too-large template from a large data file.
+            return _rest_blob(self.repo._requester, self.repo.url, str(obj.get("oid", "")))
+        return text.encode("utf-8")
+
+    def _org_files(self, data: dict[str, Any]) -> dict[str, str] | None:
+        if not self.org:
+            return None
+        out: dict[str, str] = {}
+        for entry in dig(data, "org", "object", "entries") or []:
+            name = entry.get("name")
+            if entry.get("type") != "blob" or not isinstance(name, str) or not name.endswith((".yml", ".yaml")):
+                continue
+            text = _text(self._blob(entry.get("object"), name))
+            if text is not None:
+                out[name] = text
+        return out
+
+
+def _text(content: bytes | None) -> str | None:
+    return None if content is None else content.decode("utf-8", "replace")
+
+
+def _rest_blob(requester: Requester, repo_url: str, oid: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+        return None
+    _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{oid}")
+    return base64.b64decode(blob.get("content") or "")[:MAX_FILE_BYTES + 1]
 
 
 def _changed_files(repo: Repository, number: int) -> int:

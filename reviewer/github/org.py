@@ -42,12 +42,18 @@ def fetch_org_policies(repo: Repository, owner: str) -> OrgPolicies:
         if exc.status == 404:
             return OrgPolicies()  # no org-wide rules: the shipped defaults apply
         raise
-    policies = OrgPolicies()
-    for entry in sorted(listing if isinstance(listing, list) else [], key=lambda e: e["name"]):
+    files = {}
+    for entry in listing if isinstance(listing, list) else []:
         name = entry["name"]
-        if entry.get("type") != "file" or not name.endswith((".yml", ".yaml")):
-            continue
-        text = _text(requester, owner, entry)
+        if entry.get("type") == "file" and name.endswith((".yml", ".yaml")):
+            files[name] = _text(requester, owner, entry)
+    return org_policies_from(owner, files)
+
+
+def org_policies_from(owner: str, files: dict[str, str]) -> OrgPolicies:
+    """The organisation's rules and configuration from its folder's files (name -> text)."""
+    policies = OrgPolicies()
+    for name, text in sorted(files.items()):
         source = f"{owner}/{ORG_REPOSITORY}/{ORG_FOLDER}/{name}"
         if name == ORG_CONFIG:
             policies.settings = parse_settings(source, text)

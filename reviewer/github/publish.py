@@ -17,10 +17,14 @@ from reviewer.config.rulebook import RuleSpec
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
 from reviewer.report import markdown
-from reviewer.report.comments import markers_in, place
+from reviewer.github import threads as review_threads
+from reviewer.report.comments import body, markers_in, place
 
 CHECK_NAME = "policy-reviewer"
 MAX_ANNOTATIONS = 50
+# Annotations beyond two requests' worth add calls, not understanding: new problems come
+# first, and the summary lists every finding anyway.
+MAX_ANNOTATION_REQUESTS = 2
 _LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
 
 
@@ -48,9 +52,10 @@ def start_check(repo: Repository, head_sha: str, first_attempt: bool = False,
 
 
 def annotations(findings: list[Finding]) -> list[dict[str, Any]]:
-    """One annotation per finding of the head (new and unchanged)."""
+    """One annotation per finding of the head: new ones first (errors first), then unchanged."""
     out = []
-    for f in findings:
+    rank = {"error": 0, "warning": 1, "note": 2}
+    for f in sorted(findings, key=lambda f: (f.state != "new", rank.get(f.severity, 3))):
         out.append({
             "path": f.path, "start_line": max(f.start_line, 1),
             "end_line": max(f.end_line, f.start_line, 1),
@@ -63,7 +68,14 @@ def annotations(findings: list[Finding]) -> list[dict[str, Any]]:
 
 def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
                  notes: list[dict[str, Any]]) -> None:
-    """Complete the check run, sending annotations 50 per request."""
+    """Complete the check run, sending annotations 50 per request (at most
+    ``MAX_ANNOTATION_REQUESTS`` requests; the summary says how many were left out)."""
+    room = MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS
+    if len(notes) > room:
+        note = (f"\n_{len(notes) - room} more finding(s) are in the tables above but not annotated "
+                "on the files (GitHub's annotations are sent 50 at a time)._\n")
+        summary = summary[: markdown.MAX_SUMMARY - len(note)] + note
+        notes = notes[:room]
     output: dict[str, Any] = {"title": title, "summary": summary,
                               "annotations": notes[:MAX_ANNOTATIONS]}
     run.edit(status="completed", conclusion=conclusion, output=output)
@@ -97,9 +109,25 @@ def posted_fingerprints(repo: Repository, number: int) -> set[str]:
 
 def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report: Report,
             hunks: Mapping[str, list[tuple[int, int]]], rules: Mapping[str, RuleSpec],
-            touched_templates: bool) -> dict[str, Any]:
-    """Post the review's comments (one review, all comments in it) and finish the check."""
-    posted = posted_fingerprints(repo, number)
+            touched_templates: bool, threads: list[review_threads.Thread] | None = None,
+            resolved_before: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    """Post the review's comments (one review, all comments in it), bring the app's earlier
+    threads up to date (resolve the fixed, edit the reworded) and finish the check.
+
+    ``threads`` are the pull request's review threads as read with the change; None when
+    they could not be read (GraphQL unavailable): then earlier comments are found through
+    REST so nothing is posted twice, and threads are left as they are this time.
+    ``resolved_before``: the threads the app resolved on earlier reviews (a person may have
+    reopened them since). The answer's ``resolved_threads`` are the ones resolved now.
+    """
+    todo: review_threads.Plan | None = None
+    if threads is None:
+        posted = posted_fingerprints(repo, number)
+    else:
+        render = {f.fingerprint: body(f, rules) for f in report.findings}
+        todo = review_threads.plan(threads, report.findings, head_sha, render, resolved_before,
+                                   complete=not report.incomplete)
+        posted = todo.silenced
     placement = place(report.findings, hunks, posted, rules)
     if placement.comments:
         repo._requester.requestJsonAndCheck(
@@ -108,12 +136,18 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
                    "body": f"policy-reviewer found {len(placement.comments)} new problem(s) "
                            "on the lines of this change.",
                    "comments": placement.comments})
+    if todo is not None and not todo.empty:
+        review_threads.apply(repo._requester, todo)
+    counts = None if todo is None else markdown.ThreadCounts(
+        fixed=len(todo.resolve), still_open=todo.still_open, new=len(placement.comments))
     if report.fails():
         conclusion = "failure"
     else:
         conclusion = "success" if touched_templates else "neutral"
     title = markdown.title(report) if touched_templates or report.incomplete \
         else "No templates or policies changed"
-    finish_check(run, conclusion, title, markdown.summary(report, placement.outside_diff),
+    finish_check(run, conclusion, title, markdown.summary(report, placement.outside_diff, counts),
                  annotations(report.findings))
-    return {"conclusion": conclusion, "comments": len(placement.comments)}
+    return {"conclusion": conclusion, "comments": len(placement.comments),
+            "resolved_threads": [t.node_id for t in todo.resolve] if todo else [],
+            "edited": len(todo.edit) if todo else 0}

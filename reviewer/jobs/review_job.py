@@ -13,10 +13,11 @@ from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
-from reviewer.jobs.store import job_id
+from reviewer.jobs.queue import store
+from reviewer.jobs.store import job_id, pull_scope
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
-from reviewer.github.org import fetch_org_policies
+from reviewer.github.org import fetch_org_policies, org_policies_from
 from reviewer.github.settings import AppSettings, from_environment
 from reviewer.report import Report
 from reviewer.web import metrics
@@ -43,14 +44,16 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     run = publish.start_check(repo, payload["head_sha"], first_attempt=attempt == 1,
                               external_id=job_id(payload))
     try:
+        owner = payload["repository"].split("/")[0]
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
-                                    payload["head_sha"])
+                                    payload["head_sha"], org=owner)
         repo_config = None
         if change.config_text is not None:
             # Read from the base commit: a pull request cannot loosen its own review.
             repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
                                          change.config_text)
-        org = fetch_org_policies(repo, payload["repository"].split("/")[0])
+        org = org_policies_from(owner, change.org_files) if change.org_files is not None \
+            else fetch_org_policies(repo, owner)
         repo_rules = {}
         for path, text in sorted(change.rule_texts.items()):
             spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
@@ -66,8 +69,13 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12],
                         incomplete=incomplete(change))
         touched = bool(change.base_files or change.head_files)
+        notes = store()
+        scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
+        resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
-                                  change.hunks, rules, touched)
+                                  change.hunks, rules, touched, change.threads, resolved_before)
+        for thread in outcome["resolved_threads"]:
+            notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
     except ConfigError as exc:
         # The configuration in force (base commit, the organisation's folder) cannot be used.
         # No review without rules: fail, with the reason, so a required check blocks.

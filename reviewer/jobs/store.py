@@ -22,6 +22,8 @@ from typing import Any, Protocol
 QUEUED, RUNNING, DONE, DEAD = "queued", "running", "done", "dead"
 # How long a delivery id is remembered (GitHub redelivers within days, not months).
 DELIVERY_TTL = 14 * 24 * 3600
+# Notes kept per scope (a pull request's resolved threads, its acceptances): the newest.
+MAX_NOTES = 2000
 
 
 @dataclass
@@ -91,6 +93,13 @@ class Store(Protocol):
     def start(self, job_id: str) -> Job | None: ...
     def touch(self, job_id: str) -> bool: ...
     def jobs(self, state: str | None = None) -> list[Job]: ...
+    def add_note(self, scope: str, note: dict[str, Any]) -> None: ...
+    def notes(self, scope: str) -> list[dict[str, Any]]: ...
+
+
+def pull_scope(kind: str, repository: str, number: int) -> str:
+    """The scope of a pull request's notes of one kind, e.g. ``resolved:acme/billing#7``."""
+    return f"{kind}:{repository}#{number}"
 
 
 class SqliteStore:
@@ -105,6 +114,8 @@ class SqliteStore:
             db.execute("CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL)")
             db.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, payload TEXT, "
                        "state TEXT, attempts INTEGER, worker TEXT, heartbeat REAL, error TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS notes (scope TEXT, at REAL, note TEXT)")
+            db.execute("CREATE INDEX IF NOT EXISTS notes_scope ON notes (scope, at)")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -175,6 +186,16 @@ class SqliteStore:
         if state:
             sql, args = sql + " WHERE state = ?", (state,)
         return [_job(row) for row in self._db().execute(sql + " ORDER BY heartbeat", args)]
+
+    def add_note(self, scope: str, note: dict[str, Any]) -> None:
+        """Keep a small record about a pull request (what the app did, who accepted what)."""
+        self._db().execute("INSERT INTO notes VALUES (?, ?, ?)", (scope, time.time(), json.dumps(note)))
+
+    def notes(self, scope: str) -> list[dict[str, Any]]:
+        """A scope's notes, oldest first (the newest MAX_NOTES)."""
+        rows = self._db().execute("SELECT note FROM notes WHERE scope = ? ORDER BY at DESC LIMIT ?",
+                                  (scope, MAX_NOTES)).fetchall()
+        return [json.loads(row[0]) for row in reversed(rows)]
 
 
 def _exists(state: str, rerun: bool) -> bool:
@@ -284,3 +305,13 @@ class RedisStore:
     def jobs(self, state: str | None = None) -> list[Job]:
         out = [j for j in (self.get_job(i.decode()) for i in self._r.smembers(self._prefix + "jobs")) if j]
         return sorted((j for j in out if not state or j.state == state), key=lambda j: j.heartbeat)
+
+    def add_note(self, scope: str, note: dict[str, Any]) -> None:
+        key = self._prefix + "notes:" + scope
+        with self._r.pipeline() as pipe:
+            pipe.rpush(key, json.dumps(note))
+            pipe.ltrim(key, -MAX_NOTES, -1)
+            pipe.execute()
+
+    def notes(self, scope: str) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self._r.lrange(self._prefix + "notes:" + scope, 0, -1)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
 
@@ -23,6 +25,15 @@ def _table(findings: list[Finding]) -> list[str]:
     return rows
 
 
+@dataclass
+class ThreadCounts:
+    """The review's inline threads: resolved as fixed now, still open, newly posted."""
+
+    fixed: int
+    still_open: int
+    new: int
+
+
 def title(report: Report) -> str:
     """One line for the check run's title."""
     counts = report.summary()
@@ -33,13 +44,17 @@ def title(report: Report) -> str:
     return f"No new errors ({counts['new']} new warning(s), {counts['fixed']} fixed)"
 
 
-def summary(report: Report, outside_diff: list[Finding] | None = None) -> str:
+def summary(report: Report, outside_diff: list[Finding] | None = None,
+            threads: ThreadCounts | None = None) -> str:
     """Markdown summary, cut below GitHub's limit with a note (never an error)."""
     counts = report.summary()
     out = [f"> **Not reviewed:** {_escape(reason)}" for reason in report.incomplete]
     out += [""] if out else []
     out += [f"**{counts['new']} new**, {counts['fixed']} fixed, {counts['unchanged']} unchanged "
             f"({counts['waived']} waived).", ""]
+    if threads is not None:
+        out += [f"Review threads: {threads.fixed} resolved as fixed, {threads.still_open} still open, "
+                f"{threads.new} new.", ""]
     new = [f for f in report.findings if f.state == "new"]
     sections = [("New findings", new), ("Fixed by this change", report.fixed),
                 ("Unchanged (already on the base branch)",

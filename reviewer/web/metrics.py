@@ -31,6 +31,11 @@ JOB_SECONDS = Histogram("policy_reviewer_job_seconds", "Time to review a pull re
 JOBS = Counter("policy_reviewer_jobs_total", "Review jobs by outcome", ["outcome"])
 GITHUB_CALLS = Counter("policy_reviewer_github_calls_total",
                        "GitHub API responses by status class (after retries)", ["status"])
+GITHUB_GRAPHQL_POINTS = Counter("policy_reviewer_github_graphql_points_total",
+                                "GraphQL rate-limit points spent (a budget separate from REST's)")
+GITHUB_RATE_REMAINING = Gauge("policy_reviewer_github_rate_remaining",
+                              "What GitHub last said is left of a rate limit", ["resource"],
+                              multiprocess_mode="mostrecent")
 GITHUB_RETRIES = Counter("policy_reviewer_github_retries_total",
                          "GitHub API failures that were retried, by status or error", ["reason"])
 

@@ -27,7 +27,7 @@ def stand_in(tmp_path: Path) -> Iterator[tuple[GitHubStandIn, str]]:
         yield gh, git(repo, "rev-parse", "HEAD")
 
 
-def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
+def test_annotations_go_50_a_request_at_most_two_requests(tmp_path: Path) -> None:
     with stand_in(tmp_path) as (gh, head):
         client = installation_client(gh.base_url or "", gh.issue_token(1))
         repository = client.get_repo("o/r")
@@ -38,9 +38,10 @@ def test_more_than_50_annotations_go_in_batches(tmp_path: Path) -> None:
                   "title": f"t{i}", "message": f"m{i}"} for i in range(120)]
         publish.finish_check(run, "success", "title", "summary", notes)
         [stored] = gh.check_runs_for(head, "policy-reviewer")
-        assert stored["conclusion"] == "success" and len(stored["annotations"]) == 120
+        assert stored["conclusion"] == "success" and len(stored["annotations"]) == 100
         updates = [c for c in gh.calls if c["method"] == "PATCH"]
-        assert len(updates) == 3  # 50 + 50 + 20
+        assert len(updates) == 2  # 50 + 50; the other 20 are only in the summary
+        assert "20 more finding(s) are in the tables above but not annotated" in stored["output"]["summary"]
         assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
         assert gh.violations == []
 

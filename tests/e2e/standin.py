@@ -60,6 +60,8 @@ import jwt
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.e2e.standin_graphql import GraphQLEndpoint
+
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "github"
 OPENAPI_DIR = CORPUS_DIR / "openapi"
 WEBHOOK_DIR = CORPUS_DIR / "webhooks"
@@ -631,7 +633,11 @@ class GitHubStandIn:
         self.review_comments: dict[int, dict] = {}
         self.issue_comments: dict[int, dict] = {}
         self.statuses: list[dict] = []
+        self.thread_events: list[dict] = []  # every resolve/unresolve, by whom
+        self.comment_edits: list[dict] = []  # every edit of a review comment's body
+        self.readers: dict[tuple[str, str], set[str]] = {}  # people (OAuth users) who can read a repository
         self._ids = iter(range(1001, 10**9))
+        self.graphql = GraphQLEndpoint(self)
 
         self._lock = threading.RLock()
         self._server = None
@@ -905,6 +911,8 @@ class GitHubStandIn:
     def _handle(self, req: Request, data: bytes, call: dict) -> Reply:
         method, path = req.method.lower(), req.path
         where = f"{req.method} {path}"
+        if path in ("/graphql", "/api/graphql"):
+            return self._graphql(req, data, call, where)
         found = self.spec.match(method, path)
         if found is None and re.fullmatch(r"/repos/[^/]+/[^/]+/contents/?", path):
             # the repository's root directory: GitHub answers it, the description has no such path
@@ -950,6 +958,93 @@ class GitHubStandIn:
                 call["injected"] = "502-after-write"
                 return _bad_gateway()  # the write happened; the client cannot know (retries duplicate it)
             return reply
+
+    def _graphql(self, req: Request, data: bytes, call: dict, where: str) -> Reply:
+        call["operation"] = "graphql"
+        if req.method != "POST":
+            raise _Reject(_not_found(), f"{where}: GraphQL takes POST only")
+        scheme, _, credential = req.headers.get("Authorization", "").partition(" ")
+        with self._lock:
+            record = self.tokens.get(credential.strip())
+        if scheme.lower() not in ("token", "bearer") or record is None or record["expires"] <= time.time():
+            raise _Reject(_error(401, "This endpoint requires you to be authenticated."),
+                          f"{where}: needs a valid installation or user token")
+        try:
+            body = json.loads(data)
+        except ValueError:
+            raise _Reject(_error(400, "Problems parsing JSON"), f"{where}: body is not JSON")
+        injected = self._inject()
+        if injected is not None:
+            call["injected"] = injected.status
+            return injected
+        with self._lock:
+            answer, headers = self.graphql.answer(body, record, where)
+        call["graphql"] = body.get("query") if isinstance(body, dict) else None
+        return Reply(200, answer, headers)
+
+    # ------------------------------------------------------------------ review threads (GraphQL and tests)
+
+    def thread_roots(self, owner: str, repo: str, number: int) -> list[dict]:
+        """The first comment of each review thread of a pull request, oldest first."""
+        return [c for c in self.review_comments.values()
+                if _same_pull(c, owner, repo, number) and not c.get("in_reply_to_id")]
+
+    def thread_comments(self, root_id: int) -> list[dict]:
+        return [c for c in self.review_comments.values()
+                if c["id"] == root_id or c.get("in_reply_to_id") == root_id]
+
+    def add_thread_reply(self, root_id: int, author: str, body: str) -> dict:
+        """A reply in a thread, by ``author`` (a person's login, or the app's bot login)."""
+        with self._lock:
+            root = self.review_comments[root_id]
+            pull = self.pulls[(root["owner"].lower(), root["repo"].lower(), root["number"])]
+            placed = {k: root[k] for k in ("path", "position", "line", "side", "start_line", "start_side",
+                                           "diff_hunk")}
+            comment = self._add_review_comment(pull, root["review_id"], root["commit_id"],
+                                               placed | {"body": body}, utc_iso(), root["id"])
+            comment["author"] = author
+            return comment
+
+    def reply_event(self, root_id: int, login: str, body: str) -> dict:
+        """A person replies in a thread: the reply is stored, the webhook payload returned."""
+        comment = self.add_thread_reply(root_id, login, body)
+        with self._lock:
+            pull = self.pulls[(comment["owner"].lower(), comment["repo"].lower(), comment["number"])]
+            repo = self.repos[(pull.owner.lower(), pull.repo.lower())]
+            root = "https://api.github.com"
+            # The corpus has no example of this event; its documented shape is these keys.
+            payload: dict[str, Any] = {"action": "created"}
+            payload["comment"] = self._review_comment_json(root, comment)
+            payload["pull_request"] = self._pull_json(root, pull)
+            payload["repository"] = self._repo_json(root, repo)
+            payload["sender"] = self._user_json(root, login)
+            if repo.installation_id is not None:
+                payload["installation"] = {"id": repo.installation_id, "node_id": _node_id("Installation", repo.installation_id)}
+            return payload
+
+    def set_thread_resolved(self, root_id: int, resolved: bool, login: str) -> None:
+        """A person resolves or reopens a thread in the browser."""
+        with self._lock:
+            root = self.review_comments[root_id]
+            root["resolved"] = resolved
+            root["resolved_by"] = login if resolved else None
+            self.thread_events.append({"thread": root_id, "resolved": resolved, "by": login})
+
+    def line_changed_since(self, pull: PullState, comment: dict) -> bool:
+        """Whether the commented line reads differently at the pull request's head (outdated)."""
+        repo = self.repos[(pull.owner.lower(), pull.repo.lower())]
+        line = comment.get("line")
+        if comment["commit_id"] == pull.head_sha or not line:
+            return False
+        try:
+            then = git(repo.path, "show", f"{comment['commit_id']}:{comment['path']}").split(b"\n")
+            now = git(repo.path, "show", f"{pull.head_sha}:{comment['path']}").split(b"\n")
+        except GitError:
+            return True
+        return then[line - 1: line] != now[line - 1: line]
+
+    def readers_of(self, owner: str, repo: str) -> set[str]:
+        return self.readers.get((owner.lower(), repo.lower()), set())
 
     def _check_body(self, op: Operation, data: bytes, where: str) -> Any:
         spec = op.request_schema()
@@ -1238,7 +1333,9 @@ class GitHubStandIn:
             url=f"{api}/pulls/comments/{c['id']}", pull_request_review_id=c["review_id"], id=c["id"],
             node_id=_node_id("PullRequestReviewComment", c["id"]), diff_hunk=c["diff_hunk"], path=c["path"],
             position=c["position"], original_position=c["position"], commit_id=c["commit_id"],
-            original_commit_id=c["commit_id"], user=self._bot_json(root), body=c["body"],
+            original_commit_id=c["commit_id"], body=c["body"],
+            user=self._user_json(root, c["author"]) if c.get("author", self.bot_login) != self.bot_login
+            else self._bot_json(root),
             created_at=c["created_at"], updated_at=c["updated_at"], html_url=f"{html}#discussion_r{c['id']}",
             pull_request_url=f"{api}/pulls/{c['number']}", author_association="NONE",
             _links={"self": {"href": f"{api}/pulls/comments/{c['id']}"},
