@@ -162,3 +162,20 @@ def test_repository_may_add_rules_unless_the_organisation_forbids(layout: dict[s
     _, findings = scan(layout, None)
     assert by_rule(findings, "fifo-queues") == []
     assert "does not allow repositories to add rules" in by_rule(findings, "config-locked")[0]["message"]
+
+
+def test_only_the_organisation_names_approvers() -> None:
+    from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
+    from reviewer.config.settings import layer, parse_settings
+
+    org = parse_settings("org/config.yml", "approvers:\n  teams: [security, platform]\n")
+    repo = parse_settings(".github/policy-reviewer.yml", "rules: {}\napprovers:\n  teams: [me]\n")
+    _, merged = layer(load_rule_dir(DEFAULT_POLICIES), org, repo)
+    assert merged.approvers == ["security", "platform"]
+    [problem] = merged.problems
+    assert problem.rule_id == "config-locked" and problem.start_line == 2
+    assert "only the organisation may name approvers" in problem.message
+    from reviewer.config.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="approvers"):
+        parse_settings("org/config.yml", "approvers:\n  teams: ['../admins']\n")

@@ -52,6 +52,8 @@ class Settings:
     fail_on: str = "new-errors"
     source: str = ""
     allow_repository_rules: bool = True  # organisation only: may repositories add rule files?
+    # Organisation only: the GitHub teams (slugs) whose members may accept findings.
+    approvers: list[str] = field(default_factory=list)
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
     # Findings about the configuration itself (attempts to override a locked rule ...).
     problems: list[Finding] = field(default_factory=list)
@@ -89,6 +91,7 @@ def parse_settings(name: str, text: str) -> Settings:
         fail_on=data.get("fail_on", "new-errors"),
         source=name,
         allow_repository_rules=data.get("allow_repository_rules", True),
+        approvers=[str(t) for t in data.get("approvers", {}).get("teams", [])],
         document=data,
     )
     for index, item in enumerate(data.get("waivers", [])):
@@ -213,6 +216,10 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
             keep.pop("enabled", None)
             keep.pop("with", None)
         allowed[rule_id] = keep
+    if repo.approvers:
+        line = locate(repo.document, ("approvers",))[0] if repo.document else 1
+        problems.append(Finding("config-locked", "error", repo.source, line, line,
+                                "only the organisation may name approvers; ignored", "approvers"))
     waivers = []
     for waiver in repo.waivers:
         spec = rules.get(waiver.rule)
@@ -229,6 +236,7 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
         waivers=org.waivers + waivers,
         fail_on="all-errors" if "all-errors" in (org.fail_on, repo.fail_on) else "new-errors",
         source=repo.source,
+        approvers=org.approvers,
         problems=org.problems + repo.problems + problems,
     )
     return rules, merged

@@ -143,7 +143,7 @@ def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, st
         return read_with(local.requester, repo.url, item[1], item[2])
 
     with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
-        listing = pool.submit(_list_rule_files, repo, base_sha)
+        listing = pool.submit(list_rule_files, repo, base_sha)
         contents = list(pool.map(fetch, wanted))
         for path in listing.result():
             text = read_with(repo._requester, repo.url, path, base_sha)
@@ -311,7 +311,7 @@ def _changed_files(repo: Repository, number: int) -> int:
     return int(data.get("changed_files") or 0)
 
 
-def _list_rule_files(repo: Repository, sha: str) -> list[str]:
+def list_rule_files(repo: Repository, sha: str) -> list[str]:
     """The repository's rule files at the base (usually none: one 404)."""
     return [path for path in _folder_files(repo, REPOSITORY_RULES, sha)
             if path.endswith((".yml", ".yaml"))]

@@ -19,6 +19,7 @@ from reviewer.report import Report
 from reviewer.report import markdown
 from reviewer.github import threads as review_threads
 from reviewer.report.comments import body, markers_in, place
+from reviewer.web.payloads import ACCEPT, RERUN
 
 CHECK_NAME = "policy-reviewer"
 MAX_ANNOTATIONS = 50
@@ -26,6 +27,12 @@ MAX_ANNOTATIONS = 50
 # first, and the summary lists every finding anyway.
 MAX_ANNOTATION_REQUESTS = 2
 _LEVELS = {"error": "failure", "warning": "warning", "note": "notice"}
+# A failed check's buttons (GitHub: at most 3; label <= 20, description <= 40 characters).
+# A click comes back as check_run requested_action (reviewer.web.payloads).
+BUTTONS = [
+    {"label": "Accept", "description": "Approvers: accept this commit's findings", "identifier": ACCEPT},
+    {"label": "Re-run", "description": "Review this commit again", "identifier": RERUN},
+]
 
 
 def start_check(repo: Repository, head_sha: str, first_attempt: bool = False,
@@ -67,7 +74,7 @@ def annotations(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
-                 notes: list[dict[str, Any]]) -> None:
+                 notes: list[dict[str, Any]], details_url: str | None = None) -> None:
     """Complete the check run, sending annotations 50 per request (at most
     ``MAX_ANNOTATION_REQUESTS`` requests; the summary says how many were left out)."""
     room = MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS
@@ -78,7 +85,10 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
         notes = notes[:room]
     output: dict[str, Any] = {"title": title, "summary": summary,
                               "annotations": notes[:MAX_ANNOTATIONS]}
-    run.edit(status="completed", conclusion=conclusion, output=output)
+    extra: dict[str, Any] = {"actions": BUTTONS} if conclusion == "failure" else {}
+    if details_url:
+        extra["details_url"] = details_url
+    run.edit(status="completed", conclusion=conclusion, output=output, **extra)
     for start in range(MAX_ANNOTATIONS, len(notes), MAX_ANNOTATIONS):
         run.edit(output={"title": title, "summary": summary,
                          "annotations": notes[start:start + MAX_ANNOTATIONS]})
@@ -90,7 +100,7 @@ def fail_check(run: CheckRun, explanation: str) -> None:
     ``failure``, never ``neutral``: GitHub counts a neutral conclusion as passing a required
     check, so a change that breaks the review would merge unreviewed.
     """
-    run.edit(status="completed", conclusion="failure",
+    run.edit(status="completed", conclusion="failure", actions=BUTTONS[1:],
              output={"title": "policy-reviewer could not review this change",
                      "summary": explanation[: markdown.MAX_SUMMARY]})
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir, parse_rule_text
-from reviewer.config.settings import REPOSITORY_CONFIG, layer, parse_settings
+from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, parse_rule_text
+from reviewer.config.settings import REPOSITORY_CONFIG, Settings, layer, parse_settings
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
@@ -17,7 +17,8 @@ from reviewer.jobs.queue import store
 from reviewer.jobs.store import job_id, pull_scope
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
-from reviewer.github.org import fetch_org_policies, org_policies_from
+from reviewer.github.org import OrgPolicies, fetch_org_policies, org_policies_from
+from reviewer.jobs import acceptances
 from reviewer.github.settings import AppSettings, from_environment
 from reviewer.report import Report
 from reviewer.web import metrics
@@ -36,7 +37,12 @@ def app_settings() -> AppSettings:
 
 
 def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
-    """Review one pull request at one head commit and publish the result."""
+    """Review one pull request at one head commit and publish the result (or, for a reply
+    or a check run button, carry out the command)."""
+    if payload.get("kind", "review") != "review":
+        from reviewer.jobs.commands import run_command
+
+        return run_command(payload)
     started = time.monotonic()
     settings = app_settings()
     client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
@@ -47,29 +53,21 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
         owner = payload["repository"].split("/")[0]
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"], org=owner)
-        repo_config = None
-        if change.config_text is not None:
-            # Read from the base commit: a pull request cannot loosen its own review.
-            repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}",
-                                         change.config_text)
         org = org_policies_from(owner, change.org_files) if change.org_files is not None \
             else fetch_org_policies(repo, owner)
-        repo_rules = {}
-        for path, text in sorted(change.rule_texts.items()):
-            spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
-            repo_rules[spec.id] = spec
-        rules, config = layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
-                              repo_config, repo_rules)
+        rules, config = rules_in_force(payload, org, change.config_text, change.rule_texts)
         # The engine runs in a child process with a time limit: a hostile change cannot hold
         # this worker's thread for ever.
         review = run_bounded(review_change, change.base_files, change.head_files,
                              change.renames, rules, config)
-        report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
+        notes = store()
+        accepted = acceptances.for_commit(notes.notes(acceptances.scope(payload)), payload["head_sha"])
+        findings = acceptances.apply(review.comparison.findings, accepted)
+        report = Report("diff", findings, rules, fixed=review.comparison.fixed,
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12],
-                        incomplete=incomplete(change))
+                        incomplete=incomplete(change), accepted=accepted)
         touched = bool(change.base_files or change.head_files)
-        notes = store()
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
@@ -89,6 +87,21 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     return outcome
 
 
+def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str | None,
+                   rule_texts: dict[str, str]) -> tuple[dict[str, RuleSpec], Settings]:
+    """Shipped rules, then the organisation's, then the repository's (read at the base)."""
+    repo_config = None
+    if config_text is not None:
+        # Read from the base commit: a pull request cannot loosen its own review.
+        repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}", config_text)
+    repo_rules = {}
+    for path, text in sorted(rule_texts.items()):
+        spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
+        repo_rules[spec.id] = spec
+    return layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings, repo_config,
+                 repo_rules)
+
+
 def incomplete(change: fetch.Change) -> list[str]:
     """Why part of a pull request was not reviewed, in words for its author."""
     if not change.unlisted:
@@ -101,6 +114,10 @@ def incomplete(change: fetch.Change) -> list[str]:
 
 def conclude_failed(payload: dict[str, Any], error: str) -> None:
     """A job that keeps failing: never leave its check run in progress forever."""
+    if payload.get("kind", "review") != "review":
+        log.error("a command for %s#%s was set aside: %s", payload.get("repository"),
+                  payload.get("number"), error.splitlines()[0] if error else "")
+        return  # a reply or a button: the check run is not this job's
     try:
         settings = app_settings()
         client = installation_client(settings.api_url,

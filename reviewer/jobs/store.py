@@ -40,8 +40,11 @@ class Job:
 
 
 def job_id(payload: dict[str, Any]) -> str:
-    """One job per pull request and head commit (also the ``external_id`` of its check run)."""
-    return f"{payload['repository']}#{payload['number']}@{payload['head_sha']}"
+    """One review per pull request and head commit (also the ``external_id`` of its check
+    run); a command (a reply, a button) is its own job, one per comment or click."""
+    base = f"{payload['repository']}#{payload['number']}@{payload['head_sha']}"
+    kind = payload.get("kind", "review")
+    return base if kind == "review" else f"{base}/{kind}:{payload.get('ref', '')}"
 
 
 def _start_time(pid: int) -> str | None:

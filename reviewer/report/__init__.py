@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.engine.delta import PrincipalDelta
@@ -37,6 +37,8 @@ class Report:
     # Why part of the change could not be reviewed. Anything here fails the run: what was
     # not seen was not found safe.
     incomplete: list[str] = field(default_factory=list)
+    # Approvers' acceptances for this head commit (reviewer.jobs.acceptances.Acceptance).
+    accepted: list[Any] = field(default_factory=list)
 
     def fails(self) -> bool:
         """Does this report fail the run (the check's conclusion, the CLI's exit status)?"""

@@ -61,6 +61,15 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
                  [f for f in report.findings if f.state == "unchanged"])]
     if outside_diff:
         sections.insert(1, ("New findings outside the diff (not commented inline)", outside_diff))
+    if report.accepted:
+        out += ["### Accepted for this commit", "",
+                "A new push is judged afresh; accepting changes no configuration.", "",
+                "| who | when | what | why |", "|---|---|---|---|"]
+        for a in report.accepted:
+            what = "every finding of this commit" if a.fingerprint == "*" else \
+                f"`{_escape(a.rule)}` on {_escape(a.resource) or 'the file'}"
+            out.append(f"| @{_escape(a.by)} | {a.when} | {what} | {_escape(a.reason)} |")
+        out.append("")
     if report.rule_changes:
         out += ["### Rule changes", ""] + [f"- {line}" for line in report.rule_changes] + [""]
     out += ["### Permission delta", ""]

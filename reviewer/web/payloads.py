@@ -111,12 +111,64 @@ def pull_request_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def check_run_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """`check_run` `rerequested`: review again, even a commit already reviewed."""
-    if _action(payload) != "rerequested":
+    """`check_run` `rerequested`, or its "Re-run" button: review again, even a commit
+    already reviewed. Its "Accept" button: an approver accepts the commit's findings."""
+    action = _action(payload)
+    if action not in ("rerequested", "requested_action"):
         return []
     run = _object(payload.get("check_run"), "check_run")
     head = _sha(run.get("head_sha"), "check_run.head_sha")
-    return _linked_pulls(payload, run, "check_run", head, force=True)
+    if action == "rerequested":
+        return _linked_pulls(payload, run, "check_run", head, force=True)
+    button = _object(payload.get("requested_action"), "requested_action").get("identifier")
+    if button == RERUN:
+        return _linked_pulls(payload, run, "check_run", head, force=True)
+    if button != ACCEPT:
+        return []  # another app's button, or one we no longer offer
+    jobs = _linked_pulls(payload, run, "check_run", head, force=False)
+    for job in jobs:
+        job.update(kind="accept-all", actor=_login(payload),
+                   ref=f"{_positive_int(run.get('id'), 'check_run.id')}:{_login(payload)}")
+    return jobs
+
+
+# The check run's buttons (identifiers at most 20 characters).
+ACCEPT, RERUN = "accept", "rerun"
+COMMAND = "/policy-reviewer"
+MAX_COMMAND_TEXT = 2000
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38}|[A-Za-z0-9_-]{0,30}\[bot\])")
+
+
+def _login(payload: dict[str, Any]) -> str:
+    login = _object(payload.get("sender"), "sender").get("login")
+    if not isinstance(login, str) or not _LOGIN.fullmatch(login):
+        raise BadPayload("sender.login is not a GitHub login")
+    return login
+
+
+def review_comment_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`pull_request_review_comment` `created`: a reply that starts with ``/policy-reviewer``
+    is a command for the app (``explain``, ``accept <reason>``); anything else is people's."""
+    if _action(payload) != "created":
+        return []
+    comment = _object(payload.get("comment"), "comment")
+    text = comment.get("body")
+    parent = comment.get("in_reply_to_id")
+    if not isinstance(text, str) or not text.lstrip().startswith(COMMAND) or parent is None:
+        return []
+    sender = _object(payload.get("sender"), "sender")
+    if sender.get("type") == "Bot":
+        return []  # never answer a bot, ourselves included
+    pr = _object(payload.get("pull_request"), "pull_request")
+    number = _positive_int(pr.get("number"), "pull_request.number")
+    head = _sha(_object(pr.get("head"), "pull_request.head").get("sha"), "pull_request.head.sha")
+    base = _sha(_object(pr.get("base"), "pull_request.base").get("sha"), "pull_request.base.sha")
+    job = _job(payload, number, head, base)
+    job.update(kind="command", actor=_login(payload), text=text.strip()[:MAX_COMMAND_TEXT],
+               comment_id=_positive_int(comment.get("id"), "comment.id"),
+               thread_id=_positive_int(parent, "comment.in_reply_to_id"),
+               ref=str(_positive_int(comment.get("id"), "comment.id")))
+    return [job]
 
 
 def check_suite_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -133,4 +185,5 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "pull_request": pull_request_jobs,
     "check_run": check_run_jobs,
     "check_suite": check_suite_jobs,
+    "pull_request_review_comment": review_comment_jobs,
 }

@@ -607,7 +607,7 @@ class GitHubStandIn:
         self.validate_responses = validate_responses
         self.default_permissions = default_permissions or {
             "checks": "write", "contents": "read", "metadata": "read", "pull_requests": "write",
-            "statuses": "write", "issues": "write"}
+            "statuses": "write", "issues": "write", "members": "read"}
         self.spec = OpenAPISpec.load(Path(spec_path))
         self._full_spec_path = Path(full_spec_path) if full_spec_path else None
 
@@ -636,6 +636,7 @@ class GitHubStandIn:
         self.thread_events: list[dict] = []  # every resolve/unresolve, by whom
         self.comment_edits: list[dict] = []  # every edit of a review comment's body
         self.readers: dict[tuple[str, str], set[str]] = {}  # people (OAuth users) who can read a repository
+        self.teams: dict[tuple[str, str], set[str]] = {}  # (org, team slug) -> members' logins
         self._ids = iter(range(1001, 10**9))
         self.graphql = GraphQLEndpoint(self)
 
@@ -799,8 +800,15 @@ class GitHubStandIn:
 
     def check_run_event(self, action: str, owner: str, repo: str, number: int,
                         installation_id: int | None = None, *, check_run_id: int | None = None,
-                        name: str | None = None) -> dict:
+                        name: str | None = None, identifier: str | None = None,
+                        sender: str | None = None) -> dict:
+        """A check run event; ``requested_action`` with the button's ``identifier``, clicked
+        by ``sender``."""
         event = _load_event("check_run", action, "rerequested")
+        if identifier is not None:
+            event["requested_action"] = {"identifier": identifier}
+        if sender is not None:
+            event["sender"] = self._user_json(self.base_url or "https://api.github.com", sender)
         pull = self.pull(owner, repo, number)
         run = self.check_runs.get(check_run_id) if check_run_id is not None else None
         cr = event["check_run"]
@@ -1949,6 +1957,19 @@ class GitHubStandIn:
                    commit_url=f"{ctx.root}/repos/{ctx.repo.full_name}/commits/{sha}",  # type: ignore
                    url=f"{ctx.root}/repos/{ctx.repo.full_name}/commits/{sha}/status")  # type: ignore
         return Reply(200, obj)
+
+    def _op_teams_get_membership_for_user_in_org(self, ctx: _Ctx) -> Reply:  # full description only
+        where = f"GET {ctx.req.path}"
+        token = ctx.token or {}
+        if token.get("permissions", {}).get("members") not in ("read", "write"):
+            raise _Reject(_error(403, "Resource not accessible by integration"),
+                          f"{where}: the installation has no organisation members permission")
+        org, slug, login = ctx.params["org"], ctx.params["team_slug"], ctx.params["username"]
+        members = self.teams.get((org.lower(), slug.lower()))
+        if members is None or login.lower() not in {m.lower() for m in members}:
+            return _not_found()
+        return Reply(200, {"url": f"{ctx.root}/organizations/1/team/{_stable_id('team', slug)}/memberships/{login}",
+                           "role": "member", "state": "active"})
 
     def _op_rate_limit_get(self, ctx: _Ctx) -> Reply:
         obj = self._example("rate-limit-overview", ctx.root)
