@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reviewer.github.settings import SettingError, check_private_key, from_environment
+from reviewer.github.settings import SettingError, check_private_key, from_environment, page_settings
 
 # gunicorn's settings for the web process (worker class, threads, timeouts, limits).
 GUNICORN_CONF = Path(__file__).resolve().parent / "web" / "gunicorn_conf.py"
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         # Fail fast, naming the variable (never its value), before anything starts: a bad
         # key would otherwise only show when every job fails to sign its JWT.
         check_private_key(from_environment())
+        page_settings()  # PUBLIC_URL without its OAuth client and SECRET_KEY: say so now
     except SettingError as exc:
         print(f"policy-reviewer: {exc}", file=sys.stderr)
         return 2

@@ -120,7 +120,8 @@ def posted_fingerprints(repo: Repository, number: int) -> set[str]:
 def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report: Report,
             hunks: Mapping[str, list[tuple[int, int]]], rules: Mapping[str, RuleSpec],
             touched_templates: bool, threads: list[review_threads.Thread] | None = None,
-            resolved_before: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+            resolved_before: set[str] = frozenset(),  # type: ignore[assignment]
+            details_url: str | None = None) -> dict[str, Any]:
     """Post the review's comments (one review, all comments in it), bring the app's earlier
     threads up to date (resolve the fixed, edit the reworded) and finish the check.
 
@@ -157,7 +158,7 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
     title = markdown.title(report) if touched_templates or report.incomplete \
         else "No templates or policies changed"
     finish_check(run, conclusion, title, markdown.summary(report, placement.outside_diff, counts),
-                 annotations(report.findings))
-    return {"conclusion": conclusion, "comments": len(placement.comments),
+                 annotations(report.findings), details_url)
+    return {"conclusion": conclusion, "title": title, "comments": len(placement.comments),
             "resolved_threads": [t.node_id for t in todo.resolve] if todo else [],
             "edited": len(todo.edit) if todo else 0}

@@ -106,3 +106,47 @@ def check_private_key(settings: AppSettings, env: dict[str, str] | None = None) 
                 problem = "it is not an RSA key (GitHub App keys are RSA)"
     if problem:
         raise InvalidSetting(f"{source} is not a usable GitHub App private key: {problem}")
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """The review page's settings: where the app is reached and its GitHub OAuth client."""
+
+    public_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    api_url: str = "https://api.github.com"
+
+    @property
+    def web_url(self) -> str:
+        """Where people sign in: github.com for api.github.com, the host itself for
+        Enterprise Server (``https://HOST/api/v3``), else the API's own address."""
+        if self.api_url == "https://api.github.com":
+            return "https://github.com"
+        return self.api_url.removesuffix("/api/v3")
+
+
+# Flask signs the session cookie with SECRET_KEY; shorter keys are guessable.
+MIN_SECRET_KEY = 32
+
+
+def page_settings(env: dict[str, str] | None = None) -> PageSettings | None:
+    """PUBLIC_URL and the OAuth client, or None when PUBLIC_URL is not set (no review page).
+
+    With PUBLIC_URL set, GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SECRET_KEY are required:
+    a page that cannot check who is reading must not be served.
+    """
+    env = dict(os.environ if env is None else env)
+    public = env.get("PUBLIC_URL", "").rstrip("/")
+    if not public:
+        return None
+    if not public.startswith(("https://", "http://")):
+        raise InvalidSetting("PUBLIC_URL must be an http(s) address")
+    for name in ("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SECRET_KEY"):
+        if not env.get(name):
+            raise MissingSetting(f"{name} is not set: the review page (PUBLIC_URL) needs it")
+    if len(env["SECRET_KEY"]) < MIN_SECRET_KEY:
+        raise InvalidSetting(f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY} random characters")
+    return PageSettings(public, env["GITHUB_CLIENT_ID"], env["GITHUB_CLIENT_SECRET"], env["SECRET_KEY"],
+                        env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"))

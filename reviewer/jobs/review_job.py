@@ -9,7 +9,8 @@ from typing import Any
 
 from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, parse_rule_text
-from reviewer.config.settings import REPOSITORY_CONFIG, Settings, layer, parse_settings
+from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, layer,
+                                      parse_settings)
 from reviewer.engine.review import review_change
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
@@ -19,8 +20,8 @@ from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
 from reviewer.github.org import OrgPolicies, fetch_org_policies, org_policies_from
 from reviewer.jobs import acceptances
-from reviewer.github.settings import AppSettings, from_environment
-from reviewer.report import Report
+from reviewer.github.settings import AppSettings, from_environment, page_settings
+from reviewer.report import Report, page_record
 from reviewer.web import metrics
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,16 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
         touched = bool(change.base_files or change.head_files)
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
+        page = page_settings()
+        details = f"{page.public_url}/reviews/{payload['repository']}/{payload['number']}" if page else None
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
-                                  change.hunks, rules, touched, change.threads, resolved_before)
+                                  change.hunks, rules, touched, change.threads, resolved_before,
+                                  details_url=details)
+        notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
+                       page_record.build(report, payload["repository"], int(payload["number"]),
+                                         payload["head_sha"], outcome["conclusion"], outcome["title"],
+                                         rules, rule_layers(rules, org, config_text=change.config_text)),
+                       keep=3)
         for thread in outcome["resolved_threads"]:
             notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
     except ConfigError as exc:
@@ -100,6 +109,30 @@ def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str |
         repo_rules[spec.id] = spec
     return layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings, repo_config,
                  repo_rules)
+
+
+def rule_layers(rules: dict[str, RuleSpec], org: OrgPolicies, config_text: str | None) -> dict[str, str]:
+    """Which layer set each rule, in words for the review page."""
+    repo_overrides = set()
+    if config_text is not None:
+        try:
+            repo_overrides = set(parse_settings(REPOSITORY_CONFIG, config_text).overrides)
+        except ConfigError:
+            pass  # already reported by the review itself
+    org_overrides = set(org.settings.overrides) if org.settings else set()
+    out = {}
+    for rule_id, spec in rules.items():
+        if rule_id in repo_overrides:
+            out[rule_id] = "repository configuration"
+        elif rule_id in org_overrides:
+            out[rule_id] = "organisation configuration"
+        elif rule_id in org.rules:
+            out[rule_id] = "organisation rule file"
+        elif spec.source.startswith(REPOSITORY_RULES):
+            out[rule_id] = "repository rule file"
+        else:
+            out[rule_id] = "shipped default"
+    return out
 
 
 def incomplete(change: fetch.Change) -> list[str]:

@@ -96,7 +96,7 @@ class Store(Protocol):
     def start(self, job_id: str) -> Job | None: ...
     def touch(self, job_id: str) -> bool: ...
     def jobs(self, state: str | None = None) -> list[Job]: ...
-    def add_note(self, scope: str, note: dict[str, Any]) -> None: ...
+    def add_note(self, scope: str, note: dict[str, Any], keep: int = MAX_NOTES) -> None: ...
     def notes(self, scope: str) -> list[dict[str, Any]]: ...
 
 
@@ -190,9 +190,13 @@ class SqliteStore:
             sql, args = sql + " WHERE state = ?", (state,)
         return [_job(row) for row in self._db().execute(sql + " ORDER BY heartbeat", args)]
 
-    def add_note(self, scope: str, note: dict[str, Any]) -> None:
-        """Keep a small record about a pull request (what the app did, who accepted what)."""
-        self._db().execute("INSERT INTO notes VALUES (?, ?, ?)", (scope, time.time(), json.dumps(note)))
+    def add_note(self, scope: str, note: dict[str, Any], keep: int = MAX_NOTES) -> None:
+        """Keep a record about a pull request (what the app did, who accepted what, the
+        latest review); only the newest ``keep`` of a scope are kept."""
+        db = self._db()
+        db.execute("INSERT INTO notes VALUES (?, ?, ?)", (scope, time.time(), json.dumps(note)))
+        db.execute("DELETE FROM notes WHERE scope = ? AND rowid NOT IN (SELECT rowid FROM notes "
+                   "WHERE scope = ? ORDER BY at DESC LIMIT ?)", (scope, scope, keep))
 
     def notes(self, scope: str) -> list[dict[str, Any]]:
         """A scope's notes, oldest first (the newest MAX_NOTES)."""
@@ -309,11 +313,11 @@ class RedisStore:
         out = [j for j in (self.get_job(i.decode()) for i in self._r.smembers(self._prefix + "jobs")) if j]
         return sorted((j for j in out if not state or j.state == state), key=lambda j: j.heartbeat)
 
-    def add_note(self, scope: str, note: dict[str, Any]) -> None:
+    def add_note(self, scope: str, note: dict[str, Any], keep: int = MAX_NOTES) -> None:
         key = self._prefix + "notes:" + scope
         with self._r.pipeline() as pipe:
             pipe.rpush(key, json.dumps(note))
-            pipe.ltrim(key, -MAX_NOTES, -1)
+            pipe.ltrim(key, -keep, -1)
             pipe.execute()
 
     def notes(self, scope: str) -> list[dict[str, Any]]:

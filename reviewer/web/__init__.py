@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from reviewer.github.settings import webhook_secret
+from reviewer.github.settings import page_settings, webhook_secret
 
 # GitHub caps webhook payloads at 25 MB.
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap
@@ -30,10 +30,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if "WEBHOOK_SECRET" not in app.config:
         app.config["WEBHOOK_SECRET"] = webhook_secret()
+    if "PAGE" not in app.config:
+        # The review page, when PUBLIC_URL is set; a half-configured page refuses to start.
+        app.config["PAGE"] = page_settings()
+    if app.config["PAGE"] is not None:
+        app.secret_key = app.config["PAGE"].secret_key
+        app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                          SESSION_COOKIE_SECURE=app.config["PAGE"].public_url.startswith("https://"),
+                          SESSION_COOKIE_NAME="policy_reviewer")
 
     from reviewer.web.health import blueprint as health
+    from reviewer.web.review_page import blueprint as review_page
     from reviewer.web.webhook import blueprint as webhook
 
     app.register_blueprint(webhook)
     app.register_blueprint(health)
+    app.register_blueprint(review_page)
     return app

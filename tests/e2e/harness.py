@@ -59,7 +59,7 @@ class App:
 
     def __init__(self, api_url: str, app_id: str, private_key: str, data: Path,
                  redis_url: str | None = None, web_workers: int = 2,
-                 web_args: tuple[str, ...] = ()) -> None:
+                 web_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "GITHUB_API_URL": api_url, "GITHUB_APP_ID": app_id,
@@ -69,6 +69,7 @@ class App:
                     "PYTHONPATH": str(ROOT)}
         # Each app has its own metrics folder (the test process may have set one for itself).
         self.env["PROMETHEUS_MULTIPROC_DIR"] = str(data / "metrics")
+        self.env.update(extra_env or {})
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         else:

@@ -637,6 +637,11 @@ class GitHubStandIn:
         self.comment_edits: list[dict] = []  # every edit of a review comment's body
         self.readers: dict[tuple[str, str], set[str]] = {}  # people (OAuth users) who can read a repository
         self.teams: dict[tuple[str, str], set[str]] = {}  # (org, team slug) -> members' logins
+        # OAuth: the app's client (id -> secret), who is signed in to "GitHub" in the browser,
+        # and codes handed out by /login/oauth/authorize.
+        self.oauth_clients: dict[str, str] = {}
+        self.browser_user: str | None = None
+        self._oauth_codes: dict[str, dict] = {}
         self._ids = iter(range(1001, 10**9))
         self.graphql = GraphQLEndpoint(self)
 
@@ -921,6 +926,10 @@ class GitHubStandIn:
         where = f"{req.method} {path}"
         if path in ("/graphql", "/api/graphql"):
             return self._graphql(req, data, call, where)
+        if path == "/login/oauth/authorize":
+            return self._oauth_authorize(req, call, where)
+        if path == "/login/oauth/access_token":
+            return self._oauth_token(req, call, where)
         found = self.spec.match(method, path)
         if found is None and re.fullmatch(r"/repos/[^/]+/[^/]+/contents/?", path):
             # the repository's root directory: GitHub answers it, the description has no such path
@@ -989,6 +998,54 @@ class GitHubStandIn:
             answer, headers = self.graphql.answer(body, record, where)
         call["graphql"] = body.get("query") if isinstance(body, dict) else None
         return Reply(200, answer, headers)
+
+    # ------------------------------------------------------------------ OAuth web flow (the review page)
+
+    def _oauth_authorize(self, req: Request, call: dict, where: str) -> Reply:
+        """GitHub's authorize page, already approved by whoever is ``browser_user``."""
+        call["operation"] = "oauth/authorize"
+        client, redirect_uri, state = (req.args.get(k, "") for k in ("client_id", "redirect_uri", "state"))
+        if req.method != "GET" or client not in self.oauth_clients:
+            raise _Reject(_error(404, "Not Found"), f"{where}: unknown OAuth client {client!r}")
+        if not state:
+            self.violations.append(f"{where}: no state parameter (CSRF protection)")
+        if self.browser_user is None:
+            return Reply(200, raw=b"<html><body>Sign in to GitHub</body></html>", content_type="text/html")
+        code = secrets.token_hex(10)
+        with self._lock:
+            self._oauth_codes[code] = {"client": client, "login": self.browser_user,
+                                       "redirect_uri": redirect_uri, "expires": time.time() + 600}
+        target = f"{redirect_uri}?{urlencode({'code': code, 'state': state})}"
+        return Reply(302, raw=b"", headers={"Location": target}, content_type="text/html")
+
+    def _oauth_token(self, req: Request, call: dict, where: str) -> Reply:
+        """Trade a code for a user token (form or JSON body, as GitHub accepts both)."""
+        call["operation"] = "oauth/access_token"
+        form = dict(req.form) or (json.loads(req.get_data() or b"{}") if req.is_json else {})
+        code = self._oauth_codes.pop(str(form.get("code", "")), None)
+        client = str(form.get("client_id", ""))
+        if self.oauth_clients.get(client) != form.get("client_secret"):
+            self.violations.append(f"{where}: wrong client id or secret")
+            return Reply(200, {"error": "incorrect_client_credentials"})
+        if code is None or code["client"] != client or code["expires"] < time.time():
+            return Reply(200, {"error": "bad_verification_code"})
+        if form.get("redirect_uri") and form["redirect_uri"] != code["redirect_uri"]:
+            return Reply(200, {"error": "redirect_uri_mismatch"})
+        token = "ghu_" + secrets.token_hex(18)
+        with self._lock:
+            self.tokens[token] = {"token": token, "user": code["login"], "installation_id": None,
+                                  "permissions": {}, "repositories": None, "expires": time.time() + 8 * 3600}
+        return Reply(200, {"access_token": token, "token_type": "bearer", "scope": ""})
+
+    def _op_users_get_authenticated(self, ctx: _Ctx) -> Reply:  # full description only
+        token = ctx.token or {}
+        if not token.get("user"):
+            raise _Reject(_error(403, "Resource not accessible by integration"),
+                          f"GET {ctx.req.path}: /user needs a user token, not an installation token")
+        obj = self._user_json(ctx.root, token["user"])
+        _status, example = ctx.op.success()
+        base = _rewrite(example or {}, ctx.root, None) if isinstance(example, dict) else {}
+        return Reply(200, {**base, **obj})
 
     # ------------------------------------------------------------------ review threads (GraphQL and tests)
 
@@ -1187,6 +1244,11 @@ class GitHubStandIn:
     def _check_repo_access(self, ctx: _Ctx, where: str) -> None:
         token, repo = ctx.token, ctx.repo
         if token is None or repo is None:
+            return
+        if token.get("user"):
+            # A person's token: GitHub answers 404 for a repository they cannot read.
+            if token["user"] not in self.readers_of(repo.owner, repo.name):
+                raise _Reject(_not_found(), rejection=f"{where}: {token['user']} cannot read {repo.full_name}")
             return
         if (repo.installation_id is not None and token["installation_id"] != repo.installation_id) or \
                 (token["repositories"] is not None and repo.name not in token["repositories"]):

@@ -1,0 +1,56 @@
+"""The review page's record of one review: everything the page shows, as plain JSON.
+
+The worker writes it after publishing; the web process reads the latest one for a pull
+request and renders it (reviewer.web.page_html). Bounded: a pull request with thousands of
+findings keeps the first ``MAX_FINDINGS`` of each kind and says how many more there were.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping
+
+from reviewer.config.rulebook import RuleSpec
+from reviewer.engine.finding import Finding
+from reviewer.report import Report
+
+MAX_FINDINGS = 500
+MAX_DELTA = 200
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule_id, "severity": f.severity, "path": f.path, "line": f.start_line,
+            "resource": f.resource or "", "message": f.message, "waived": f.waived or "",
+            "blocking": f.blocking}
+
+
+def _bounded(findings: list[Finding]) -> dict[str, Any]:
+    ordered = sorted(findings, key=lambda f: (f.path, f.start_line, f.rule_id))
+    return {"items": [_finding(f) for f in ordered[:MAX_FINDINGS]],
+            "more": max(0, len(ordered) - MAX_FINDINGS)}
+
+
+def build(report: Report, repository: str, number: int, head_sha: str, conclusion: str,
+          title: str, rules: Mapping[str, RuleSpec], layers: Mapping[str, str]) -> dict[str, Any]:
+    """The record of one published review. ``layers`` says which layer set each rule."""
+    used = {f.rule_id for f in report.findings} | {f.rule_id for f in report.fixed}
+    return {
+        "repository": repository, "number": number, "head": head_sha, "conclusion": conclusion,
+        "title": title, "at": time.time(),
+        "incomplete": list(report.incomplete),
+        "new": _bounded([f for f in report.findings if f.state == "new"]),
+        "unchanged": _bounded([f for f in report.findings if f.state == "unchanged"]),
+        "fixed": _bounded(report.fixed),
+        "delta": [{"principal": d.principal, "path": d.path, "added": list(d.added[:200]),
+                   "more": max(0, len(d.added) - 200), "escalation": list(d.escalation),
+                   "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]}}
+                  for d in (report.delta or [])[:MAX_DELTA]],
+        "rule_changes": list(report.rule_changes),
+        "accepted": [{"by": a.by, "when": a.when, "reason": a.reason,
+                      "what": "every finding of this commit" if a.fingerprint == "*"
+                      else f"{a.rule} on {a.resource or 'the file'}"} for a in report.accepted],
+        "rules": [{"id": s.id, "title": s.title, "severity": s.severity, "enabled": s.enabled,
+                   "locked": s.locked, "layer": layers.get(s.id, ""), "rationale": s.rationale.strip(),
+                   "fix": s.fix.strip(), "used": s.id in used}
+                  for s in sorted(rules.values(), key=lambda s: s.id)],
+    }

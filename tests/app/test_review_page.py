@@ -1,0 +1,90 @@
+"""The review page's guards, in-process: settings, escaping, sign-in checks, no open redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reviewer.github.settings import InvalidSetting, MissingSetting, PageSettings, page_settings
+from reviewer.web import create_app
+from reviewer.web.page_html import page
+
+ENV = {"PUBLIC_URL": "https://reviewer.example.com/", "GITHUB_CLIENT_ID": "Iv1.x",
+       "GITHUB_CLIENT_SECRET": "s", "SECRET_KEY": "x" * 40}
+
+
+def test_the_page_needs_its_oauth_client_and_a_long_secret_key() -> None:
+    assert page_settings({}) is None  # no PUBLIC_URL: no page
+    settings = page_settings(ENV)
+    assert settings is not None and settings.public_url == "https://reviewer.example.com"
+    assert settings.web_url == "https://github.com"
+    assert "x" * 40 not in repr(settings) and "client_secret" not in repr(settings)
+    for name in ("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SECRET_KEY"):
+        with pytest.raises(MissingSetting, match=name):
+            page_settings({k: v for k, v in ENV.items() if k != name})
+    with pytest.raises(InvalidSetting, match="SECRET_KEY is too short"):
+        page_settings({**ENV, "SECRET_KEY": "short"})
+    ghes = PageSettings("https://r", "id", "s", "k" * 40, "https://ghe.example.com/api/v3")
+    assert ghes.web_url == "https://ghe.example.com"
+
+
+def hostile_record() -> dict[str, Any]:
+    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"\''
+    finding = {"rule": evil, "severity": evil, "path": evil, "line": 1, "resource": evil,
+               "message": evil, "waived": evil, "blocking": True}
+    return {"repository": "acme/" + evil, "number": evil, "head": evil, "conclusion": evil,
+            "title": evil, "at": 0, "incomplete": [evil],
+            "new": {"items": [finding], "more": 0}, "fixed": {"items": [], "more": 0},
+            "unchanged": {"items": [], "more": 0},
+            "delta": [{"principal": evil, "path": evil, "added": [evil], "risks": {evil: [evil]},
+                       "escalation": [evil], "more": 0}],
+            "rule_changes": [evil], "accepted": [{"by": evil, "when": evil, "reason": evil, "what": evil}],
+            "rules": [{"id": evil, "title": evil, "severity": evil, "enabled": True, "locked": True,
+                       "layer": evil, "rationale": evil, "fix": evil}]}
+
+
+def test_text_from_repositories_and_people_is_escaped_everywhere() -> None:
+    html = page(hostile_record(), "<b>viewer</b>", "/logout")
+    assert "<script" not in html and "<img" not in html and "<b>viewer" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "onerror=alert(2)&gt;&quot;&#x27;" in html
+
+
+@pytest.fixture
+def client() -> Any:
+    app = create_app({"WEBHOOK_SECRET": "w", "PAGE": page_settings(ENV), "TESTING": True})
+    app.secret_key = ENV["SECRET_KEY"]
+    return app.test_client()
+
+
+def test_sign_in_goes_to_github_and_never_redirects_elsewhere(client: Any) -> None:
+    answer = client.get("/login?next=/reviews/acme/billing/7")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("https://github.com/login/oauth/authorize?")
+    assert "state=" in answer.headers["Location"]
+    assert "redirect_uri=https%3A%2F%2Freviewer.example.com%2Foauth%2Fcallback" in answer.headers["Location"]
+    with client.session_transaction() as session:
+        assert session["next"] == "/reviews/acme/billing/7"
+    for target in ("https://evil.example/", "//evil.example/reviews/a/b/1", "/reviews/a/b/1\n"):
+        client.get("/login", query_string={"next": target})
+        with client.session_transaction() as session:
+            assert session["next"] == ""
+
+
+def test_a_callback_without_the_browsers_state_is_refused(client: Any) -> None:
+    client.get("/login?next=/reviews/acme/billing/7")
+    answer = client.get("/oauth/callback?code=abc&state=forged")
+    assert answer.status_code == 400 and b"Sign-in failed" in answer.data
+
+
+def test_not_signed_in_means_sent_to_sign_in_and_bad_names_are_404(client: Any) -> None:
+    answer = client.get("/reviews/acme/billing/7")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?next=")
+    assert client.get("/reviews/acme/..%2F..%2Fetc/7").status_code == 404
+
+
+def test_without_public_url_there_is_no_page() -> None:
+    app = create_app({"WEBHOOK_SECRET": "w", "PAGE": None, "TESTING": True})
+    assert app.test_client().get("/reviews/acme/billing/7").status_code == 404
+    assert app.test_client().get("/login").status_code == 404
