@@ -526,3 +526,107 @@ def test_concurrent_requests(gh):
                                             json={"name": f"n{i}", "head_sha": head}).status_code, range(24)))
     assert codes == [201] * 24 and len({r["id"] for r in gh.check_runs.values()}) == 24
     assert len(gh.calls) == 24 and gh.violations == []
+
+
+# --------------------------------------------------------------------------- GraphQL, threads, OAuth, teams
+
+
+def _graphql(gh, token: str, query: str, variables: dict | None = None) -> dict:
+    answer = requests.post(gh.base_url + "/graphql", json={"query": query, "variables": variables or {}},
+                           headers={"Authorization": f"bearer {token}"}, timeout=10)
+    assert answer.status_code == 200  # GitHub answers GraphQL errors with 200 too
+    return answer.json()
+
+
+def test_graphql_is_checked_against_githubs_schema(gh) -> None:
+    token = gh.issue_token(INSTALLATION)
+    bad = _graphql(gh, token, "{ repository(owner: \"o\", name: \"r\") { nope } }")
+    assert "data" not in bad and "nope" in bad["errors"][0]["message"]
+    assert any("nope" in v for v in gh.violations)
+    gh.violations.clear()
+    wrong_type = _graphql(gh, token, "query($n: String!) { repository(owner: \"o\", name: \"r\") "
+                                     "{ pullRequest(number: $n) { id } } }", {"n": "1"})
+    assert wrong_type["errors"] and gh.violations
+    gh.violations.clear()
+    good = _graphql(gh, token, 'query($e: String!) { rateLimit { cost remaining } repository(owner: "o", name: "r") '
+                               '{ object(expression: $e) { ... on Blob { text byteSize isTruncated } } } }',
+                    {"e": "feature:a.yaml"})
+    assert good["data"]["repository"]["object"]["text"] == A_YAML_HEAD
+    # Its own budget, per token; queries that do not validate are not charged.
+    assert good["data"]["rateLimit"] == {"cost": 1, "remaining": 4999}
+    assert gh.violations == []
+    missing = _graphql(gh, token, '{ repository(owner: "o", name: "elsewhere") { id } }')
+    assert missing["data"] == {"repository": None} and missing["errors"][0]["type"] == "NOT_FOUND"
+
+
+def test_review_threads_resolution_and_replies(gh) -> None:
+    token = gh.issue_token(INSTALLATION)
+    posted = requests.post(gh.base_url + "/repos/o/r/pulls/1/comments", timeout=10,
+                           headers={"Authorization": f"token {token}"},
+                           json={"body": "ours <!-- policy-reviewer:0123456789abcdef -->", "path": "a.yaml",
+                                 "line": 10, "side": "RIGHT", "commit_id": gh.pull("o", "r", 1).head_sha})
+    assert posted.status_code == 201, posted.text
+    comment_id = posted.json()["id"]
+    gh.add_thread_reply(comment_id, "dev", "why?")
+    query = ('{ repository(owner: "o", name: "r") { pullRequest(number: 1) { reviewThreads(first: 10) { nodes '
+             '{ id isResolved resolvedBy { login } comments(first: 10) { nodes { body viewerDidAuthor author { login } } } } } } } }')
+    [thread] = _graphql(gh, token, query)["data"]["repository"]["pullRequest"]["reviewThreads"]["nodes"]
+    assert thread["isResolved"] is False
+    assert [(c["viewerDidAuthor"], c["author"]["login"]) for c in thread["comments"]["nodes"]] == \
+        [(True, "policy-reviewer"), (False, "dev")]
+    done = _graphql(gh, token, "mutation($t: ID!) { resolveReviewThread(input: {threadId: $t}) "
+                               "{ thread { isResolved resolvedBy { login } } } }", {"t": thread["id"]})
+    # An app is no User: GitHub names nobody as the resolver.
+    assert done["data"]["resolveReviewThread"]["thread"] == {"isResolved": True, "resolvedBy": None}
+    gh.set_thread_resolved(comment_id, False, "dev")  # a person reopens it in the browser
+    [again] = _graphql(gh, token, query)["data"]["repository"]["pullRequest"]["reviewThreads"]["nodes"]
+    assert again["isResolved"] is False
+    edit = _graphql(gh, token, "mutation($c: ID!) { updatePullRequestReviewComment(input: "
+                               "{pullRequestReviewCommentId: $c, body: \"theirs\"}) { pullRequestReviewComment { id } } }",
+                    {"c": _comment_node(gh, comment_id, reply=True)})
+    assert edit["errors"] and "permission" in edit["errors"][0]["message"]  # nobody edits another's comment
+    assert gh.violations == []
+
+
+def _comment_node(gh, root_id: int, reply: bool) -> str:
+    from tests.e2e.standin_graphql import comment_node_id
+
+    ids = [c["id"] for c in gh.thread_comments(root_id)]
+    return comment_node_id(ids[1] if reply else ids[0])
+
+
+def test_oauth_and_team_membership(gh) -> None:
+    gh.oauth_clients["Iv1.abc"] = "s3cret"
+    gh.browser_user = "reader"
+    gh.readers[("o", "r")] = {"reader"}
+    answer = requests.get(gh.base_url + "/login/oauth/authorize", allow_redirects=False, timeout=10,
+                          params={"client_id": "Iv1.abc", "redirect_uri": "http://app/cb", "state": "xyz"})
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("http://app/cb?code=")
+    code = answer.headers["Location"].split("code=")[1].split("&")[0]
+    wrong = requests.post(gh.base_url + "/login/oauth/access_token", timeout=10, headers={"Accept": "application/json"},
+                          data={"client_id": "Iv1.abc", "client_secret": "nope", "code": code}).json()
+    assert wrong == {"error": "incorrect_client_credentials"}
+    gh.violations.clear()
+    token = requests.post(gh.base_url + "/login/oauth/access_token", timeout=10, headers={"Accept": "application/json"},
+                          data={"client_id": "Iv1.abc", "client_secret": "s3cret", "code": code}).json()
+    assert token == {"error": "bad_verification_code"}  # a code is used once, even after a failure
+    answer = requests.get(gh.base_url + "/login/oauth/authorize", allow_redirects=False, timeout=10,
+                          params={"client_id": "Iv1.abc", "redirect_uri": "http://app/cb", "state": "xyz"})
+    code = answer.headers["Location"].split("code=")[1].split("&")[0]
+    token = requests.post(gh.base_url + "/login/oauth/access_token", timeout=10,
+                          data={"client_id": "Iv1.abc", "client_secret": "s3cret", "code": code}).json()["access_token"]
+    me = requests.get(gh.base_url + "/user", headers={"Authorization": f"token {token}"}, timeout=10)
+    assert me.json()["login"] == "reader"
+    assert requests.get(gh.base_url + "/repos/o/r", headers={"Authorization": f"token {token}"},
+                        timeout=10).status_code == 200
+    gh.readers[("o", "r")] = set()
+    assert requests.get(gh.base_url + "/repos/o/r", headers={"Authorization": f"token {token}"},
+                        timeout=10).status_code == 404
+    installation = gh.issue_token(INSTALLATION)
+    gh.teams[("o", "security")] = {"sam"}
+    member = requests.get(gh.base_url + "/orgs/o/teams/security/memberships/sam",
+                          headers={"Authorization": f"token {installation}"}, timeout=10)
+    assert member.status_code == 200 and member.json()["state"] == "active"
+    assert requests.get(gh.base_url + "/orgs/o/teams/security/memberships/dev",
+                        headers={"Authorization": f"token {installation}"}, timeout=10).status_code == 404
+    assert gh.violations == [], gh.violations
