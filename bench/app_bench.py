@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import App, git, keypair, org_repo, sign, wait_for  # noqa: E402
 from tests.e2e.standin import FULL_SPEC, GitHubStandIn, OpenAPISpec  # noqa: E402
+from tests.e2e.standin_graphql import schema as graphql_schema  # noqa: E402
 
 TEMPLATE = """\
 Parameters:
@@ -124,7 +125,8 @@ def pull_request_review(templates: int, latency: float, tmp: Path, verbose: bool
     git(repo, "commit", "-qam", "widen")
     private, public = keypair()
     gh = GitHubStandIn(app_id="1", public_key_pem=public, installation_id=1)
-    OpenAPISpec.load(FULL_SPEC)  # the stand-in's own one-off cost, not the app's
+    OpenAPISpec.load(FULL_SPEC)  # the stand-in's own one-off costs, not the app's
+    graphql_schema()
     url = gh.start()
     gh.add_pull("acme", "stacks", 1, "main", "feature", repo)
     gh.add_repo("acme", ".github", org_repo(tmp / f"org{templates}"))

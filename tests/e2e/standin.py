@@ -642,6 +642,7 @@ class GitHubStandIn:
         self.oauth_clients: dict[str, str] = {}
         self.browser_user: str | None = None
         self._oauth_codes: dict[str, dict] = {}
+        self._lines_cache: dict[tuple[str, str, str], list[bytes] | None] = {}
         self._ids = iter(range(1001, 10**9))
         self.graphql = GraphQLEndpoint(self)
 
@@ -1055,8 +1056,9 @@ class GitHubStandIn:
                 if _same_pull(c, owner, repo, number) and not c.get("in_reply_to_id")]
 
     def thread_comments(self, root_id: int) -> list[dict]:
-        return [c for c in self.review_comments.values()
-                if c["id"] == root_id or c.get("in_reply_to_id") == root_id]
+        root = self.review_comments.get(root_id)
+        replies = [c for c in self.review_comments.values() if c.get("in_reply_to_id") == root_id]
+        return ([root] if root else []) + replies
 
     def add_thread_reply(self, root_id: int, author: str, body: str) -> dict:
         """A reply in a thread, by ``author`` (a person's login, or the app's bot login)."""
@@ -1101,12 +1103,21 @@ class GitHubStandIn:
         line = comment.get("line")
         if comment["commit_id"] == pull.head_sha or not line:
             return False
-        try:
-            then = git(repo.path, "show", f"{comment['commit_id']}:{comment['path']}").split(b"\n")
-            now = git(repo.path, "show", f"{pull.head_sha}:{comment['path']}").split(b"\n")
-        except GitError:
+        then = self._file_lines(repo.path, comment["commit_id"], comment["path"])
+        now = self._file_lines(repo.path, pull.head_sha, comment["path"])
+        if then is None or now is None:
             return True
         return then[line - 1: line] != now[line - 1: line]
+
+    def _file_lines(self, path: Path, commit: str, name: str) -> list[bytes] | None:
+        """A file's lines at a commit (commits never change, so this is kept)."""
+        key = (str(path), commit, name)
+        if key not in self._lines_cache:
+            try:
+                self._lines_cache[key] = git(path, "show", f"{commit}:{name}").split(b"\n")
+            except GitError:
+                self._lines_cache[key] = None
+        return self._lines_cache[key]
 
     def readers_of(self, owner: str, repo: str) -> set[str]:
         return self.readers.get((owner.lower(), repo.lower()), set())

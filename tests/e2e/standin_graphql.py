@@ -236,8 +236,13 @@ class GraphQLEndpoint:
         if kind != "blob":
             return {"__typename": "Commit" if kind == "commit" else "Tag", "oid": sha}
 
+        cache: list[bytes] = []
+
         def data() -> bytes:
-            return git(state.path, "cat-file", "blob", sha)
+            # One git process per blob, however many of its fields the query asks for.
+            if not cache:
+                cache.append(git(state.path, "cat-file", "blob", sha))
+            return cache[0]
 
         def text(_info: Any) -> str | None:
             raw = data()
