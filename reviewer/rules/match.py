@@ -14,38 +14,64 @@ condition does not hold::
 
 Conditions: ``all`` / ``any`` (lists), ``not``, ``type`` (resource type pattern),
 ``exists`` / ``absent`` (a path), ``equals``, ``one_of``, ``matches`` (regex), ``contains``,
-``gt`` / ``ge`` / ``lt`` / ``le`` (numbers). Paths are dotted property paths from the
-resource's ``Properties``; ``*`` stands for any list item or key (``Tags.*.Key``). A value
-given by an intrinsic function (``!Ref``, ``!If`` ...) is only known at deploy time, so a
-comparison on it counts as satisfied: a match rule never guesses.
+``gt`` / ``ge`` / ``lt`` / ``le`` (numbers), ``every`` (a condition on each item at a path)
+and ``referenced_by`` (another resource of the template points at this one). Paths are
+dotted property paths from the resource's ``Properties``; ``*`` stands for any list item or
+key (``Tags.*.Key``).
+
+Conditions are three-valued. A value given by an intrinsic function (``!Ref``, ``!If`` ...)
+or a Terraform expression only known when applied is *unknown*, and unknown propagates
+through ``not``, ``all``, ``any``, ``every``, ``when`` and ``require`` as in Kleene's logic
+(``not unknown`` is unknown; ``all`` is false if any part is false, else unknown if any part
+is). When the outcome for a resource is unknown, the rule's ``on_unknown`` says what to do:
+``pass`` (the default: say nothing), ``fail`` (report it) or ``warn`` (report it as a
+warning). A match rule never decides on an unknown value without the author saying so.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
 
 from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.values import intrinsic
+from reviewer.engine.values import UNKNOWN, intrinsic, is_no_value
 from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.message_template import render, template_error
 from reviewer.rules.patterns import pattern_error, search
 
+# True, False, or None: known only at deploy time.
+Truth = Optional[bool]
+
 LEAF_OPERATORS = ("exists", "absent", "equals", "one_of", "matches", "contains",
-                  "gt", "ge", "lt", "le", "type")
+                  "gt", "ge", "lt", "le", "type", "every", "referenced_by")
 COMBINATORS = ("all", "any", "not")
+ON_UNKNOWN = ("pass", "fail", "warn")
 _NUMERIC = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
             "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
+# Conditions nest (all, any, not, every) and values nest (Fn::If in Fn::Join ...): both come
+# from files anyone may write, so every descent is bounded.
+MAX_DEPTH = 50
+NOT_SET = "not set"
 
 
 def resolve(properties: Any, path: str) -> list[tuple[Any, Path]]:
     """Values at a dotted path (``*`` = any item or key), each with its path."""
+    return _walk(properties, path)[0]
+
+
+def _walk(properties: Any, path: str) -> tuple[list[tuple[Any, Path]], bool]:
+    """Values at a path, and whether the walk ran into a value only deploy time knows (an
+    ``!If`` or ``!Ref`` where the path goes on): then what lies beyond it is unknown."""
     found: list[tuple[Any, Path]] = [(properties, ())]
+    blocked = False
     for part in path.split(".") if path else []:
         step: list[tuple[Any, Path]] = []
         for node, where in found:
-            if isinstance(node, dict) and part == "*":
+            if _opaque(node):
+                blocked = True
+            elif isinstance(node, dict) and part == "*":
                 step.extend((v, where + (k,)) for k, v in node.items())
             elif isinstance(node, list) and part == "*":
                 step.extend((v, where + (i,)) for i, v in enumerate(node))
@@ -54,7 +80,12 @@ def resolve(properties: Any, path: str) -> list[tuple[Any, Path]]:
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 step.append((node[int(part)], where + (int(part),)))
         found = step
-    return found
+    return found, blocked
+
+
+def _opaque(value: Any) -> bool:
+    """A value whose content is decided at deploy time (not a plain mapping or list)."""
+    return intrinsic(value) is not None
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -69,42 +100,205 @@ def _same(actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
-def holds(condition: dict[str, Any], resource: Resource) -> bool:
-    """Evaluate a condition on one resource."""
+def t_not(value: Truth) -> Truth:
+    """Kleene negation: unknown stays unknown."""
+    return None if value is None else not value
+
+
+def t_any(values: Iterable[Truth]) -> Truth:
+    """Kleene disjunction: true if any is true, else unknown if any is unknown."""
+    unknown = False
+    for value in values:
+        if value is True:
+            return True
+        unknown = unknown or value is None
+    return None if unknown else False
+
+
+def t_all(values: Iterable[Truth]) -> Truth:
+    """Kleene conjunction: false if any is false, else unknown if any is unknown."""
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        unknown = unknown or value is None
+    return None if unknown else True
+
+
+@dataclass
+class Scope:
+    """What a condition is evaluated on: a resource, the part of it paths start from (its
+    properties, or an item of ``every``), and its document (for ``referenced_by``)."""
+
+    resource: Resource
+    root: Any
+    document: Document | None = None
+    # referenced_by's answers for this document, computed once per condition.
+    references: dict[int, tuple[set[str], bool]] = field(default_factory=dict)
+
+    def at(self, root: Any) -> "Scope":
+        return Scope(self.resource, root, self.document, self.references)
+
+
+def holds(condition: dict[str, Any], resource: Resource, document: Document | None = None) -> Truth:
+    """Evaluate a condition on one resource: True, False, or None (known at deploy time)."""
+    return _holds(condition, Scope(resource, resource.properties, document), 0)
+
+
+def _holds(condition: dict[str, Any], scope: Scope, depth: int) -> Truth:
+    if depth > MAX_DEPTH:
+        return None  # validation refuses such nesting; a shipped file is not re-checked
     (operator, arg), = condition.items()
     if operator == "all":
-        return all(holds(c, resource) for c in arg)
+        return t_all(_holds(c, scope, depth + 1) for c in arg)
     if operator == "any":
-        return any(holds(c, resource) for c in arg)
+        return t_any(_holds(c, scope, depth + 1) for c in arg)
     if operator == "not":
-        return not holds(arg, resource)
+        return t_not(_holds(arg, scope, depth + 1))
     if operator == "type":
         patterns = arg if isinstance(arg, list) else [arg]
-        return any(fnmatch.fnmatchcase(resource.type, p) for p in patterns)
+        return any(fnmatch.fnmatchcase(scope.resource.type, p) for p in patterns)
+    if operator == "every":
+        return _every(arg, scope, depth)
+    if operator == "referenced_by":
+        return _referenced_by(arg, scope)
     if operator in ("exists", "absent"):
-        present = any(v is not None for v, _ in resolve(resource.properties, arg))
-        return present if operator == "exists" else not present
-    values = [v for v, _ in resolve(resource.properties, arg["path"])]
-    if not values:
+        found, blocked = _walk(scope.root, arg)
+        present = t_any([_present(v, 0) for v, _ in found] + ([None] if blocked else []))
+        return present if operator == "exists" else t_not(present)
+    found, blocked = _walk(scope.root, arg["path"])
+    return t_any([_compare(operator, arg, v) for v, _ in found] + ([None] if blocked else []))
+
+
+def _present(value: Any, depth: int) -> Truth:
+    """Is a property there? ``!If [c, x, !Ref AWS::NoValue]`` is there only sometimes."""
+    if value is None or is_no_value(value):
         return False
-    if any(intrinsic(v) for v in values):
-        return True  # decided at deploy time
+    call = intrinsic(value)
+    if call is None or depth > MAX_DEPTH:
+        return True
+    name, args = call
+    if name == UNKNOWN:
+        return None  # a Terraform expression may well be null
+    if name == "Fn::If" and isinstance(args, list) and len(args) == 3:
+        branches = [_present(args[1], depth + 1), _present(args[2], depth + 1)]
+        return branches[0] if branches[0] == branches[1] else None
+    return True
+
+
+def _compare(operator: str, arg: dict[str, Any], value: Any) -> Truth:
+    if intrinsic(value) is not None:
+        return None  # decided at deploy time
     if operator == "equals":
-        return any(_same(v, arg["value"]) for v in values)
+        return _same(value, arg["value"])
     if operator == "one_of":
-        return any(_same(v, option) for v in values for option in arg["values"])
+        return any(_same(value, option) for option in arg["values"])
     if operator == "matches":
-        return any(isinstance(v, str) and search(arg["pattern"], v) for v in values)
+        return isinstance(value, str) and search(arg["pattern"], value)
     if operator == "contains":
-        return any(arg["value"] in v if isinstance(v, (str, list)) else False for v in values)
-    compare = _NUMERIC[operator]
-    out = False
-    for v in values:
-        try:
-            out = out or compare(float(v), float(arg["value"]))
-        except (TypeError, ValueError):
+        if isinstance(value, list):
+            if any(intrinsic(item) is not None for item in value) and arg["value"] not in value:
+                return None
+            return arg["value"] in value
+        return isinstance(value, str) and str(arg["value"]) in value
+    try:
+        return bool(_NUMERIC[operator](float(value), float(arg["value"])))
+    except (TypeError, ValueError):
+        return False
+
+
+def _every(arg: dict[str, Any], scope: Scope, depth: int) -> Truth:
+    """Each item at the path satisfies the condition (true when there are none)."""
+    found, blocked = _walk(scope.root, arg["path"])
+    results: list[Truth] = [None] if blocked else []
+    for value, _ in found:
+        if is_no_value(value):
             continue
-    return out
+        items = value if isinstance(value, list) else [value]
+        if intrinsic(value) is not None:
+            results.append(None)  # the list itself is only known at deploy time
+            continue
+        for item in items:
+            if is_no_value(item):
+                continue
+            results.append(_holds(arg["require"], scope.at(item), depth + 1))
+            if results[-1] is False:
+                return False
+    return t_all(results)
+
+
+def _referenced_by(arg: dict[str, Any], scope: Scope) -> Truth:
+    """Another resource of a given type points at this one at a path (``!Ref``,
+    ``!GetAtt``, ``!Sub "${X.Arn}"``, a Terraform reference)."""
+    if scope.document is None:
+        return None
+    key = id(arg)
+    if key not in scope.references:
+        patterns = arg["type"] if isinstance(arg["type"], list) else [arg["type"]]
+        targets: set[str] = set()
+        unknown = False
+        for other in scope.document.resources():
+            if not any(fnmatch.fnmatchcase(other.type, p) for p in patterns):
+                continue
+            found, blocked = _walk(other.properties, arg["path"])
+            unknown = unknown or blocked
+            for value, _ in found:
+                names, opaque = _references(value, 0)
+                targets.update(names)
+                unknown = unknown or opaque
+        scope.references[key] = (targets, unknown)
+    targets, unknown = scope.references[key]
+    if scope.resource.logical_id in targets:
+        return True
+    return None if unknown else False
+
+
+def _references(value: Any, depth: int) -> tuple[set[str], bool]:
+    """Resource names a value refers to, and whether it may refer to one we cannot tell."""
+    if depth > MAX_DEPTH:
+        return set(), True
+    if isinstance(value, list):
+        names: set[str] = set()
+        opaque = False
+        for item in value:
+            more, unsure = _references(item, depth + 1)
+            names |= more
+            opaque = opaque or unsure
+        return names, opaque
+    call = intrinsic(value)
+    if call is None:
+        return set(), False  # a literal ARN names something outside the template's graph
+    name, args = call
+    if name == UNKNOWN:
+        return set(), True
+    if name == "Ref":
+        return ({args} if isinstance(args, str) else set()), False
+    if name == "Fn::GetAtt":
+        if isinstance(args, list) and args and isinstance(args[0], str):
+            return {args[0]}, False
+        if isinstance(args, str):
+            return {args.split(".", 1)[0]}, False
+        return set(), True
+    if name == "Fn::Sub":
+        text = args[0] if isinstance(args, list) and args else args
+        names = set()
+        if isinstance(text, str):
+            start = text.find("${")
+            while start >= 0 and len(names) < 1000:
+                end = text.find("}", start)
+                if end < 0:
+                    break
+                names.add(text[start + 2:end].split(".", 1)[0])
+                start = text.find("${", end)
+        if isinstance(args, list) and len(args) > 1 and isinstance(args[1], dict):
+            more, unsure = _references(list(args[1].values()), depth + 1)
+            return names | more, unsure
+        return names, False
+    if name == "Fn::If" and isinstance(args, list) and len(args) == 3:
+        # Either branch may be deployed: a name in only one of them is a maybe.
+        first, second = _references(args[1], depth + 1), _references(args[2], depth + 1)
+        return first[0] & second[0], first[1] or second[1] or first[0] != second[0]
+    return _references(args if isinstance(args, list) else [args], depth + 1)
 
 
 def leaf_paths(condition: dict[str, Any]) -> list[str]:
@@ -116,13 +310,21 @@ def leaf_paths(condition: dict[str, Any]) -> list[str]:
         return leaf_paths(arg)
     if operator in ("exists", "absent"):
         return [arg]
-    if operator == "type":
+    if operator in ("type", "referenced_by"):
         return []
     return [arg["path"]]
 
 
-def condition_errors(condition: Any, where: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+_REQUIRED = {"equals": ("path", "value"), "one_of": ("path", "values"),
+             "matches": ("path", "pattern"), "contains": ("path", "value"),
+             "every": ("path", "require"), "referenced_by": ("type", "path")}
+
+
+def condition_errors(condition: Any, where: tuple[Any, ...],
+                     depth: int = 0) -> list[tuple[tuple[Any, ...], str]]:
     """Problems of a condition tree: unknown operators, missing fields, bad regexes."""
+    if depth > MAX_DEPTH:
+        return [(where, f"conditions nest deeper than {MAX_DEPTH} levels")]
     if not isinstance(condition, dict) or len(condition) != 1:
         return [(where, "a condition is a mapping with exactly one operator")]
     (operator, arg), = condition.items()
@@ -130,9 +332,9 @@ def condition_errors(condition: Any, where: tuple[Any, ...]) -> list[tuple[tuple
     if operator in ("all", "any"):
         if not isinstance(arg, list) or not arg:
             return [(here, f"{operator} takes a non-empty list of conditions")]
-        return [e for i, c in enumerate(arg) for e in condition_errors(c, here + (i,))]
+        return [e for i, c in enumerate(arg) for e in condition_errors(c, here + (i,), depth + 1)]
     if operator == "not":
-        return condition_errors(arg, here)
+        return condition_errors(arg, here, depth + 1)
     if operator not in LEAF_OPERATORS:
         return [(here, f'unknown operator "{operator}"; use one of '
                        + ", ".join(COMBINATORS + LEAF_OPERATORS))]
@@ -140,11 +342,22 @@ def condition_errors(condition: Any, where: tuple[Any, ...]) -> list[tuple[tuple
         return [] if isinstance(arg, str) and arg else [(here, f"{operator} takes a property path")]
     if operator == "type":
         return [] if isinstance(arg, (str, list)) else [(here, "type takes a pattern or a list")]
-    required = {"equals": ("path", "value"), "one_of": ("path", "values"),
-                "matches": ("path", "pattern"), "contains": ("path", "value")}.get(
-        operator, ("path", "value"))
+    required = _REQUIRED.get(operator, ("path", "value"))
     if not isinstance(arg, dict) or any(k not in arg for k in required):
         return [(here, f"{operator} takes {{{', '.join(required)}}}")]
+    unknown = [k for k in arg if k not in required]
+    if unknown:
+        return [(here + (unknown[0],), f'{operator} takes {{{", ".join(required)}}}, '
+                                       f'not "{str(unknown[0])[:40]}"')]
+    if not isinstance(arg["path"], str):
+        return [(here + ("path",), "a path is a dotted string (Items.*.Name)")]
+    if operator == "every":
+        return condition_errors(arg["require"], here + ("require",), depth + 1)
+    if operator == "referenced_by":
+        kinds = arg["type"] if isinstance(arg["type"], list) else [arg["type"]]
+        if not kinds or not all(isinstance(k, str) for k in kinds) or not arg["path"]:
+            return [(here, "referenced_by takes {type: PATTERN or list, path: PATH}")]
+        return []
     if operator == "matches":
         problem = pattern_error(arg["pattern"]) if isinstance(arg["pattern"], str) else "a string"
         if problem:
@@ -162,6 +375,7 @@ class Match(RuleKind):
         "require": {"type": "object"},
         "message": {"type": "string"},
         "at": {"type": "string"},
+        "on_unknown": {"enum": list(ON_UNKNOWN)},
     }
     required_parameters = ("resources", "require", "message")
 
@@ -182,15 +396,27 @@ class Match(RuleKind):
             return
         params = ctx.params
         patterns = params["resources"]
+        on_unknown = params.get("on_unknown", "pass")
+        references: dict[int, tuple[set[str], bool]] = {}
         for resource in doc.resources():
             if not any(fnmatch.fnmatchcase(resource.type, p) for p in patterns):
                 continue
-            if "when" in params and not holds(params["when"], resource):
+            scope = Scope(resource, resource.properties, doc, references)
+            applies = _holds(params["when"], scope, 0) if "when" in params else True
+            if applies is False:
                 continue
-            if holds(params["require"], resource):
+            satisfied = _holds(params["require"], scope, 0)
+            # "when → require", in three values: a finding only when it is known false.
+            verdict = t_any([t_not(applies), satisfied])
+            if verdict is True or (verdict is None and on_unknown == "pass"):
                 continue
-            yield Hit(self._place(resource, params), self._message(resource, params),
-                      f"match:{resource.type}", resource.logical_id)
+            message = self._message(resource, params)
+            severity = None
+            if verdict is None:
+                message += " (this depends on a value known only at deploy time)"
+                severity = "warning" if on_unknown == "warn" else None
+            yield Hit(self._place(resource, params), message,
+                      f"match:{resource.type}", resource.logical_id, severity=severity)
 
     @staticmethod
     def _place(resource: Resource, params: dict[str, Any]) -> Path:
@@ -207,6 +433,6 @@ class Match(RuleKind):
                                   "short_type": resource.type.split("::")[-1]}
         for path in leaf_paths(params["require"]):
             found = resolve(resource.properties, path)
-            values.setdefault("value", found[0][0] if found else "(not set)")
-        values.setdefault("value", "(not set)")
+            values.setdefault("value", found[0][0] if found else NOT_SET)
+        values.setdefault("value", NOT_SET)
         return render(params["message"], values)

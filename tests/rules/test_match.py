@@ -152,3 +152,198 @@ def test_a_new_yaml_only_rule_catches_a_real_template(tmp_path: Path) -> None:
     findings = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "role-permissions-boundary"]
     assert [(f["resource"], f["severity"]) for f in findings] == [("WildcardActionRole", "error")]
     assert "WildcardActionRole has no org-boundary" in findings[0]["message"]
+
+
+# --------------------------------------------------------------- three-valued conditions
+
+QUEUES = """\
+Resources:
+  Named:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: orders}
+  NamedDlq:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: orders-dlq}
+  FromStack:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: !Sub "${AWS::StackName}-orders"}
+"""
+
+NOT_A_DLQ = {"resources": ["AWS::SQS::Queue"],
+             "when": {"not": {"matches": {"path": "QueueName", "pattern": "dlq"}}},
+             "require": {"exists": "RedrivePolicy"},
+             "message": "queue {resource} has no dead-letter queue"}
+
+
+def test_not_of_a_deploy_time_value_is_unknown_and_passes_by_default() -> None:
+    """Before: `not` of a !Sub-named queue counted as satisfied-then-negated, silently
+    exempting every such queue. Now it is unknown, and by default a rule says nothing."""
+    findings = run(NOT_A_DLQ, QUEUES)
+    assert [f.resource for f in findings] == ["Named"]
+
+
+def test_on_unknown_fail_reports_and_says_why() -> None:
+    findings = run({**NOT_A_DLQ, "on_unknown": "fail"}, QUEUES)
+    assert [f.resource for f in findings] == ["Named", "FromStack"]
+    unknown = findings[1]
+    assert "known only at deploy time" in unknown.message
+    assert unknown.severity == "warning"  # the rule's own severity in run()
+    assert "deploy time" not in findings[0].message
+
+
+def test_on_unknown_warn_lowers_an_error_rule_to_a_warning() -> None:
+    spec = RuleSpec(id="custom", kind="match", severity="error", title="t", rationale="r",
+                    params={**NOT_A_DLQ, "on_unknown": "warn"})
+    findings = evaluate({"t.yaml": QUEUES.encode()}, {"custom": spec}, Settings()).findings
+    assert [(f.resource, f.severity) for f in findings] == [("Named", "error"), ("FromStack", "warning")]
+
+
+@pytest.mark.parametrize("require,expected", [
+    ({"not": {"exists": "Key"}}, None),            # not unknown = unknown
+    ({"all": [{"exists": "Key"}, {"absent": "Other"}]}, None),
+    ({"all": [{"exists": "Key"}, {"exists": "Other"}]}, False),  # false wins in all
+    ({"any": [{"exists": "Key"}, {"absent": "Other"}]}, True),   # true wins in any
+    ({"any": [{"exists": "Key"}, {"exists": "Other"}]}, None),
+    ({"equals": {"path": "Deep.Inner", "value": 1}}, None),      # the path runs into !If
+])
+def test_kleene_logic(require: dict[str, Any], expected: Any) -> None:
+    from reviewer.engine.evaluate import decode_all
+    from reviewer.rules.match import holds
+
+    template = """\
+Resources:
+  R:
+    Type: AWS::SQS::Queue
+    Properties:
+      Key: !If [HasKey, alias/k, !Ref AWS::NoValue]
+      Deep: !If [C, {Inner: 1}, {Inner: 2}]
+"""
+    [doc], _ = decode_all({"t.yaml": template.encode()})
+    [resource] = doc.resources()
+    assert holds(require, resource, doc) is expected
+
+
+TABLES = """\
+Resources:
+  AllReplicas:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      Replicas:
+        - {Region: eu-west-1, PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}}
+        - {Region: us-east-1, PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}}
+  OneMissing:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      Replicas:
+        - {Region: eu-west-1, PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}}
+        - {Region: us-east-1}
+  Decided:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      Replicas:
+        - {Region: eu-west-1, PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: !Ref Pitr}}
+"""
+
+
+def test_every_item_must_hold_where_star_means_any() -> None:
+    every = run({"resources": ["AWS::DynamoDB::GlobalTable"],
+                 "require": {"every": {"path": "Replicas", "require": {
+                     "equals": {"path": "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+                                "value": True}}}},
+                 "message": "{resource}: a replica without point-in-time recovery"}, TABLES)
+    assert [f.resource for f in every] == ["OneMissing"]
+    assert every[0].start_line == 11  # placed at Replicas
+    star = run({"resources": ["AWS::DynamoDB::GlobalTable"],
+                "require": {"equals": {
+                    "path": "Replicas.*.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+                    "value": True}},
+                "message": "m"}, TABLES)
+    assert star == []  # "any replica": OneMissing has one, so `*` cannot say this
+
+
+DLQ_RULE = {"resources": ["AWS::SQS::Queue", "aws_sqs_queue"],
+            "when": {"not": {"referenced_by": {"type": ["AWS::SQS::Queue", "aws_sqs_queue"],
+                                               "path": "RedrivePolicy.deadLetterTargetArn"}}},
+            "require": {"any": [{"exists": "RedrivePolicy"}, {"exists": "redrive_policy"}]},
+            "message": "queue {resource} has no dead-letter queue"}
+
+
+def test_referenced_by_knows_a_dead_letter_queue_from_another_resource() -> None:
+    template = """\
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersDlq.Arn, maxReceiveCount: 3}
+  OrdersDlq: {Type: AWS::SQS::Queue}
+  Billing:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !Sub "${BillingDlq.Arn}", maxReceiveCount: 3}
+  BillingDlq: {Type: AWS::SQS::Queue}
+  Lonely: {Type: AWS::SQS::Queue}
+"""
+    assert [f.resource for f in run(DLQ_RULE, template)] == ["Lonely"]
+
+
+def test_referenced_by_in_terraform() -> None:
+    spec = RuleSpec(id="custom", kind="match", severity="warning", title="t", rationale="r",
+                    params={**DLQ_RULE, "when": {"not": {"referenced_by": {
+                        "type": "aws_sqs_queue", "path": "redrive_policy.deadLetterTargetArn"}}}})
+    tf = """\
+resource "aws_sqs_queue" "orders" {
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+    maxReceiveCount     = 3
+  })
+}
+resource "aws_sqs_queue" "orders_dlq" {}
+resource "aws_sqs_queue" "lonely" {}
+"""
+    findings = evaluate({"main.tf": tf.encode()}, {"custom": spec}, Settings()).findings
+    assert [f.resource for f in findings] == ["aws_sqs_queue.lonely"]
+
+
+def test_referenced_by_an_unknown_value_is_unknown() -> None:
+    """A redrive target only known when applied may be any queue: neither flag nor clear."""
+    template = """\
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !If [UseA, !GetAtt A.Arn, !GetAtt B.Arn]}
+  A: {Type: AWS::SQS::Queue}
+  B: {Type: AWS::SQS::Queue}
+"""
+    assert run(DLQ_RULE, template) == []
+    flagged = run({**DLQ_RULE, "on_unknown": "fail"}, template)
+    assert sorted(f.resource for f in flagged) == ["A", "B"]
+
+
+def test_absent_value_renders_without_doubled_parentheses() -> None:
+    [finding] = run({"resources": ["AWS::Serverless::Function"],
+                     "require": {"exists": "Timeout"}, "message": "{resource} times out at ({value})"})
+    assert finding.message == "Fn times out at (not set)"
+
+
+@pytest.mark.parametrize("params,problem", [
+    ({"require": {"every": {"path": "Replicas"}}}, "every takes {path, require}"),
+    ({"require": {"every": {"path": "R", "require": {"bogus": 1}}}}, 'unknown operator "bogus"'),
+    ({"require": {"referenced_by": {"type": "AWS::SQS::Queue"}}}, "referenced_by takes {type, path}"),
+    ({"require": {"equals": {"path": "A", "value": 1, "vlaue": 2}}}, 'not "vlaue"'),
+])
+def test_new_operators_are_validated(params: dict[str, Any], problem: str) -> None:
+    from reviewer.rules.match import Match
+
+    errors = Match.semantic_errors({"resources": ["*"], "message": "m", **params})
+    assert any(problem in message for _, message in errors), errors
+
+
+def test_deeply_nested_conditions_are_refused() -> None:
+    from reviewer.rules.match import MAX_DEPTH, Match
+
+    condition: dict[str, Any] = {"exists": "A"}
+    for _ in range(MAX_DEPTH + 5):
+        condition = {"not": condition}
+    errors = Match.semantic_errors({"resources": ["*"], "message": "m", "require": condition})
+    assert any("nest deeper" in message for _, message in errors)
