@@ -31,6 +31,11 @@ class RuleSpec:
     source: str = ""
     locked: bool = False  # set by the organisation: repositories may not weaken it
     suppressible: bool = True  # False: inline Metadata suppressions are refused
+    # What the rule is about and who answers for it: shown in docs, SARIF and the review page.
+    tags: list[str] = field(default_factory=list)
+    category: str = ""
+    owner: str = ""
+    url: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +63,8 @@ def parse_rule_text(name: str, text: str, check: bool = True, marks: bool = True
         rationale=" ".join(data["rationale"].split()), fix=" ".join(data.get("fix", "").split()),
         enabled=data.get("enabled", True), params=dict(data.get("with", {})),
         examples={k: list(v) for k, v in data["examples"].items()}, source=name,
+        tags=[str(t) for t in data.get("tags", [])], category=str(data.get("category", "")),
+        owner=str(data.get("owner", "")), url=str(data.get("url", "")),
     )
 
 

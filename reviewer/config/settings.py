@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +55,8 @@ class Settings:
     allow_repository_rules: bool = True  # organisation only: may repositories add rule files?
     # Organisation only: the GitHub teams (slugs) whose members may accept findings.
     approvers: list[str] = field(default_factory=list)
+    # Organisation only: the longest a waiver may run from the day it is judged.
+    max_waiver_days: int | None = None
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
     # Findings about the configuration itself (attempts to override a locked rule ...).
     problems: list[Finding] = field(default_factory=list)
@@ -67,18 +70,34 @@ def _schema() -> dict[str, Any]:
 
 def parse_settings(name: str, text: str) -> Settings:
     """Parse configuration text; every problem is a ConfigError naming file, line and key."""
-    data = load_config_yaml(name, text)
+    settings, errors = _parse(name, text)
+    if errors:
+        raise errors[0]
+    return settings
+
+
+def settings_text_errors(name: str, text: str) -> list[ConfigError]:
+    """Every problem of a configuration text on its own (syntax, keys, types, dates)."""
+    return _parse(name, text)[1]
+
+
+def _parse(name: str, text: str) -> tuple[Settings, list[ConfigError]]:
+    try:
+        data = load_config_yaml(name, text)
+    except ConfigError as exc:
+        return Settings(source=name), [exc]
     if data is None:
-        return Settings(source=name)
+        return Settings(source=name), []
     if not isinstance(data, dict):
-        raise ConfigError(name, 1, "", "the configuration is a mapping (organisation, rules, waivers)")
+        return Settings(source=name), [ConfigError(
+            name, 1, "", "the configuration is a mapping (organisation, rules, waivers)")]
     # Validating needs jsonschema (0.1 s to import): a text that validated before against
     # the same schema is not checked again, so a pre-commit run starts fast.
     key = digest(text, json.dumps(_schema(), sort_keys=True))
     if not known_valid("config", key):
         errors = schema_errors(name, data, _schema())
         if errors:
-            raise errors[0]
+            return Settings(source=name), errors
     org = data.get("organisation", {})
     settings = Settings(
         organisation=Organisation(
@@ -92,21 +111,25 @@ def parse_settings(name: str, text: str) -> Settings:
         source=name,
         allow_repository_rules=data.get("allow_repository_rules", True),
         approvers=[str(t) for t in data.get("approvers", {}).get("teams", [])],
+        max_waiver_days=data.get("max_waiver_days"),
         document=data,
     )
+    errors = []
     for index, item in enumerate(data.get("waivers", [])):
         line = locate(data, ("waivers", index))[0]
         try:
             expires = dt.date.fromisoformat(item["expires"])
         except ValueError:
-            raise ConfigError(name, locate(data, ("waivers", index, "expires"))[0],
-                              f"waivers.{index}.expires", "not a date (YYYY-MM-DD)") from None
+            errors.append(ConfigError(name, locate(data, ("waivers", index, "expires"))[0],
+                                      f"waivers.{index}.expires", "not a date (YYYY-MM-DD)"))
+            continue
         settings.waivers.append(Waiver(
             rule=item["rule"], reason=item["reason"], expires=expires, path=item.get("path"),
             resource=item.get("resource"), owner=item.get("owner"), source=name, line=line,
         ))
-    remember_valid("config", key)
-    return settings
+    if not errors:
+        remember_valid("config", key)
+    return settings, errors
 
 
 def load_settings(path: str) -> Settings:
@@ -121,41 +144,68 @@ def load_settings(path: str) -> Settings:
 
 def effective_rules(rules: dict[str, RuleSpec], settings: Settings) -> dict[str, RuleSpec]:
     """Apply the configuration's overrides to the shipped rules, key by key."""
-    data = settings.document
+    errors = reference_errors(rules, settings)
+    if errors:
+        raise errors[0]
     out = dict(rules)
     for rule_id, override in settings.overrides.items():
-        if rule_id not in rules:
-            raise ConfigError(settings.source, settings.override_lines.get(rule_id, 0),
-                              f"rules.{rule_id}", f'no rule "{rule_id}"; known: '
-                              + ", ".join(sorted(rules)))
         spec = rules[rule_id]
-        if "with" in override and data:
-            errors = parameter_errors(settings.source, data, ("rules", rule_id, "with"),
-                                      KINDS[spec.kind].parameters)
-            merged = {**spec.params, **override["with"]}
-            for where, message in KINDS[spec.kind].semantic_errors(merged):
-                path = ("rules", rule_id, "with") + where
-                errors.append(ConfigError(settings.source, locate(data, path)[0],
-                                          ".".join(map(str, path)), message))
-            if errors:
-                raise errors[0]
+        locked = override.get("locked", spec.locked)
         out[rule_id] = dataclasses.replace(
             spec,
             severity=override.get("severity", spec.severity),
             enabled=override.get("enabled", spec.enabled),
             params={**spec.params, **override.get("with", {})},
-            locked=override.get("locked", spec.locked),
-            suppressible=override.get("suppressible", spec.suppressible),
+            locked=locked,
+            # A lock means what it says: an inline suppression would be a way round it, so
+            # a locked rule is not suppressible unless the organisation says so explicitly.
+            suppressible=override.get("suppressible", False if locked and not spec.locked
+                                      else spec.suppressible),
         )
-    for waiver in settings.waivers:
-        if waiver.rule not in out and waiver.rule not in BUILTIN_RULE_IDS:
-            raise ConfigError(settings.source, waiver.line, "waivers.rule",
-                              f'waiver names no known rule "{waiver.rule}"')
     return out
 
 
+def reference_errors(rules: dict[str, RuleSpec], settings: Settings) -> list[ConfigError]:
+    """Every rule the configuration names that does not exist, and every override whose
+    parameters the rule does not take, each with its line and a "did you mean"."""
+    data = settings.document
+    known = sorted(set(rules) | set(BUILTIN_RULE_IDS))
+    errors = []
+    for rule_id, override in settings.overrides.items():
+        if rule_id not in rules:
+            errors.append(ConfigError(settings.source, settings.override_lines.get(rule_id, 0),
+                                      f"rules.{rule_id}", f'no rule "{rule_id}"' + did_you_mean(rule_id, rules)))
+            continue
+        spec = rules[rule_id]
+        if "with" in override and data:
+            errors.extend(parameter_errors(settings.source, data, ("rules", rule_id, "with"),
+                                           KINDS[spec.kind].parameters))
+            merged = {**spec.params, **override["with"]}
+            for where, message in KINDS[spec.kind].semantic_errors(merged):
+                path = ("rules", rule_id, "with") + where
+                errors.append(ConfigError(settings.source, locate(data, path)[0],
+                                          ".".join(map(str, path)), message))
+    for index, waiver in enumerate(settings.waivers):
+        if waiver.rule not in known:
+            line = locate(data, ("waivers", index, "rule"))[0] if data else waiver.line
+            errors.append(ConfigError(settings.source, line, f"waivers.{index}.rule",
+                                      f'waiver names no known rule "{waiver.rule}"'
+                                      + did_you_mean(waiver.rule, known)))
+    return errors
+
+
+def did_you_mean(name: str, known: Any) -> str:
+    """``; did you mean "x"?`` for the closest known name, else the list of names."""
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f'; did you mean "{close[0]}"?'
+    return "; known: " + ", ".join(names)
+
+
 # Findings the engine itself reports, outside any rule file.
-BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "suppression-invalid", "config-locked")
+BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "waiver-too-long", "suppression-invalid",
+                    "config-locked", "config-invalid")
 
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -216,10 +266,13 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
             keep.pop("enabled", None)
             keep.pop("with", None)
         allowed[rule_id] = keep
-    if repo.approvers:
-        line = locate(repo.document, ("approvers",))[0] if repo.document else 1
-        problems.append(Finding("config-locked", "error", repo.source, line, line,
-                                "only the organisation may name approvers; ignored", "approvers"))
+    for key, present in (("approvers", bool(repo.approvers)),
+                         ("max_waiver_days", repo.max_waiver_days is not None)):
+        if present:
+            line = locate(repo.document, (key,))[0] if repo.document else 1
+            what = "name approvers" if key == "approvers" else "set max_waiver_days"
+            problems.append(Finding("config-locked", "error", repo.source, line, line,
+                                    f"only the organisation may {what}; ignored", key))
     waivers = []
     for waiver in repo.waivers:
         spec = rules.get(waiver.rule)
@@ -232,11 +285,14 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
     organisation = org.organisation if org.organisation.accounts else repo.organisation
     merged = Settings(
         organisation=organisation,
-        overrides={**org.overrides, **allowed},
+        # Per rule and key: a repository's refused keys are gone, the organisation's stay.
+        overrides={rule_id: {**org.overrides.get(rule_id, {}), **allowed.get(rule_id, {})}
+                   for rule_id in {**org.overrides, **allowed}},
         waivers=org.waivers + waivers,
         fail_on="all-errors" if "all-errors" in (org.fail_on, repo.fail_on) else "new-errors",
         source=repo.source,
         approvers=org.approvers,
+        max_waiver_days=org.max_waiver_days,
         problems=org.problems + repo.problems + problems,
     )
     return rules, merged

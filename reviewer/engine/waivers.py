@@ -36,6 +36,16 @@ def apply_waivers(findings: list[Finding], documents: list[Document],
                 f"{waiver.expires.isoformat()}{who}; the findings it covered count again",
                 f"{waiver.rule}:{waiver.path}:{waiver.resource}",
             ))
+        elif too_long(waiver, settings, today):
+            limit = today + dt.timedelta(days=settings.max_waiver_days or 0)
+            extra.append(Finding(
+                "waiver-too-long", "error", waiver.source, waiver.line, waiver.line,
+                f"waiver for {waiver.rule} on {waiver.path or waiver.resource} runs until "
+                f"{waiver.expires.isoformat()}, longer than the organisation allows "
+                f"({settings.max_waiver_days} days: until {limit.isoformat()} at the latest); "
+                "it is ignored until its expiry is brought forward",
+                f"{waiver.rule}:{waiver.path}:{waiver.resource}",
+            ))
         else:
             active.append(waiver)
     suppressions, problems = _suppressions(documents)
@@ -59,6 +69,23 @@ def apply_waivers(findings: list[Finding], documents: list[Document],
                 continue
             finding.waived = f"suppressed in Metadata: {reason}"
     return extra
+
+
+def too_long(waiver: Waiver, settings: Settings, today: dt.date) -> bool:
+    """Does a waiver run past the organisation's longest allowed waiver?"""
+    limit = settings.max_waiver_days
+    return limit is not None and (waiver.expires - today).days > limit
+
+
+# Waivers this close to their expiry are named in the summary, so their owners act in time.
+EXPIRING_DAYS = 14
+
+
+def expiring(settings: Settings, today: dt.date) -> list[Waiver]:
+    """Waivers in force that expire within EXPIRING_DAYS, soonest first."""
+    soon = [w for w in settings.waivers if today <= w.expires <= today + dt.timedelta(days=EXPIRING_DAYS)
+            and not too_long(w, settings, today)]
+    return sorted(soon, key=lambda w: (w.expires, w.rule))
 
 
 def _covers(waiver: Waiver, finding: Finding) -> bool:

@@ -17,6 +17,8 @@ BUILTIN_RULES = {
     "rule-file-invalid": ("Rule files are valid", "A rule file that does not validate would stop every review that uses it.", "error"),
     "rule-test-failed": ("Rules pass their own examples", "A rule whose examples fail does not do what its authors say it does.", "error"),
     "include-not-reviewed": ("What a template includes is reviewed too", "AWS::Include inserts a snippet from S3 when the stack is deployed; the reviewer cannot see it, so it says so instead of passing it silently.", "warning"),
+    "waiver-too-long": ("Waivers are no longer than the organisation allows", "The organisation sets the longest a waiver may run (max_waiver_days), so that no known problem is put off indefinitely.", "error"),
+    "config-invalid": ("Configuration and rule files are valid", "A configuration a pull request breaks would stop every later review; it is judged before it is merged.", "error"),
     "config-locked": ("Locked rules stay as the organisation set them", "The organisation locks the rules it will not negotiate; a repository cannot switch them off, weaken or waive them.", "error"),
 }
 
@@ -39,6 +41,8 @@ class Report:
     incomplete: list[str] = field(default_factory=list)
     # Approvers' acceptances for this head commit (reviewer.jobs.acceptances.Acceptance).
     accepted: list[Any] = field(default_factory=list)
+    # Waivers in force that expire soon (reviewer.config.settings.Waiver), soonest first.
+    expiring: list[Any] = field(default_factory=list)
 
     def fails(self) -> bool:
         """Does this report fail the run (the check's conclusion, the CLI's exit status)?"""
@@ -49,6 +53,11 @@ class Report:
         if self.mode == "diff" and self.fail_on == "new-errors":
             return [f for f in self.findings if f.blocking and f.state == "new"]
         return [f for f in self.findings if f.blocking]
+
+    def rule_fix(self, rule_id: str) -> str:
+        """How to fix what a rule reports, from its rule file ("" when it says nothing)."""
+        spec = self.rules.get(rule_id)
+        return spec.fix if spec else ""
 
     def rule_title(self, rule_id: str) -> str:
         spec = self.rules.get(rule_id)
