@@ -22,6 +22,12 @@ def render_rules_markdown(rules: Mapping[str, RuleSpec]) -> str:
                 f"Why: {spec.rationale}", ""]
         if spec.fix:
             out += [f"Fix: {spec.fix}", ""]
+        about = [f"category: {spec.category}" if spec.category else "",
+                 "tags: " + ", ".join(f"`{t}`" for t in spec.tags) if spec.tags else "",
+                 f"owner: {spec.owner}" if spec.owner else "",
+                 f"more: <{spec.url}>" if spec.url else ""]
+        if any(about):
+            out += [" · ".join(a for a in about if a), ""]
         if spec.params:
             out += ["Parameters (`with:`):", "", "```yaml",
                     yaml.safe_dump(_plain(spec.params), sort_keys=False).rstrip(), "```", ""]

@@ -72,6 +72,14 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
         out.append("")
     if report.rule_changes:
         out += ["### Rule changes", ""] + [f"- {line}" for line in report.rule_changes] + [""]
+    if report.expiring:
+        out += ["### Waivers expiring soon", "", "| rule | where | expires | owner | set in |",
+                "|---|---|---|---|---|"]
+        for w in report.expiring:
+            out.append(f"| `{_escape(w.rule)}` | {_escape(w.path or w.resource or '')} | "
+                       f"{w.expires.isoformat()} | {_escape(w.owner or '')} | "
+                       f"{_escape(w.source)}:{w.line} |")
+        out.append("")
     out += ["### Permission delta", ""]
     if report.delta:
         out += ["| principal | file | gains |", "|---|---|---|"]

@@ -61,6 +61,7 @@ def _rules(report: Report) -> list[dict[str, Any]]:
             "fullDescription": {"text": spec.rationale},
             "help": {"text": help_text, "markdown": help_text},
             "defaultConfiguration": {"level": spec.severity, "enabled": spec.enabled},
+            **_metadata(spec),
         })
     for rule_id, (title, rationale, level) in BUILTIN_RULES.items():
         out.append({
@@ -68,6 +69,24 @@ def _rules(report: Report) -> list[dict[str, Any]]:
             "shortDescription": {"text": title}, "fullDescription": {"text": rationale},
             "help": {"text": rationale}, "defaultConfiguration": {"level": level},
         })
+    return out
+
+
+def _metadata(spec: Any) -> dict[str, Any]:
+    """A rule's tags, category and owner as SARIF property-bag entries; its url as helpUri."""
+    out: dict[str, Any] = {}
+    if spec.url:
+        out["helpUri"] = spec.url
+    properties: dict[str, Any] = {}
+    tags = list(spec.tags) + ([spec.category] if spec.category and spec.category not in spec.tags else [])
+    if tags:
+        properties["tags"] = tags  # SARIF's own property: code-scanning tools filter on it
+    if spec.category:
+        properties["category"] = spec.category
+    if spec.owner:
+        properties["owner"] = spec.owner
+    if properties:
+        out["properties"] = properties
     return out
 
 

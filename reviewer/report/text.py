@@ -35,6 +35,8 @@ def render(report: Report) -> str:
             out.extend(f"  - {line}" for line in report.rule_changes)
             out.append("")
         out.extend(_delta(report))
+    out.extend(_fixes(report, shown))
+    out.extend(expiring_lines(report))
     counts = report.summary()
     line = (f"{counts['errors']} error(s), {counts['warnings']} warning(s), "
             f"{counts['waived']} waived")
@@ -63,6 +65,29 @@ def _by_file(findings: list[Finding]) -> list[str]:
                 out.append(f"           ({f.waived})")
         out.append("")
     return out
+
+
+def _fixes(report: Report, shown: list[Finding]) -> list[str]:
+    """How to fix each rule reported, once per rule rather than under every finding."""
+    ids = sorted({f.rule_id for f in shown if not f.waived and report.rule_fix(f.rule_id)})
+    if not ids:
+        return []
+    out = ["How to fix:"]
+    for rule_id in ids:
+        out.append(f"  {rule_id}: {report.rule_fix(rule_id)}")
+    return out + [""]
+
+
+def expiring_lines(report: Report) -> list[str]:
+    """Waivers about to expire, so that their owners act before the findings block."""
+    if not report.expiring:
+        return []
+    out = ["Waivers expiring soon:"]
+    for w in report.expiring:
+        owner = f", owner {w.owner}" if w.owner else ""
+        out.append(f"  {w.rule} on {w.path or w.resource}: expires {w.expires.isoformat()}"
+                   f"{owner} ({w.source}:{w.line})")
+    return out + [""]
 
 
 def _delta(report: Report) -> list[str]:
