@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 import stat
 import sys
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Sequence
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import (DEFAULT_POLICIES, ORG_CONFIG, RuleSpec, load_rule_dir,
-                                      rule_file_errors)
-from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, layer,
-                                      load_settings)
+from reviewer.config.effective import InForce
+from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir
+from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, load_settings)
+from reviewer.engine.waivers import expiring
 from reviewer.engine.document import CANDIDATE_SUFFIXES
+from reviewer.policies_cli import UsageError as AdminUsageError
 from reviewer.report import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -68,15 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay = jsub.add_parser("replay", help="queue a dead job again")
     replay.add_argument("job_id", metavar="ID")
 
-    policies = sub.add_parser("policies", help="validate, test or document rule files")
-    psub = policies.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for name, text in (("validate", "check rule files against the schema"),
-                       ("test", "run every rule's fail/pass examples"),
-                       ("docs", "write docs/rules.md from the rule files")):
-        p = psub.add_parser(name, help=text)
-        p.add_argument("directory", nargs="?", metavar="DIR", help="rule files (default: shipped)")
-        if name == "docs":
-            p.add_argument("--output", "-o", default="docs/rules.md", metavar="FILE")
+    from reviewer.policies_cli import add_commands
+    add_commands(sub, common)
     return parser
 
 
@@ -100,8 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("serve", "worker", "jobs"):
             from reviewer import service
             return service.run(args)
-        return _policies(args)
-    except (ConfigError, UsageError) as exc:
+        return _admin(args)
+    except (ConfigError, UsageError, AdminUsageError) as exc:
         print(f"policy-reviewer: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `policy-reviewer scan . | head`
@@ -112,18 +107,18 @@ def _configure(args: argparse.Namespace, repo: Settings | None,
                repo_rules: dict[str, RuleSpec] | None = None) -> tuple[dict[str, RuleSpec], Settings]:
     """Shipped (or --policies) rules, the organisation's folder (--org), then the repository's
     configuration, and finally this run's --disable switches."""
-    directory = Path(args.policies) if getattr(args, "policies", None) else DEFAULT_POLICIES
-    rules = load_rule_dir(directory)
-    org = None
-    if getattr(args, "org", None):
-        org_dir = Path(args.org)
-        rules.update(load_rule_dir(org_dir))  # the organisation's rule files replace or add
-        config = org_dir / ORG_CONFIG
-        org = load_settings(str(config)) if config.is_file() else Settings(source=str(config))
-    rules, settings = layer(rules, org, repo, repo_rules)
+    from reviewer.policies_cli import layers_in_force
+
+    found = layers_in_force(getattr(args, "policies", None), getattr(args, "org", None), repo, repo_rules)
+    rules, settings = found.rules, found.settings
     for rule_id in args.disable:
         if rule_id not in rules:
             raise UsageError(f'--disable {rule_id}: no such rule; known: {", ".join(sorted(rules))}')
+        if rules[rule_id].locked:
+            # A local run is the user's own; say plainly that a pull request will not agree.
+            print(f"policy-reviewer: --disable {rule_id}: the rule is locked by the organisation; "
+                  "it is off for this local run only, and the app still applies it to pull "
+                  "requests (the app has no --disable)", file=sys.stderr)
         rules[rule_id] = _disabled(rules[rule_id])
     return rules, settings
 
@@ -157,6 +152,10 @@ def _repository_rules(root: Path | None) -> dict[str, RuleSpec]:
     if found is None or not (found / REPOSITORY_RULES).is_dir():
         return {}
     return load_rule_dir(found / REPOSITORY_RULES)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
 
 
 def _emit(args: argparse.Namespace, report: Report) -> int:
@@ -238,7 +237,8 @@ def _scan(args: argparse.Namespace) -> int:
     rules, settings = _configure(args, _repository_settings(args, Path(root)),
                                  _repository_rules(Path(root)))
     evaluation = evaluate(files, rules, settings)
-    return _emit(args, Report("scan", evaluation.findings, rules, fail_on=settings.fail_on))
+    return _emit(args, Report("scan", evaluation.findings, rules, fail_on=settings.fail_on,
+                              expiring=expiring(settings, _today())))
 
 
 # ----------------------------------------------------------------------------- diff
@@ -275,60 +275,53 @@ def _diff(args: argparse.Namespace) -> int:
         spec = parse_rule_text(f"{path}@{args.base}", text.decode("utf-8", "replace"))
         repo_rules[spec.id] = spec
     rules, settings = _configure(args, repo_settings, repo_rules)
-    review = review_change(base_files, head_files, change.renames, rules, settings)
+    from reviewer.config.config_change import ConfigJudge
+    from reviewer.policies_cli import below_repository
+
+    below, _, org_settings = below_repository(args.policies, args.org)
+    judge = ConfigJudge(below, org_settings, {p: t.decode("utf-8", "replace") for p, t in rule_texts.items()})
+    review = review_change(base_files, head_files, change.renames, rules, settings, judge=judge)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
-                    delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head)
+                    delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head,
+                    expiring=expiring(settings, _today()))
     return _emit(args, report)
 
 
 # ----------------------------------------------------------------------------- policies
 
 
-def _policies(args: argparse.Namespace) -> int:
-    directory = Path(args.directory) if args.directory else DEFAULT_POLICIES
-    if args.action == "validate":
-        errors = [e for path in sorted(directory.glob("*.y*ml")) if path.name != ORG_CONFIG
-                  for e in rule_file_errors(path)]
-        if (directory / ORG_CONFIG).is_file():
-            try:
-                load_settings(str(directory / ORG_CONFIG))
-            except ConfigError as exc:
-                errors.append(exc)
-        if not directory.is_dir():
-            raise UsageError(f"{directory}: no such folder")
-        ids: dict[str, str] = {}
-        if not errors:
-            try:
-                ids = {k: v.source for k, v in load_rule_dir(directory).items()}
-            except ConfigError as exc:
-                errors.append(exc)
-        for error in errors:
-            print(error, file=sys.stderr)
-        if errors:
-            return EXIT_USAGE
-        print(f"{len(ids)} rule file(s) valid in {directory}")
-        return EXIT_OK
-    rules = load_rule_dir(directory)
-    if args.action == "test":
-        from reviewer.config.ruletests import run_examples
+def _admin(args: argparse.Namespace) -> int:
+    from reviewer import policies_cli
 
-        results = run_examples(rules, Settings())
-        failed = 0
-        for rule_id in rules:
-            mine = [r for r in results if r.rule == rule_id]
-            bad = [r for r in mine if not r.ok]
-            failed += bool(bad)
-            print(f"{'FAIL' if bad else 'ok  '} {rule_id} ({len(mine)} examples)")
-            for r in bad:
-                print(f"       {r.describe()}")
-        print(f"{len(rules) - failed} passed, {failed} failed")
-        return EXIT_FINDINGS if failed else EXIT_OK
+    if args.command == "explain":
+        return policies_cli.explain(_in_force(args), args.rule)
+    directory = Path(args.directory) if getattr(args, "directory", None) else DEFAULT_POLICIES
+    if args.action == "validate":
+        return policies_cli.validate(directory, args.config)
+    if args.action == "test":
+        return policies_cli.test(directory)
+    if args.action == "effective":
+        return policies_cli.effective(_in_force(args), _today(), args.format)
+    if args.action == "impact":
+        from reviewer import impact_cli
+        return impact_cli.run(args)
     from reviewer.report.docs import render_rules_markdown
 
+    rules = load_rule_dir(directory)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(render_rules_markdown(rules), encoding="utf-8")
     print(f"wrote {args.output}")
     return EXIT_OK
+
+
+def _in_force(args: argparse.Namespace) -> InForce:
+    """The layers for ``explain`` and ``policies effective``: --config, or the repository's
+    own configuration and rule files found from the current folder."""
+    from reviewer.policies_cli import layers_in_force
+
+    here = Path(".")
+    return layers_in_force(args.policies, args.org, _repository_settings(args, here),
+                           _repository_rules(here))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,34 @@
-"""Run the examples every rule file carries: rules have tests too."""
+"""Run the examples every rule file carries: rules have tests too.
+
+A fail example says how many findings it expects (``findings``, default 1) and may say
+which ones (``expect``: the resource, the line within the example's content and a part of
+the message of each), so a rule that reports the wrong resource or line fails its test.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings, effective_rules, parse_settings
+
+MAX_SHOWN = 10  # findings listed when an example fails
+
+
+@dataclass
+class Got:
+    """One finding an example produced, as a rule author reads it."""
+
+    resource: str | None
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line} [{self.resource or '-'}]: {self.message}"
 
 
 @dataclass
@@ -21,21 +40,33 @@ class ExampleResult:
     found: int
     error: str = ""  # the example could not be run (its config is invalid ...)
     line: int = 1  # where the example starts in the rule file
+    source: str = ""  # the rule file
+    got: list[Got] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)  # expectations not met
 
     @property
     def ok(self) -> bool:
-        return not self.error and self.found == self.expected
+        return not self.error and self.found == self.expected and not self.unmatched
 
     def describe(self) -> str:
-        """What went wrong, for a person."""
+        """What went wrong, for a person: where the example is, what it expected, what it got."""
+        where = f"{self.source}:{self.line}: " if self.source else ""
         if self.error:
-            return f"{self.outcome} example {self.name!r} could not run: {self.error}"
-        return (f"{self.outcome} example {self.name!r}: expected {self.expected} finding(s), "
-                f"got {self.found}")
+            return f"{where}{self.outcome} example {self.name!r} could not run: {self.error}"
+        lines = [f"{where}{self.outcome} example {self.name!r}: expected {self.expected} "
+                 f"finding(s), got {self.found}"]
+        for expectation in self.unmatched:
+            lines.append("  expected, not found: " + ", ".join(
+                f"{k} {v!r}" for k, v in expectation.items()))
+        for got in self.got[:MAX_SHOWN]:
+            lines.append(f"  got: {got}")
+        if len(self.got) > MAX_SHOWN:
+            lines.append(f"  ... and {len(self.got) - MAX_SHOWN} more")
+        return "\n".join(lines)
 
 
 def run_examples(rules: Mapping[str, RuleSpec], base: Settings) -> list[ExampleResult]:
-    """Evaluate each example with its own rule only; compare counts with expectations."""
+    """Evaluate each example with its own rule only; compare with its expectations."""
     results = []
     for spec in rules.values():
         for outcome, examples in spec.examples.items():
@@ -47,9 +78,10 @@ def run_examples(rules: Mapping[str, RuleSpec], base: Settings) -> list[ExampleR
 def _run_one(spec: RuleSpec, outcome: str, example: dict[str, Any], base: Settings) -> ExampleResult:
     from reviewer.engine.evaluate import evaluate
 
-    expected = example.get("findings", 1) if outcome == "fail" else 0
+    expect = [e for e in example.get("expect", []) if isinstance(e, dict)] if outcome == "fail" else []
+    expected = example.get("findings", len(expect) or 1) if outcome == "fail" else 0
     result = ExampleResult(spec.id, outcome, str(example.get("name", "")), expected, 0,
-                           line=getattr(example, "start_line", 1) or 1)
+                           line=getattr(example, "start_line", 1) or 1, source=spec.source)
     try:
         settings = base
         if "config" in example:
@@ -64,5 +96,31 @@ def _run_one(spec: RuleSpec, outcome: str, example: dict[str, Any], base: Settin
         return result
     path = example.get("path", "template.yaml")
     evaluation = evaluate({str(path): str(example["content"]).encode()}, only, settings)
-    result.found = sum(1 for f in evaluation.findings if f.rule_id == spec.id)
+    mine = sorted((f for f in evaluation.findings if f.rule_id == spec.id),
+                  key=lambda f: (f.start_line, f.resource or ""))
+    result.found = len(mine)
+    result.got = [Got(f.resource, f.start_line, f.message) for f in mine]
+    result.unmatched = _unmatched(expect, result.got)
     return result
+
+
+def _unmatched(expect: list[dict[str, Any]], got: list[Got]) -> list[dict[str, Any]]:
+    """Expectations no finding meets, each finding meeting at most one expectation."""
+    free = list(got)
+    missing = []
+    for expectation in expect:
+        for candidate in free:
+            if _meets(candidate, expectation):
+                free.remove(candidate)
+                break
+        else:
+            missing.append(expectation)
+    return missing
+
+
+def _meets(got: Got, expectation: dict[str, Any]) -> bool:
+    if "resource" in expectation and got.resource != expectation["resource"]:
+        return False
+    if "line" in expectation and got.line != expectation["line"]:
+        return False
+    return "message" not in expectation or str(expectation["message"]) in got.message
