@@ -10,6 +10,8 @@ from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.compare import Comparison, compare
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
+from reviewer.config.config_change import (ConfigJudge, is_in_force_problem, review_configuration,
+                                           touches_configuration)
 from reviewer.config.rulediff import is_rule_path, review_rule_files
 from reviewer.engine.evaluate import evaluate
 from reviewer.engine.finding import disambiguate
@@ -26,11 +28,14 @@ class ChangeReview:
 
 def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
                   renames: Mapping[str, str], rules: Mapping[str, RuleSpec],
-                  settings: Settings, today: dt.date | None = None) -> ChangeReview:
+                  settings: Settings, today: dt.date | None = None,
+                  judge: ConfigJudge | None = None) -> ChangeReview:
     """Evaluate both sides with the same rules and settings, then classify findings.
 
     ``renames`` maps base paths to head paths. The settings are the caller's to choose; the
     app reads them from the base commit so that a change cannot loosen its own review.
+    With a ``judge``, a change to the repository's configuration is itself reviewed: what
+    it would break or weaken once merged is a new finding now.
     """
     base = evaluate(base_files, rules, settings, today)
     head = evaluate(head_files, rules, settings, today)
@@ -42,6 +47,14 @@ def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, byte
         # A change to the rules themselves: validate, test and describe it.
         extra_base, extra_head, rule_changes = review_rule_files(base_rules, head_rules)
         base_findings, head_findings = base_findings + extra_base, head_findings + extra_head
+        disambiguate(head_findings)
+        disambiguate(base_findings)
+    if judge is not None and touches_configuration(set(base_files) | set(head_files)):
+        extra_base, extra_head, lines = review_configuration(base_files, head_files, judge)
+        # Both sides judged under the same name replace the base's in-force account.
+        base_findings = [f for f in base_findings if not is_in_force_problem(f)] + extra_base
+        head_findings = [f for f in head_findings if not is_in_force_problem(f)] + extra_head
+        rule_changes = rule_changes + lines
         disambiguate(head_findings)
         disambiguate(base_findings)
     comparison = compare(base_findings, head_findings, dict(renames))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from functools import lru_cache
@@ -9,9 +10,12 @@ from typing import Any
 
 from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, parse_rule_text
-from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, layer,
+from reviewer.config.settings import (REPOSITORY_CONFIG, Settings, layer,
                                       parse_settings)
+from reviewer.config.config_change import ConfigJudge, touches_configuration
+from reviewer.config.effective import in_force
 from reviewer.engine.review import review_change
+from reviewer.engine.waivers import expiring
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
 from reviewer.jobs.queue import store
@@ -56,18 +60,35 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
                                     payload["head_sha"], org=owner)
         org = org_policies_from(owner, change.org_files) if change.org_files is not None \
             else fetch_org_policies(repo, owner)
-        rules, config = rules_in_force(payload, org, change.config_text, change.rule_texts)
+        changes_config = touches_configuration(set(change.base_files) | set(change.head_files))
+        config_text, rule_texts = change.config_text, dict(change.rule_texts)
+        try:
+            rules, config = rules_in_force(payload, org, config_text, change.rule_texts)
+        except ConfigError:
+            if not changes_config:
+                raise
+            # The base's configuration is broken and this pull request changes it: review
+            # with the organisation's rules alone (no repository waivers: stricter, never
+            # looser), so that the fix itself can pass.
+            config_text, rule_texts = None, {}
+            rules, config = rules_in_force(payload, org, None, {})
+        judge = ConfigJudge({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
+                            dict(change.rule_texts))
         # The engine runs in a child process with a time limit: a hostile change cannot hold
         # this worker's thread for ever.
         review = run_bounded(review_change, change.base_files, change.head_files,
-                             change.renames, rules, config)
+                             change.renames, rules, config, None, judge)
+        if config_text is None and change.config_text is not None:
+            review.rule_changes.insert(0, f"the base commit's `{REPOSITORY_CONFIG}` is invalid, so "
+                                          "this review used the organisation's rules alone")
         notes = store()
         accepted = acceptances.for_commit(notes.notes(acceptances.scope(payload)), payload["head_sha"])
         findings = acceptances.apply(review.comparison.findings, accepted)
         report = Report("diff", findings, rules, fixed=review.comparison.fixed,
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12],
-                        incomplete=incomplete(change), accepted=accepted)
+                        incomplete=incomplete(change), accepted=accepted,
+                        expiring=expiring(config, dt.date.today()))
         touched = bool(change.base_files or change.head_files)
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
@@ -79,7 +100,7 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
         notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
                        page_record.build(report, payload["repository"], int(payload["number"]),
                                          payload["head_sha"], outcome["conclusion"], outcome["title"],
-                                         rules, rule_layers(rules, org, config_text=change.config_text)),
+                                         rules, rule_layers(org, config_text, rule_texts)),
                        keep=3)
         for thread in outcome["resolved_threads"]:
             notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
@@ -111,28 +132,15 @@ def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str |
                  repo_rules)
 
 
-def rule_layers(rules: dict[str, RuleSpec], org: OrgPolicies, config_text: str | None) -> dict[str, str]:
+def rule_layers(org: OrgPolicies, config_text: str | None, rule_texts: dict[str, str]) -> dict[str, str]:
     """Which layer set each rule, in words for the review page."""
-    repo_overrides = set()
-    if config_text is not None:
-        try:
-            repo_overrides = set(parse_settings(REPOSITORY_CONFIG, config_text).overrides)
-        except ConfigError:
-            pass  # already reported by the review itself
-    org_overrides = set(org.settings.overrides) if org.settings else set()
-    out = {}
-    for rule_id, spec in rules.items():
-        if rule_id in repo_overrides:
-            out[rule_id] = "repository configuration"
-        elif rule_id in org_overrides:
-            out[rule_id] = "organisation configuration"
-        elif rule_id in org.rules:
-            out[rule_id] = "organisation rule file"
-        elif spec.source.startswith(REPOSITORY_RULES):
-            out[rule_id] = "repository rule file"
-        else:
-            out[rule_id] = "shipped default"
-    return out
+    repo_config = parse_settings(REPOSITORY_CONFIG, config_text) if config_text is not None else None
+    repo_rules = {}
+    for path, text in sorted(rule_texts.items()):
+        spec = parse_rule_text(path, text)
+        repo_rules[spec.id] = spec
+    base = {**load_rule_dir(DEFAULT_POLICIES), **org.rules}
+    return in_force(base, set(org.rules), org.settings, repo_config, repo_rules).layers
 
 
 def incomplete(change: fetch.Change) -> list[str]:
