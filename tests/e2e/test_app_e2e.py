@@ -348,3 +348,39 @@ def test_pull_request_changing_the_organisations_rules(world: dict[str, Any]) ->
     assert "### Rule changes" in summary
     assert "waiver added: `staged-names` on legacy/**, expires 2027-01-31" in summary
     assert gh.violations == []
+
+
+def test_pull_request_weakening_a_locked_rule_is_blocked_before_it_merges(world: dict[str, Any]) -> None:
+    """The configuration a pull request changes is reviewed like code: the attempt to switch
+    off a locked rule is a new finding on its line, and the check fails."""
+    gh, app, repo, tmp = world["gh"], world["app"], world["repo"], world["tmp"]
+    gh.add_repo(OWNER, ".github", org_repo(tmp / "org-locks", {
+        "config.yml": "rules:\n  no-wildcard-actions: {locked: true}\n"}))
+    config = repo / ".github" / "policy-reviewer.yml"
+    before = config.read_text()
+    config.write_text(before + "  no-wildcard-actions: {enabled: false}\nwaivers:\n"
+                      "  - {rule: staged-nmes, path: legacy/**, reason: r, expires: 2030-01-01}\n")
+    git(repo, "commit", "-qam", "switch off wildcards in the pull request itself")
+    head = gh.refresh_pull(OWNER, REPO, NUMBER, "main", "feature").head_sha
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert run["conclusion"] == "failure", run["output"]
+    comments = {(c["path"], c["line"]): c["body"] for c in gh.review_comments_for(OWNER, REPO, NUMBER)}
+    lines = before.count("\n")
+    # A misspelt rule id in a waiver would stop every review once merged: caught now.
+    invalid = comments[(".github/policy-reviewer.yml", lines + 3)]
+    assert 'did you mean "staged-names"?' in invalid
+    # Once this file is invalid, nothing else in it is judged: fix the typo, and the lock bites.
+    config.write_text(before + "  no-wildcard-actions: {enabled: false}\n")
+    git(repo, "commit", "-qam", "fix the typo")
+    head = gh.refresh_pull(OWNER, REPO, NUMBER, "main", "feature").head_sha
+    app.deliver("pull_request", gh.pull_request_event("synchronize", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the second check run")
+    assert run["conclusion"] == "failure", run["output"]
+    comments = {(c["path"], c["line"]): c["body"] for c in gh.review_comments_for(OWNER, REPO, NUMBER)}
+    locked = comments[(".github/policy-reviewer.yml", lines + 1)]
+    assert "locked by the organisation" in locked and "may not disable it" in locked
+    assert "this review still used the configuration of the base commit" in run["output"]["summary"]
+    assert_clean(gh, app)
