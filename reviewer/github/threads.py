@@ -18,7 +18,6 @@ aliased GraphQL mutations, a bounded number per request.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 

@@ -170,8 +170,10 @@ def test_chunked_30_mb_body_is_413(app: App) -> None:
             sent += len(chunk)
         else:
             conn.sendall(b"0\r\n\r\n")
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server stopped reading; its answer is already on the way
+    except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        # The server stopped reading (on a busy machine the send may block until the socket's
+        # timeout before its answer is seen); the answer is what the test judges.
+        pass
     assert status_of(conn) == 413
     assert sent > 25 * 2 ** 20  # the answer came once the limit was passed, not before
     conn.close()
