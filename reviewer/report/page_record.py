@@ -46,11 +46,14 @@ def build(report: Report, repository: str, number: int, head_sha: str, conclusio
                    "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]}}
                   for d in (report.delta or [])[:MAX_DELTA]],
         "rule_changes": list(report.rule_changes),
+        "expiring": [{"rule": w.rule, "where": w.path or w.resource or "", "expires": w.expires.isoformat(),
+                      "owner": w.owner or "", "source": f"{w.source}:{w.line}"} for w in report.expiring],
         "accepted": [{"by": a.by, "when": a.when, "reason": a.reason,
                       "what": "every finding of this commit" if a.fingerprint == "*"
                       else f"{a.rule} on {a.resource or 'the file'}"} for a in report.accepted],
         "rules": [{"id": s.id, "title": s.title, "severity": s.severity, "enabled": s.enabled,
                    "locked": s.locked, "layer": layers.get(s.id, ""), "rationale": s.rationale.strip(),
-                   "fix": s.fix.strip(), "used": s.id in used}
+                   "fix": s.fix.strip(), "used": s.id in used, "tags": list(s.tags),
+                   "category": s.category, "owner": s.owner, "url": s.url}
                   for s in sorted(rules.values(), key=lambda s: s.id)],
     }

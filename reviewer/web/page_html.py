@@ -89,6 +89,12 @@ def page(record: dict[str, Any], viewer: str, sign_out: str) -> str:
         parts.append("<h2>Rule changes</h2><ul>")
         parts += [f"<li>{_e(line)}</li>" for line in record["rule_changes"]]
         parts.append("</ul>")
+    if record.get("expiring"):
+        parts.append("<h2>Waivers expiring soon</h2><ul>")
+        parts += [f"<li><code>{_e(w.get('rule'))}</code> on {_e(w.get('where'))}: expires "
+                  f"{_e(w.get('expires'))}" + (f", owner {_e(w['owner'])}" if w.get("owner") else "")
+                  + f" <span class=muted>({_e(w.get('source'))})</span></li>" for w in record["expiring"]]
+        parts.append("</ul>")
     parts.append("<h2>Rules that applied</h2><div class=scroll><table><tr><th>rule</th>"
                  "<th>severity</th><th>set by</th><th>locked</th></tr>")
     for rule in rules.values():
@@ -114,9 +120,24 @@ def _finding(item: dict[str, Any], rule: dict[str, Any] | None) -> str:
     if rule:
         out.append(f"<details><summary>Why, and how to fix it</summary><p>{_e(rule.get('rationale', ''))}</p>"
                    + (f"<p><strong>Fix:</strong> {_e(rule['fix'])}</p>" if rule.get("fix") else "")
-                   + "</details>")
+                   + _about(rule) + "</details>")
     out.append("</div>")
     return "".join(out)
+
+
+def _about(rule: dict[str, Any]) -> str:
+    """A rule's metadata line: category, tags, owner and its page (https only, by schema)."""
+    parts = []
+    if rule.get("category"):
+        parts.append(f"category: {_e(rule['category'])}")
+    if rule.get("tags"):
+        parts.append("tags: " + ", ".join(_e(t) for t in rule["tags"]))
+    if rule.get("owner"):
+        parts.append(f"owner: {_e(rule['owner'])}")
+    url = str(rule.get("url") or "")
+    if url.startswith("https://"):
+        parts.append(f'<a href="{_e(url)}" rel="noreferrer noopener">more about this rule</a>')
+    return f"<p class=muted>{' · '.join(parts)}</p>" if parts else ""
 
 
 def message_page(title: str, text: str, status_note: str = "") -> str:

@@ -41,7 +41,9 @@ def hostile_record() -> dict[str, Any]:
                        "escalation": [evil], "more": 0}],
             "rule_changes": [evil], "accepted": [{"by": evil, "when": evil, "reason": evil, "what": evil}],
             "rules": [{"id": evil, "title": evil, "severity": evil, "enabled": True, "locked": True,
-                       "layer": evil, "rationale": evil, "fix": evil}]}
+                       "layer": evil, "rationale": evil, "fix": evil, "tags": [evil],
+                       "category": evil, "owner": evil, "url": "https://x/" + evil}],
+            "expiring": [{"rule": evil, "where": evil, "expires": evil, "owner": evil, "source": evil}]}
 
 
 def test_text_from_repositories_and_people_is_escaped_everywhere() -> None:
@@ -49,6 +51,24 @@ def test_text_from_repositories_and_people_is_escaped_everywhere() -> None:
     assert "<script" not in html and "<img" not in html and "<b>viewer" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "onerror=alert(2)&gt;&quot;&#x27;" in html
+    # A rule's page link stays inside its attribute, and the waivers' text is escaped too.
+    assert 'href="https://x/&lt;script&gt;' in html and "Waivers expiring soon" in html
+
+
+def test_rule_metadata_and_expiring_waivers_are_on_the_page() -> None:
+    record = {"repository": "acme/billing", "number": 7, "head": "abc", "conclusion": "failure",
+              "title": "t", "new": {"items": [{"rule": "queue-retention", "severity": "warning",
+                                               "path": "q.yaml", "line": 2, "message": "m"}], "more": 0},
+              "rules": [{"id": "queue-retention", "title": "Queues", "severity": "warning",
+                         "enabled": True, "rationale": "why", "fix": "how", "tags": ["sqs", "reliability"],
+                         "category": "resilience", "owner": "@acme/platform",
+                         "url": "https://wiki.example.com/q", "used": True}],
+              "expiring": [{"rule": "staged-names", "where": "legacy/**", "expires": "2026-12-01",
+                            "owner": "@sam", "source": "config.yml:5"}]}
+    html = page(record, "sam", "/logout")
+    assert "category: resilience · tags: sqs, reliability · owner: @acme/platform" in html
+    assert '<a href="https://wiki.example.com/q" rel="noreferrer noopener">' in html
+    assert "<code>staged-names</code> on legacy/**: expires 2026-12-01, owner @sam" in html
 
 
 @pytest.fixture
