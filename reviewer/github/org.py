@@ -34,20 +34,25 @@ class OrgPolicies:
 
 def fetch_org_policies(repo: Repository, owner: str) -> OrgPolicies:
     """Read ``{owner}/.github/policy-reviewer/`` at its default branch."""
+    return org_policies_from(owner, fetch_org_files(repo, owner))
+
+
+def fetch_org_files(repo: Repository, owner: str) -> dict[str, str]:
+    """The organisation folder's YAML files (name -> text); none when it has no folder."""
     requester = repo._requester  # the same installation token reads the org's repository
     try:
         _, listing = requester.requestJsonAndCheck(
             "GET", f"/repos/{owner}/{ORG_REPOSITORY}/contents/{ORG_FOLDER}")
     except GithubException as exc:
         if exc.status == 404:
-            return OrgPolicies()  # no org-wide rules: the shipped defaults apply
+            return {}  # no org-wide rules: the shipped defaults apply
         raise
     files = {}
     for entry in listing if isinstance(listing, list) else []:
         name = entry["name"]
         if entry.get("type") == "file" and name.endswith((".yml", ".yaml")):
             files[name] = _text(requester, owner, entry)
-    return org_policies_from(owner, files)
+    return files
 
 
 def org_policies_from(owner: str, files: dict[str, str]) -> OrgPolicies:

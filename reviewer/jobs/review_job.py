@@ -23,7 +23,7 @@ from reviewer.jobs.store import job_id, pull_scope
 from reviewer.github.auth import InstallationTokens
 from reviewer.github.client import installation_client
 from reviewer.github.org import OrgPolicies, fetch_org_policies, org_policies_from
-from reviewer.jobs import acceptances
+from reviewer.jobs import acceptances, impact_job
 from reviewer.github.settings import AppSettings, from_environment, page_settings
 from reviewer.report import Report, page_record
 from reviewer.web import metrics
@@ -44,6 +44,10 @@ def app_settings() -> AppSettings:
 def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     """Review one pull request at one head commit and publish the result (or, for a reply
     or a check run button, carry out the command)."""
+    if payload.get("kind") == impact_job.KIND:
+        from reviewer.jobs.tasks import MAX_ATTEMPTS
+
+        return impact_job.run_repository(payload, attempt, MAX_ATTEMPTS)
     if payload.get("kind", "review") != "review":
         from reviewer.jobs.commands import run_command
 
@@ -104,6 +108,8 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
                        keep=3)
         for thread in outcome["resolved_threads"]:
             notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
+        if impact_job.org_rule_change(payload, change):
+            _start_impact(payload, change, repo, run)
     except ConfigError as exc:
         # The configuration in force (base commit, the organisation's folder) cannot be used.
         # No review without rules: fail, with the reason, so a required check blocks.
@@ -115,6 +121,17 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
     return outcome
+
+
+def _start_impact(payload: dict[str, Any], change: fetch.Change, repo: Any, run: Any) -> None:
+    """Queue the organisation rule change's impact on every repository (its own jobs)."""
+    from reviewer.jobs.tasks import submit
+
+    try:
+        queued = impact_job.start(payload, change, repo, run, submit)
+        log.info("impact of %s#%s: %d repositories queued", payload["repository"], payload["number"], queued)
+    except Exception:  # noqa: BLE001 - the review is published; its impact is extra
+        log.exception("could not queue the impact of %s#%s", payload["repository"], payload["number"])
 
 
 def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str | None,

@@ -89,6 +89,8 @@ def page(record: dict[str, Any], viewer: str, sign_out: str) -> str:
         parts.append("<h2>Rule changes</h2><ul>")
         parts += [f"<li>{_e(line)}</li>" for line in record["rule_changes"]]
         parts.append("</ul>")
+    if isinstance(record.get("impact"), dict):
+        parts.append(_impact(record["impact"]))
     if record.get("expiring"):
         parts.append("<h2>Waivers expiring soon</h2><ul>")
         parts += [f"<li><code>{_e(w.get('rule'))}</code> on {_e(w.get('where'))}: expires "
@@ -122,6 +124,34 @@ def _finding(item: dict[str, Any], rule: dict[str, Any] | None) -> str:
                    + (f"<p><strong>Fix:</strong> {_e(rule['fix'])}</p>" if rule.get("fix") else "")
                    + _about(rule) + "</details>")
     out.append("</div>")
+    return "".join(out)
+
+
+def _impact(impact: dict[str, Any]) -> str:
+    """Every repository the rule change touches, finding by finding (as kept in the store)."""
+    out = ["<h2>Impact on the organisation's repositories</h2>",
+           f"<p>The rules as changed here {_e(impact.get('headline', ''))}.</p>"]
+    for item in impact.get("results") or []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("error"):
+            out.append(f"<div class=card><strong>{_e(item.get('repo'))}</strong>: could not be "
+                       f"reviewed: {_e(item['error'])}</div>")
+            continue
+        if not item.get("added_count") and not item.get("removed_count"):
+            continue
+        out.append(f"<div class=card><strong>{_e(item.get('repo'))}</strong> "
+                   f"<span class=muted>+{_e(item.get('added_count', 0))} / "
+                   f"-{_e(item.get('removed_count', 0))}</span><ul>")
+        for sign, key in (("+", "added"), ("−", "removed")):
+            for f in item.get(key) or []:
+                out.append(f"<li>{sign} <code>{_e(f.get('rule'))}</code> {_e(f.get('path'))}:"
+                           f"{_e(f.get('line'))} {_e(f.get('message'))}</li>")
+            shown = len(item.get(key) or [])
+            total = int(item.get(f"{key}_count") or 0)
+            if total > shown:
+                out.append(f"<li class=muted>and {total - shown} more {key}</li>")
+        out.append("</ul></div>")
     return "".join(out)
 
 

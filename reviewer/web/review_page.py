@@ -94,7 +94,11 @@ def review(owner: str, repo: str, number: int) -> Any:
     if not records:
         return _html(message_page("No review yet", "policy-reviewer has not reviewed this pull "
                                   "request yet; the page appears with its first review."), 404)
-    return _html(page(records[-1], login, "/logout"))
+    record = records[-1]
+    impact = store().notes(pull_scope("impact", full_name, number))
+    if impact and impact[-1].get("head") == record.get("head"):
+        record = {**record, "impact": impact[-1]}  # a rule change's effect on every repository
+    return _html(page(record, login, "/logout"))
 
 
 @blueprint.get("/login")

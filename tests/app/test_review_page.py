@@ -108,3 +108,24 @@ def test_without_public_url_there_is_no_page() -> None:
     app = create_app({"WEBHOOK_SECRET": "w", "PAGE": None, "TESTING": True})
     assert app.test_client().get("/reviews/acme/billing/7").status_code == 404
     assert app.test_client().get("/login").status_code == 404
+
+
+def test_the_impact_of_a_rule_change_is_listed_repository_by_repository() -> None:
+    evil = "<script>x</script>"
+    record = {"repository": "acme/.github", "number": 12, "head": "abc", "conclusion": "success",
+              "title": "t", "rules": [],
+              "impact": {"head": "abc", "headline": "adds 2 finding(s) (0 error(s)) in 1 repository",
+                         "results": [
+                             {"repo": "acme/orders", "added_count": 3, "removed_count": 0,
+                              "added": [{"rule": "customer-managed-keys", "path": "q.yaml", "line": 2,
+                                         "message": evil}], "removed": []},
+                             {"repo": "acme/quiet", "added_count": 0, "removed_count": 0},
+                             {"repo": evil, "error": "no rule"}]}}
+    html = page(record, "sam", "/logout")
+    assert "<h2>Impact on the organisation's repositories</h2>" in html
+    assert "adds 2 finding(s) (0 error(s)) in 1 repository" in html
+    assert "<code>customer-managed-keys</code> q.yaml:2 &lt;script&gt;" in html
+    assert "and 2 more added" in html  # 3 counted, 1 kept in the store
+    assert "acme/quiet" not in html  # nothing changes there
+    assert "&lt;script&gt;x&lt;/script&gt;</strong>: could not be reviewed: no rule" in html
+    assert "<script>" not in html
