@@ -77,6 +77,12 @@ def start(payload: dict[str, Any], change: fetch.Change, repo: Any, run: CheckRu
     from reviewer.jobs.queue import store
 
     owner = payload["repository"].split("/")[0]
+    if not payload.get("same_repository"):
+        # A fork's author need not be able to read a single repository of the organisation:
+        # rules they wrote are never run over everyone's code on their behalf.
+        _append(run, run_output(repo, run.id), "Not worked out: this pull request comes from a "
+                "fork. Push the branch to the `.github` repository itself to see the impact.")
+        return 0
     current = change.org_files if change.org_files is not None else fetch_org_files(repo, owner)
     old, new = folders(change, current)
     if old == new:
@@ -95,30 +101,34 @@ def start(payload: dict[str, Any], change: fetch.Change, repo: Any, run: CheckRu
         return 0
     notes = store()
     scope = scope_of(payload)
+    # Who can read this check run decides what it may name: from a public .github
+    # repository, results of private repositories are only on the review page, shown to
+    # those who can read each one.
+    org_private = next((private for name, _, private in repos if name == payload["repository"]), False)
     notes.add_note(scope, {"plan": True, "total": len(repos), "old": old, "new": new,
                            "check_run": run.id, "title": fresh[0], "summary": fresh[1],
-                           "limited": len(repos) >= MAX_REPOSITORIES})
+                           "limited": len(repos) >= MAX_REPOSITORIES, "org_private": org_private})
     _append(run, fresh, f"Being worked out for {len(repos)} repositories with the old and the new "
                         "rules; this section is updated when every one is done.")
-    for full_name, branch in repos:
+    for full_name, branch, private in repos:
         submit({**{k: payload[k] for k in ("repository", "number", "head_sha", "installation_id")},
-                "kind": KIND, "ref": full_name, "branch": branch})
+                "kind": KIND, "ref": full_name, "branch": branch, "private": private})
     # A re-run of the same commit finds its repositories' jobs done already: total now.
     finish_if_done(payload, [n for n in notes.notes(scope) if n.get("plan")][-1])
     return len(repos)
 
 
-def installation_repositories(repo: Any) -> list[tuple[str, str]]:
-    """(full name, default branch) of every live repository the installation can read."""
+def installation_repositories(repo: Any) -> list[tuple[str, str, bool]]:
+    """(full name, default branch, private) of every live repository the installation reads."""
     requester = repo._requester
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     page = 1
     while len(out) < MAX_REPOSITORIES:
         _, data = requester.requestJsonAndCheck("GET", "/installation/repositories",
                                                 parameters={"per_page": 100, "page": page})
         items = data.get("repositories", []) if isinstance(data, dict) else []
-        out += [(r["full_name"], r.get("default_branch") or "main") for r in items
-                if not r.get("archived") and not r.get("disabled")]
+        out += [(r["full_name"], r.get("default_branch") or "main", r.get("private") is not False)
+                for r in items if not r.get("archived") and not r.get("disabled")]
         if len(items) < 100:
             break
         page += 1
@@ -173,6 +183,7 @@ def run_repository(payload: dict[str, Any], attempt: int, last_attempt: int) -> 
             raise
         message = str(exc) if isinstance(exc, ConfigError) else type(exc).__name__ + ": " + str(exc)[:300]
         note = {"repo": full_name, "error": message}
+    note["private"] = payload.get("private") is not False
     store().add_note(scope, note)
     finish_if_done(payload, plan)
     return {"repo": full_name}
@@ -237,7 +248,7 @@ def finish_if_done(payload: dict[str, Any], plan: dict[str, Any]) -> bool:
     details = f"{page.public_url}/reviews/{payload['repository']}/{payload['number']}" if page else None
     section = render(done, plan, details)
     store().add_note(pull_scope("impact", payload["repository"], int(payload["number"])),
-                     {"head": payload["head_sha"], "results": done, "headline": headline(done)}, keep=3)
+                     {"head": payload["head_sha"], "results": done}, keep=3)
     client = installation_client(app_settings().api_url, tokens().token(int(payload["installation_id"])))
     repo = client.get_repo(payload["repository"])
     run = repo.get_check_run(int(plan["check_run"]))
@@ -259,16 +270,23 @@ def headline(done: list[dict[str, Any]]) -> str:
 
 def render(done: list[dict[str, Any]], plan: dict[str, Any], details: str | None) -> str:
     """The check run's impact section: totals, the repositories and rules most affected,
-    the repositories that could not be read, and the link to the full list."""
-    out = [f"The rules as changed here {headline(done)}.", ""]
-    touched = sorted((n for n in done if n.get("added_count") or n.get("removed_count")),
+    the repositories that could not be read, and the link to the full list. From a public
+    ``.github`` repository it names and counts public repositories only."""
+    shown = done if plan.get("org_private") else [n for n in done if n.get("private") is False]
+    hidden = len(done) - len(shown)
+    out = [f"The rules as changed here {headline(shown)}.", ""]
+    if hidden:
+        out += [f"{hidden} private repositor{'y was' if hidden == 1 else 'ies were'} judged too. "
+                "This repository is public, so their results are only on the review page, for "
+                "those who can read them.", ""]
+    touched = sorted((n for n in shown if n.get("added_count") or n.get("removed_count")),
                      key=lambda n: (-n.get("added_count", 0), -n.get("removed_count", 0), n["repo"]))
     if touched:
         out += ["| repository | added | removed |", "|---|---|---|"]
         out += [f"| {_cell(n['repo'])} | {n.get('added_count', 0)} | {n.get('removed_count', 0)} |"
                 for n in touched[:TOP]]
         rules: dict[str, list[int]] = {}
-        for n in done:
+        for n in shown:
             for rule, count in (n.get("rules_added") or {}).items():
                 rules.setdefault(rule, [0, 0])[0] += count
             for rule, count in (n.get("rules_removed") or {}).items():
@@ -276,7 +294,7 @@ def render(done: list[dict[str, Any]], plan: dict[str, Any], details: str | None
         ranked = sorted(rules.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:TOP]
         out += ["", "| rule | added | removed |", "|---|---|---|"]
         out += [f"| `{_cell(rule)}` | {a} | {r} |" for rule, (a, r) in ranked]
-    failed = [n for n in done if n.get("error")]
+    failed = [n for n in shown if n.get("error")]
     if failed:
         out += ["", "Could not be reviewed:", ""]
         out += [f"- {_cell(n['repo'])}: {_cell(str(n['error']))}" for n in failed[:50]]

@@ -131,6 +131,9 @@ def _impact(impact: dict[str, Any]) -> str:
     """Every repository the rule change touches, finding by finding (as kept in the store)."""
     out = ["<h2>Impact on the organisation's repositories</h2>",
            f"<p>The rules as changed here {_e(impact.get('headline', ''))}.</p>"]
+    if impact.get("hidden"):
+        out.append(f"<p class=muted>{_e(impact['hidden'])} more repositories were judged; you "
+                   "cannot read them, or they were not checked, so they are not shown.</p>")
     for item in impact.get("results") or []:
         if not isinstance(item, dict):
             continue

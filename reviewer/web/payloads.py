@@ -69,11 +69,25 @@ def _full_name(payload: dict[str, Any]) -> str:
 
 
 def _job(payload: dict[str, Any], number: int, head: str, base: str,
-         force: bool = False) -> dict[str, Any]:
+         force: bool = False, same_repository: bool = False) -> dict[str, Any]:
     installation = _object(payload.get("installation"), "installation")
     return {"installation_id": _positive_int(installation.get("id"), "installation.id"),
             "repository": _full_name(payload), "number": number,
-            "head_sha": head, "base_sha": base, "force": force}
+            "head_sha": head, "base_sha": base, "force": force,
+            "same_repository": same_repository}
+
+
+def _same_repository(pr: dict[str, Any]) -> bool:
+    """Does the pull request come from a branch of the repository itself (not a fork)?
+    Unknown counts as no: work that reads other repositories is only done for insiders."""
+    head, base = pr.get("head"), pr.get("base")
+    if not isinstance(head, dict) or not isinstance(base, dict):
+        return False
+    head_repo, base_repo = head.get("repo"), base.get("repo")
+    if not isinstance(head_repo, dict) or not isinstance(base_repo, dict):
+        return False
+    ids = head_repo.get("id"), base_repo.get("id")
+    return isinstance(ids[0], int) and ids[0] == ids[1]
 
 
 def _action(payload: dict[str, Any]) -> str:
@@ -92,7 +106,8 @@ def _linked_pulls(payload: dict[str, Any], container: dict[str, Any], where: str
         pr = _object(pr, f"{where}.pull_requests[]")
         base = _object(pr.get("base"), f"{where}.pull_requests[].base").get("sha")
         jobs.append(_job(payload, _positive_int(pr.get("number"), f"{where}.pull_requests[].number"),
-                         head, _sha(base, f"{where}.pull_requests[].base.sha"), force))
+                         head, _sha(base, f"{where}.pull_requests[].base.sha"), force,
+                         _same_repository(pr)))
     return jobs
 
 
@@ -107,7 +122,7 @@ def pull_request_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
     number = _positive_int(pr.get("number"), "pull_request.number")
     head = _sha(_object(pr.get("head"), "pull_request.head").get("sha"), "pull_request.head.sha")
     base = _sha(_object(pr.get("base"), "pull_request.base").get("sha"), "pull_request.base.sha")
-    return [_job(payload, number, head, base)]
+    return [_job(payload, number, head, base, same_repository=_same_repository(pr))]
 
 
 def check_run_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:

@@ -65,6 +65,34 @@ def _token() -> str | None:
         return None
 
 
+# Private repositories whose impact a viewer may see, asked of GitHub per page view.
+MAX_ACCESS_CHECKS = 30
+
+
+def visible_results(results: list[Any], token: str, api_url: str) -> list[dict[str, Any]]:
+    """The impact results a viewer may see: public repositories, and private ones GitHub
+    says they can read (the first MAX_ACCESS_CHECKS with something to show)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    items = [r for r in results if isinstance(r, dict) and isinstance(r.get("repo"), str)
+             and _FULL_NAME.fullmatch(r["repo"])]
+    private = [r for r in items if r.get("private") is not False
+               and (r.get("error") or r.get("added_count") or r.get("removed_count"))][:MAX_ACCESS_CHECKS]
+
+    def readable(item: dict[str, Any]) -> bool:
+        try:
+            answer = requests.get(f"{api_url}/repos/{item['repo']}", timeout=TIMEOUT,
+                                  headers={"Authorization": f"token {token}",
+                                           "Accept": "application/vnd.github+json"})
+        except requests.RequestException:
+            return False
+        return answer.status_code == 200
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = {item["repo"] for item, ok in zip(private, pool.map(readable, private)) if ok}
+    return [r for r in items if r.get("private") is False or r["repo"] in allowed]
+
+
 @blueprint.get("/reviews/<owner>/<repo>/<int:number>")
 def review(owner: str, repo: str, number: int) -> Any:
     """The latest review of a pull request, for people who can read its repository."""
@@ -97,7 +125,13 @@ def review(owner: str, repo: str, number: int) -> Any:
     record = records[-1]
     impact = store().notes(pull_scope("impact", full_name, number))
     if impact and impact[-1].get("head") == record.get("head"):
-        record = {**record, "impact": impact[-1]}  # a rule change's effect on every repository
+        # A rule change's effect on every repository: each private one only to those who
+        # can read it.
+        results = visible_results(impact[-1].get("results") or [], token, settings.api_url)
+        from reviewer.jobs.impact_job import headline
+
+        hidden = len(impact[-1].get("results") or []) - len(results)
+        record = {**record, "impact": {"results": results, "headline": headline(results), "hidden": hidden}}
     return _html(page(record, login, "/logout"))
 
 

@@ -495,6 +495,7 @@ class RepoState:
     default_branch: str
     installation_id: int | None
     id: int
+    private: bool = False
 
     @property
     def full_name(self) -> str:
@@ -682,13 +683,13 @@ class GitHubStandIn:
     # ------------------------------------------------------------------ set-up
 
     def add_repo(self, owner: str, repo: str, path: Path | str, *, default_branch: str | None = None,
-                 installation_id: int | None = None) -> RepoState:
+                 installation_id: int | None = None, private: bool = False) -> RepoState:
         path = Path(path)
         if default_branch is None:
             default_branch = git(path, "symbolic-ref", "--short", "HEAD").decode().strip() or "main"
         state = RepoState(owner, repo, path, default_branch,
                           installation_id if installation_id is not None else self.installation_id,
-                          _stable_id("repo", owner.lower(), repo.lower()))
+                          _stable_id("repo", owner.lower(), repo.lower()), private)
         with self._lock:
             self.repos[(owner.lower(), repo.lower())] = state
         return state
@@ -1310,7 +1311,8 @@ class GitHubStandIn:
     def _repo_json(self, root: str, repo: RepoState) -> dict:
         obj = _rewrite(self.spec.example("pull-request")["head"]["repo"], root, repo.full_name)
         obj.update(id=repo.id, node_id=_node_id("Repository", repo.id), name=repo.name, full_name=repo.full_name,
-                   owner=self._user_json(root, repo.owner), private=False, fork=False,
+                   owner=self._user_json(root, repo.owner), private=repo.private, fork=False,
+                   visibility="private" if repo.private else "public",
                    default_branch=repo.default_branch)
         return obj
 

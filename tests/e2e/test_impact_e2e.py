@@ -40,7 +40,8 @@ def service(path: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
+def world(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    public_org = getattr(request, "param", False)
     gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
     url = gh.start()
     services = {
@@ -52,13 +53,13 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
                                                 ".github/policy-reviewer.yml": "rules:\n  no-such-rule: {enabled: false}\n"}),
     }
     for name, path in services.items():
-        gh.add_repo(OWNER, name, path)
+        gh.add_repo(OWNER, name, path, private=name == "archive")
     org = org_repo(tmp_path / "org", {"config.yml": OLD})
     git(org, "checkout", "-q", "-b", "cmk")
     (org / "policy-reviewer" / "config.yml").write_text(NEW)
     git(org, "commit", "-qam", "require customer-managed keys")
     git(org, "checkout", "-q", "main")
-    gh.add_repo(OWNER, ".github", org, default_branch="main")
+    gh.add_repo(OWNER, ".github", org, default_branch="main", private=not public_org)
     pull = gh.add_pull(OWNER, ".github", NUMBER, "main", "cmk")
     app = App(url, APP_ID, KEY[0], tmp_path / "data")
     yield {"gh": gh, "app": app, "tmp": tmp_path, "services": services, "head": pull.head_sha}
@@ -78,19 +79,23 @@ def cli_impact(tmp: Path, services: dict[str, Path]) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
+def impact_summary(gh: GitHubStandIn, head: str, event: dict[str, Any], app: App) -> str:
+    def final() -> list[dict[str, Any]]:
+        runs = [r for r in gh.check_runs_for(head, "policy-reviewer") if r["status"] == "completed"]
+        return [r for r in runs if "### Impact on the organisation" in (r["output"].get("summary") or "")
+                and "Being worked out" not in r["output"]["summary"]]
+
+    app.deliver("pull_request", event)
+    [run] = wait_for(final, 120, "the impact in the check run")
+    return run["output"]["summary"]
+
+
 def test_rule_change_impact_across_the_installation(world: dict[str, Any]) -> None:
     gh, app, head = world["gh"], world["app"], world["head"]
     app.start_web()
     app.start_worker()
     app.start_worker()  # two workers share the repositories' jobs
-
-    def final() -> list[dict[str, Any]]:
-        runs = [r for r in gh.check_runs_for(head, "policy-reviewer") if r["status"] == "completed"]
-        return [r for r in runs if "The rules as changed here" in (r["output"].get("summary") or "")]
-
-    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, ".github", NUMBER))
-    [run] = wait_for(final, 120, "the impact in the check run")
-    summary = run["output"]["summary"]
+    summary = impact_summary(gh, head, gh.pull_request_event("opened", OWNER, ".github", NUMBER), app)
     # The review of the rule change itself is still there, above the impact.
     assert summary.index("### Rule changes") < summary.index("### Impact on the organisation's repositories")
     expected = cli_impact(world["tmp"], world["services"])
@@ -111,3 +116,47 @@ def test_rule_change_impact_across_the_installation(world: dict[str, Any]) -> No
     jobs = app.cli("jobs", "dead")
     assert jobs.returncode == 0 and "impact-repo" not in jobs.stdout
     assert gh.violations == [], gh.violations
+
+
+@pytest.mark.parametrize("world", [True], indirect=True)
+def test_a_public_org_repository_names_public_repositories_only(world: dict[str, Any]) -> None:
+    """The check run of a public .github repository is public: the private repository's
+    results (its name, its counts) stay off it."""
+    gh, app, head = world["gh"], world["app"], world["head"]
+    app.start_web()
+    app.start_worker()
+    summary = impact_summary(gh, head, gh.pull_request_event("opened", OWNER, ".github", NUMBER), app)
+    assert "acme/archive" not in summary
+    assert ("The rules as changed here adds 1 finding(s) (0 error(s)) in 1 repository, removes 0; "
+            "4 reviewed, 1 could not be read.") in summary
+    assert "1 private repository was judged too" in summary
+    assert "| acme/orders | 1 | 0 |" in summary and "| `customer-managed-keys` | 1 | 0 |" in summary
+
+
+def test_a_pull_request_from_a_fork_is_not_run_over_everyones_code(world: dict[str, Any]) -> None:
+    gh, app, head = world["gh"], world["app"], world["head"]
+    app.start_web()
+    app.start_worker()
+    event = gh.pull_request_event("opened", OWNER, ".github", NUMBER)
+    event["pull_request"]["head"]["repo"] = {**event["pull_request"]["head"]["repo"], "id": 987654321,
+                                             "full_name": "stranger/.github"}
+    summary = impact_summary(gh, head, event, app)
+    assert "Not worked out: this pull request comes from a fork" in summary
+    assert not [c for c in gh.calls if "git/trees" in c["path"]]  # no repository was read
+
+
+def test_the_review_page_shows_private_results_only_to_their_readers(world: dict[str, Any]) -> None:
+    from reviewer.web.review_page import visible_results
+
+    gh = world["gh"]
+    results = [{"repo": "acme/orders", "private": False, "added_count": 1},
+               {"repo": "acme/archive", "private": True, "added_count": 2},
+               {"repo": "acme/broken", "private": True, "error": "no rule"}]
+    token = "ghu_" + "a" * 36
+    gh.tokens[token] = {"token": token, "user": "sam", "installation_id": None, "permissions": {},
+                        "repositories": None, "expires": 2 ** 40}
+    gh.readers[("acme", "archive")] = {"sam"}
+    seen = visible_results(results, token, gh.base_url)
+    assert [r["repo"] for r in seen] == ["acme/orders", "acme/archive"]
+    gh.readers[("acme", "archive")] = set()
+    assert [r["repo"] for r in visible_results(results, token, gh.base_url)] == ["acme/orders"]
