@@ -41,7 +41,7 @@ SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "__pycache__", ".aws-sam
 
 def scope_of(payload: dict[str, Any]) -> str:
     """The store scope of one rule change's impact (pull request and head commit)."""
-    return f"impact:{payload['repository']}#{payload['number']}@{payload['head_sha']}"
+    return f"impact-run:{payload['repository']}#{payload['number']}@{payload['head_sha']}"
 
 
 def org_rule_change(payload: dict[str, Any], change: fetch.Change) -> bool:
@@ -241,6 +241,9 @@ def finish_if_done(payload: dict[str, Any], plan: dict[str, Any]) -> bool:
     from reviewer.jobs.review_job import app_settings, tokens
     from reviewer.jobs.store import pull_scope
 
+    # Counting is cheap; reading every result is not (each job would read them all).
+    if store().note_count(scope_of(payload)) <= int(plan["total"]):
+        return False  # the plan and fewer results than repositories: not yet
     done = results(scope_of(payload))
     if len(done) < int(plan["total"]):
         return False

@@ -98,6 +98,7 @@ class Store(Protocol):
     def jobs(self, state: str | None = None) -> list[Job]: ...
     def add_note(self, scope: str, note: dict[str, Any], keep: int = MAX_NOTES) -> None: ...
     def notes(self, scope: str) -> list[dict[str, Any]]: ...
+    def note_count(self, scope: str) -> int: ...
 
 
 def pull_scope(kind: str, repository: str, number: int) -> str:
@@ -203,6 +204,10 @@ class SqliteStore:
         rows = self._db().execute("SELECT note FROM notes WHERE scope = ? ORDER BY at DESC LIMIT ?",
                                   (scope, MAX_NOTES)).fetchall()
         return [json.loads(row[0]) for row in reversed(rows)]
+
+    def note_count(self, scope: str) -> int:
+        """How many notes a scope holds, without reading them."""
+        return int(self._db().execute("SELECT COUNT(*) FROM notes WHERE scope = ?", (scope,)).fetchone()[0])
 
 
 def _exists(state: str, rerun: bool) -> bool:
@@ -322,3 +327,6 @@ class RedisStore:
 
     def notes(self, scope: str) -> list[dict[str, Any]]:
         return [json.loads(raw) for raw in self._r.lrange(self._prefix + "notes:" + scope, 0, -1)]
+
+    def note_count(self, scope: str) -> int:
+        return int(self._r.llen(self._prefix + "notes:" + scope))

@@ -160,3 +160,46 @@ def test_the_review_page_shows_private_results_only_to_their_readers(world: dict
     assert [r["repo"] for r in seen] == ["acme/orders", "acme/archive"]
     gh.readers[("acme", "archive")] = set()
     assert [r["repo"] for r in visible_results(results, token, gh.base_url)] == ["acme/orders"]
+
+
+def test_workers_share_the_repositories_through_redis(world: dict[str, Any]) -> None:
+    """The same fan-out with the queue and the notes in a real redis-server."""
+    import os
+    import shutil
+
+    from tests.e2e.harness import free_port
+    from tests.e2e.test_web_hostile_e2e import _redis
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server must be installed in CI")
+        pytest.skip("redis-server is not installed")
+    gh, app, head, tmp = world["gh"], world["app"], world["head"], world["tmp"]
+    password, port = "impact-redis-password", free_port()
+    server = _redis(port, password, tmp)
+    try:
+        app.env["REDIS_URL"] = f"redis://:{password}@127.0.0.1:{port}/0"
+        app.start_web()
+        app.start_worker()
+        app.start_worker()
+        summary = impact_summary(gh, head, gh.pull_request_event("opened", OWNER, ".github", NUMBER), app)
+        assert "adds 3 finding(s) (0 error(s)) in 2 repositories, removes 0; 5 reviewed, 1 could not be read." in summary
+        import redis
+
+        client = redis.Redis(port=port, password=password)
+        scopes = [k for k in client.keys("*notes:impact-run:*")]
+        assert len(scopes) == 1 and client.llen(scopes[0]) == 1 + 5  # the plan and a result each
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_note_count_in_both_stores(tmp_path: Path) -> None:
+    from reviewer.jobs.store import SqliteStore
+
+    store = SqliteStore(tmp_path / "jobs.db")
+    assert store.note_count("s") == 0
+    for i in range(3):
+        store.add_note("s", {"i": i})
+    store.add_note("other", {})
+    assert store.note_count("s") == 3 and len(store.notes("s")) == 3
