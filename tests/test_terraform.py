@@ -424,7 +424,7 @@ def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) 
     (tmp_path / "tf" / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
     code = ("import json, sys\nfrom reviewer.cli import main\n"
             "try:\n    main(['scan', '--format', 'json', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-            "print('hcl2' in sys.modules, 'lark' in sys.modules)")
+            "print('tree_sitter' in sys.modules, 'tree_sitter_hcl' in sys.modules)")
     env = dict(os.environ, POLICY_REVIEWER_CACHE=str(tmp_path / "cache"))
 
     def run(folder: str) -> tuple[str, str]:

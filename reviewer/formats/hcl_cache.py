@@ -1,8 +1,10 @@
 """Remember what an HCL text was read as, keyed by its content.
 
-Loading Lark and its HCL parser costs a tenth of a second in every new process, more than
-reading a file with it; a pre-commit hook, a CI job run again, or a worker reviewing the next
-push of a pull request reads mostly files it has read before. The result is stored as JSON
+Reading a stored result back is several times faster than parsing the text again with
+tree-sitter and building the model (0.1 ms against 0.25 ms for a typical module file, 2 ms
+against 19 ms for the largest of tests/data/real); a CI job run again, or a worker reviewing
+the next push of a pull request, reads mostly files it has read before (a module of 198 files:
+0.29 s read again against 0.49 s parsed). The result is stored as JSON
 (never pickle: nothing read back can run code), one small file per content in the cache
 folder, and the folder is thinned when it grows past MAX_ENTRIES.
 """
@@ -18,8 +20,9 @@ from typing import Any
 from reviewer.cache import cache_dir, digest, write_atomically
 from reviewer.formats.hcl import Attribute, Block, Expr
 
-# Bump when hcl.py reads a text differently (python-hcl2 itself is pinned in pyproject.toml).
-VERSION = "hcl-1"
+# Bump when hcl.py reads a text differently (tree-sitter and tree-sitter-hcl are pinned in
+# pyproject.toml). hcl-2: read with tree-sitter-hcl instead of python-hcl2.
+VERSION = "hcl-2"
 MAX_ENTRIES = 20_000
 
 
