@@ -441,6 +441,74 @@ def test_the_hcl_parser_is_loaded_only_when_terraform_is_scanned(tmp_path: Any) 
     assert second == "False False" and again == report.replace("True True", "False False")
 
 
+def test_hcl_expressions_are_read_into_the_model_with_their_lines() -> None:
+    from reviewer.formats.hcl import parse_tfvars
+
+    text = textwrap.dedent("""\
+        numbers = [1, -2, 1.5, 1e5, 007]
+        words   = ["a-${var.x}-b", "$${literal} \\"q\\"", "${var.only}", true, null]
+        ref     = module.m.out[1].x # a comment
+        splat   = var.list[*].id
+        cond    = var.a && var.b ? "x" : "y"
+        sum     = var.a +
+          var.b
+        call    = jsonencode({ Action = ["s3:*"], "Resource" = "*" })
+        each    = [for s in var.names : "arn:aws:s3:::${s}"]
+        doc     = <<-EOT
+          {"Statement": []}
+            indented
+          EOT
+        after   = 1
+        """)
+    values = parse_tfvars(text, "t.tfvars")
+    numbers = values["numbers"].expr.value
+    assert [(n.value, n.text) for n in numbers] == [(1, "1"), (-2, "-2"), (1.5, "1.5"),
+                                                    (100000.0, "1e5"), (7, "007")]
+    template, escaped, only, true, null = values["words"].expr.value
+    assert template.kind == "template" and template.value[0] == "a-" and \
+        template.value[1].value == ["var", "x"] and template.value[2] == "-b"
+    assert (escaped.kind, escaped.value) == ("literal", '${literal} "q"')
+    assert (only.kind, [p.text for p in only.value]) == ("template", ["var.only"])
+    assert (true.value, null.value) == (True, None)
+    ref = values["ref"].expr
+    assert (ref.kind, ref.value, ref.text) == \
+        ("ref", ["module", "m", "out", 1, "x"], "module.m.out[1].x")
+    assert (values["splat"].expr.kind, values["splat"].expr.text) == ("other", "var.list[*].id")
+    cond = values["cond"].expr  # && binds tighter than ?:
+    assert cond.kind == "cond" and cond.value[0].text == "var.a && var.b"
+    assert (values["sum"].expr.text, values["sum"].expr.line, values["sum"].expr.end_line) == \
+        ("var.a +\n  var.b", 6, 7)
+    name, [argument] = values["call"].expr.value
+    assert name == "jsonencode" and [(k, line) for k, line, _ in argument.value] == \
+        [("Action", 8), ("Resource", 8)]
+    names, collection, body = values["each"].expr.value
+    assert names == ["s"] and collection.value == ["var", "names"] and body.kind == "template"
+    doc = values["doc"].expr
+    assert (doc.kind, doc.value, doc.line, doc.end_line) == \
+        ("heredoc", '{"Statement": []}\n  indented\n', 11, 13)
+    assert values["after"].line == 14
+
+
+def test_hcl_syntax_errors_name_their_line_and_hostile_nesting_is_bounded() -> None:
+    import pytest
+
+    from reviewer.formats.hcl import HclError, parse_tfvars
+
+    def error(text: str) -> tuple[int, str]:
+        with pytest.raises(HclError) as caught:
+            parse_tfvars(text, "t.tfvars")
+        return caught.value.line, caught.value.message
+
+    assert error('a = 1\nb = \n\n\n') == \
+        (2, "not valid HCL: expected a value or a name after '=' at column 4")
+    assert error('a = 1\nb = "open\nc = 2\n')[0] == 2
+    assert error('a = <<EOF\nnever closed\n') == (1, "not valid HCL: a heredoc is never closed")
+    assert error('a = [1, 2\n\n') == (1, "not valid HCL: expected ']' after '2' at column 10")
+    assert error('a = 1\n}\n')[0] == 2
+    assert error("a = " + "[" * 300 + "]" * 300)[1] == "expression nested too deep"
+    assert error("a = " + "(" * 100_000 + "1" + ")" * 100_000)[1] == "expression nested too deep"
+
+
 def test_a_source_policy_document_is_used_as_the_document_that_includes_it() -> None:
     files = {"main.tf": """\
         data "aws_iam_policy_document" "admin" {
