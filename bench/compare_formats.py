@@ -7,8 +7,8 @@ job or pre-commit hook pays), and prints the medians and the ratio.
 The files are the real ones under tests/data/real/ (terraform-aws-modules, serverless/examples).
 
 For Terraform our figure is given twice: cold, with the file's entry removed from the HCL
-cache first (the parser is loaded and run), and warm, the same file read again (what a
-pre-commit hook or a re-run CI job meets for the files that did not change).
+cache first (tree-sitter and its HCL grammar are loaded and run), and warm, the same file read
+again (what a pre-commit hook or a re-run CI job meets for the files that did not change).
 
 checkov comes from bench/.cache/checkov-venv (compare_peers.py sets it up).
 
