@@ -181,6 +181,17 @@ def parameter_errors(name: str, root: Any, where: tuple[Any, ...],
 ORG_CONFIG = "config.yml"
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, RuleSpec]:
+    return load_rule_dir(DEFAULT_POLICIES)
+
+
+def shipped_rules() -> dict[str, RuleSpec]:
+    """The shipped rules, read once per process (a worker judges many reviews with them);
+    a fresh dict each call, and layers replace specs rather than change them."""
+    return dict(_shipped())
+
+
 def load_rule_dir(directory: Path) -> dict[str, RuleSpec]:
     """All rule files of a folder, keyed by id; duplicate ids are an error.
 

@@ -19,7 +19,7 @@ from typing import Any
 from github.CheckRun import CheckRun
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir, parse_rule_text
+from reviewer.config.rulebook import parse_rule_text, shipped_rules
 from reviewer.config.effective import InForce, in_force
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES, parse_settings
 from reviewer.engine.impact import TOP, RepoImpact, impact_of
@@ -198,7 +198,7 @@ def layers(owner: str, org_files: dict[str, str], files: dict[str, bytes]) -> In
     for path in sorted(p for p in files if p.startswith(REPOSITORY_RULES + "/") and p.count("/") == 2):
         spec = parse_rule_text(path, files[path].decode("utf-8", "replace"))
         repo_rules[spec.id] = spec
-    base = {**load_rule_dir(DEFAULT_POLICIES), **org.rules}
+    base = {**shipped_rules(), **org.rules}
     return in_force(base, set(org.rules), org.settings, repo_config, repo_rules)
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir, parse_rule_text
+from reviewer.config.rulebook import RuleSpec, parse_rule_text, shipped_rules
 from reviewer.config.settings import (REPOSITORY_CONFIG, Settings, layer,
                                       parse_settings)
 from reviewer.config.config_change import ConfigJudge, touches_configuration
@@ -76,7 +76,7 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
             # looser), so that the fix itself can pass.
             config_text, rule_texts = None, {}
             rules, config = rules_in_force(payload, org, None, {})
-        judge = ConfigJudge({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings,
+        judge = ConfigJudge({**shipped_rules(), **org.rules}, org.settings,
                             dict(change.rule_texts))
         # The engine runs in a child process with a time limit: a hostile change cannot hold
         # this worker's thread for ever.
@@ -145,7 +145,7 @@ def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str |
     for path, text in sorted(rule_texts.items()):
         spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
         repo_rules[spec.id] = spec
-    return layer({**load_rule_dir(DEFAULT_POLICIES), **org.rules}, org.settings, repo_config,
+    return layer({**shipped_rules(), **org.rules}, org.settings, repo_config,
                  repo_rules)
 
 
@@ -156,7 +156,7 @@ def rule_layers(org: OrgPolicies, config_text: str | None, rule_texts: dict[str,
     for path, text in sorted(rule_texts.items()):
         spec = parse_rule_text(path, text)
         repo_rules[spec.id] = spec
-    base = {**load_rule_dir(DEFAULT_POLICIES), **org.rules}
+    base = {**shipped_rules(), **org.rules}
     return in_force(base, set(org.rules), org.settings, repo_config, repo_rules).layers
 
 
