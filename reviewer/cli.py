@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import logging
 import os
 import stat
 import sys
@@ -20,7 +21,7 @@ from reviewer.config.effective import InForce
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir
 from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, load_settings)
 from reviewer.engine.waivers import expiring
-from reviewer.engine.document import CANDIDATE_SUFFIXES
+from reviewer.formats.paths import CANDIDATE_SUFFIXES
 from reviewer.policies_cli import UsageError as AdminUsageError
 from reviewer.report import Report
 
@@ -87,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors already
         return int(exc.code or 0)
+    if args.command not in ("serve", "worker", "jobs"):
+        _terminal_logging()
     try:
         if args.command == "scan":
             return _scan(args)
@@ -101,6 +104,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # `policy-reviewer scan . | head`
         return EXIT_OK
+
+
+def _terminal_logging() -> None:
+    """What the engine logs (a rule's bug, a file it could not read) reaches the terminal as
+    one line each, its traceback only with LOG_LEVEL=DEBUG: the report already carries the
+    finding, and a traceback in a CI log reads like the tool itself crashed."""
+    logger = logging.getLogger("reviewer")
+    if any(isinstance(h, _TerminalHandler) for h in logger.handlers):
+        return
+    debug = os.environ.get("LOG_LEVEL", "").upper() == "DEBUG"
+    handler = _TerminalHandler(sys.stderr)
+    handler.setFormatter(_OneLine(debug))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+    logger.propagate = False
+
+
+class _TerminalHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The CLI's own handler (so that a second ``main()`` adds no second one)."""
+
+
+class _OneLine(logging.Formatter):
+    """A log record as one line: the message and the exception's type and text."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = "policy-reviewer: " + record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            text += f" ({type(exc).__name__}: {str(exc)[:200]})"
+            if self.debug:
+                text += "\n" + self.formatException(record.exc_info)
+        return text
 
 
 def _configure(args: argparse.Namespace, repo: Settings | None,
@@ -223,7 +262,7 @@ def _readable(path: Path, roots: list[str], explicit: bool = False) -> bool:
 
 
 def _read_limited(path: Path) -> bytes:
-    from reviewer.engine.document import MAX_FILE_BYTES
+    from reviewer.formats.paths import MAX_FILE_BYTES
 
     # One byte past the limit tells the engine the file is too big without reading 50 MB.
     with open(path, "rb") as handle:
@@ -231,7 +270,7 @@ def _read_limited(path: Path) -> bytes:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from reviewer.engine.evaluate import evaluate
+    from reviewer.pipeline import evaluate
 
     files, root = collect(args.paths)
     rules, settings = _configure(args, _repository_settings(args, Path(root)),
@@ -246,7 +285,7 @@ def _scan(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from reviewer import gitsource
-    from reviewer.engine.review import review_change
+    from reviewer.pipeline import review_change
 
     repo = Path(args.repo)
     try:

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 from reviewer.formats.paths import module_folders, module_siblings
 
 

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from reviewer.engine.impact import RepoImpact, impact_of, summarise
+from reviewer.engine.impact import RepoImpact, summarise
+from reviewer.pipeline import impact_of
 
 
 def run(args: argparse.Namespace) -> int:

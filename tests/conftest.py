@@ -12,7 +12,7 @@ import pytest
 
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir
 from reviewer.config.settings import Settings, effective_rules, parse_settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 from reviewer.engine.finding import Finding
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,8 +30,9 @@ import yaml
 
 from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
 from reviewer.config.settings import Settings
-from reviewer.engine.document import decode_file
-from reviewer.engine.evaluate import evaluate, evaluate_documents
+from reviewer.formats import read_file
+from reviewer.engine.evaluate import evaluate_documents
+from reviewer.pipeline import evaluate
 from reviewer.engine.finding import Finding
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "iac"
@@ -275,7 +276,7 @@ def findings_for(file: str) -> tuple[Finding, ...]:
         return tuple(evaluate({path: content}, RULES, Settings()).findings)
     # The peer deployed with parameter values; we follow a !Ref to a parameter's Default,
     # so give each parameter its value as the Default.
-    doc = decode_file(path, content)
+    doc = read_file(path, content)
     assert doc is not None, f"{file} not recognised as a template"
     for name, value in values.items():
         assert name in doc.data["Parameters"], f"{file}: no parameter {name}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from reviewer.config.settings import Settings
-from reviewer.engine.review import review_change
+from reviewer.pipeline import review_change
 from reviewer.report import Report
 from reviewer.report import markdown, sarif, text
 from tests.conftest import shipped_rules

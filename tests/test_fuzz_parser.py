@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from reviewer.engine.document import Unreadable, decode_file
+from reviewer.engine.document import Unreadable
+from reviewer.formats import read_file
 from tests.conftest import shipped_rules
 from reviewer.config.settings import Settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 
 SEEDS = [
     b"Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyDocument:\n            Statement: {Effect: Allow, Action: 's3:*'}\n",
@@ -32,7 +33,7 @@ yaml_tokens = st.sampled_from([
 ))
 def test_decoding_and_evaluating_never_raises(content: bytes) -> None:
     try:
-        decode_file("fuzz.yaml", content)
+        read_file("fuzz.yaml", content)
     except Unreadable:
         pass
     rules = {k: v for k, v in shipped_rules().items() if k != "template-valid"}

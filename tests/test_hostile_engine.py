@@ -10,7 +10,7 @@ import pytest
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 from reviewer.engine.finding import Hit
 from tests.conftest import run
 from tests.test_diff import ROLE, Repo, review
@@ -87,7 +87,7 @@ def test_a_large_template_is_reported() -> None:
     findings = evaluate({"big.yaml": template.encode()}, _rules("no-wildcard-actions"),
                         Settings()).findings
     assert [(f.rule_id, f.message) for f in findings] == [
-        ("template-parse", "file is larger than 1 MB, CloudFormation's template limit; not reviewed")]
+        ("template-parse", "this file is larger than 1 MB (CloudFormation's limit for a template); it was not reviewed")]
 
 
 def test_diff_with_a_newline_in_a_file_name_reads_every_file_right(tmp_path: Path) -> None:

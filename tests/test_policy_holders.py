@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reviewer.engine.document import decode_file
+from reviewer.formats import read_file
 from reviewer.engine.iam import ENDPOINT_POLICY, IDENTITY, RESOURCE_POLICY, policy_documents, statements
 from tests.conftest import ORG, run
 
@@ -16,7 +16,7 @@ def wildcards(template: str) -> list[tuple[str | None, int]]:
 
 
 def documents(template: str) -> list[Any]:
-    doc = decode_file("t.yaml", textwrap.dedent(template).encode())
+    doc = read_file("t.yaml", textwrap.dedent(template).encode())
     assert doc is not None
     return policy_documents(doc)
 
@@ -219,7 +219,7 @@ def test_nested_loops_are_bounded() -> None:
     items = "[" + ", ".join(str(i) for i in range(100)) + "]"
     for var in "EDCBA":
         body = f'"Fn::ForEach::L{var}": [{var}, {items}, {{{body}}}]'
-    doc = decode_file("t.yaml", ("Resources: {" + body + "}\n").encode())
+    doc = read_file("t.yaml", ("Resources: {" + body + "}\n").encode())
     assert doc is not None and len(doc.resources()) == 2000
 
 

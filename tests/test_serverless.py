@@ -212,9 +212,9 @@ def test_scan_of_a_folder_mixing_every_format(tmp_path: Path) -> None:
 
 def test_the_permission_delta_names_functions_and_the_shared_role() -> None:
     from reviewer.engine.delta import grants
-    from reviewer.engine.evaluate import decode_all
+    from reviewer.formats import read_files
 
-    documents, _ = decode_all({"serverless.yml": SERVICE.encode()})
+    documents, _ = read_files({"serverless.yml": SERVICE.encode()})
     granted = grants(documents)
     principals = sorted(principal for _, principal in granted)
     assert principals == ["IamRoleLambdaExecution", "own"]

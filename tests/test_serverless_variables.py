@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 import tracemalloc
 
-from reviewer.engine.document import decode_file
+from reviewer.formats import read_file
 from reviewer.engine.values import UNKNOWN
 from tests.test_terraform import ORG, scan, where
 
 
 def model(text: str) -> dict:
-    doc = decode_file("serverless.yml", text.encode())
+    doc = read_file("serverless.yml", text.encode())
     assert doc is not None
     return doc.data
 

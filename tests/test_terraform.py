@@ -8,7 +8,7 @@ from typing import Any
 
 from reviewer.config.settings import Settings, effective_rules
 from reviewer.engine.compare import compare
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 from reviewer.engine.finding import Finding
 from tests.conftest import settings_from, shipped_rules
 

@@ -109,7 +109,7 @@ def rule_text_errors(name: str, text: str) -> list[ConfigError]:
 
 def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
     """Every example must be a template or policy the engine reads."""
-    from reviewer.engine.evaluate import decode_all
+    from reviewer.formats import read_files
 
     errors = []
     examples = data.get("examples") if isinstance(data.get("examples"), dict) else {}
@@ -125,7 +125,7 @@ def _example_errors(name: str, data: dict[str, Any]) -> list[ConfigError]:
             where = ("examples", outcome, index, "content")
             line = locate(data, where)[0]
             path = example.get("path", "template.yaml")
-            documents, problems = decode_all({str(path): example["content"].encode()})
+            documents, problems = read_files({str(path): example["content"].encode()})
             unreadable = [p for p in problems if p.rule_id == "template-parse"]
             if unreadable:
                 errors.append(ConfigError(name, line + unreadable[0].start_line,

@@ -76,7 +76,7 @@ def run_examples(rules: Mapping[str, RuleSpec], base: Settings) -> list[ExampleR
 
 
 def _run_one(spec: RuleSpec, outcome: str, example: dict[str, Any], base: Settings) -> ExampleResult:
-    from reviewer.engine.evaluate import evaluate
+    from reviewer.pipeline import evaluate
 
     expect = [e for e in example.get("expect", []) if isinstance(e, dict)] if outcome == "fail" else []
     expected = example.get("findings", len(expect) or 1) if outcome == "fail" else 0

@@ -205,7 +205,7 @@ def did_you_mean(name: str, known: Any) -> str:
 
 # Findings the engine itself reports, outside any rule file.
 BUILTIN_RULE_IDS = ("template-parse", "waiver-expired", "waiver-too-long", "suppression-invalid",
-                    "config-locked", "config-invalid")
+                    "config-locked", "config-invalid", "review-incomplete")
 
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}

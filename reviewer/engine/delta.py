@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 
 from reviewer.engine import actions, risk
 from reviewer.engine.document import TEMPLATE, Document
+from reviewer.engine.finding import Finding
+from reviewer.engine.values import TOO_MANY
 from reviewer.engine.iam import (IDENTITY, attachments, policy_documents,
                                  statements)
 
 Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and attachments
+# Actions written with more !If/!Join/!Sub combinations, or deeper, than are worked out.
+NOT_WORKED_OUT = "actions not worked out in full (too many or too deeply nested intrinsics)"
 
 
 @dataclass
@@ -38,34 +42,59 @@ class PrincipalDelta:
         return f"{action} [{', '.join(found[:2])}]" if found else action
 
 
-def grants(documents: list[Document]) -> Grants:
-    """Actions (expanded) and managed policies each principal is given, per file."""
+def grants(documents: list[Document], failed: list[Finding] | None = None) -> Grants:
+    """Actions (expanded) and managed policies each principal is given, per file. A file
+    whose grants cannot be worked out gives none, and a ``review-incomplete`` finding in
+    ``failed`` says so."""
     out: Grants = defaultdict(set)
     for doc in documents:
-        params = doc.parameters()
-        managed_users = _managed_policy_users(doc)
-        for policy in policy_documents(doc):
-            if policy.kind != IDENTITY:
+        try:
+            found = _document_grants(doc)
+        except Exception as exc:  # noqa: BLE001 - one file must not take the others' delta
+            import logging
+
+            logging.getLogger(__name__).exception("permission delta failed on %s", doc.path)
+            if failed is not None:
+                failed.append(Finding(
+                    "review-incomplete", "error", doc.path, 1, 1,
+                    "not reviewed: the permission delta of this file could not be worked out "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); please report it", "delta-failed"))
+            continue
+        for key, granted in found.items():
+            out[key].update(granted)
+    return out
+
+
+def _document_grants(doc: Document) -> Grants:
+    out: Grants = defaultdict(set)
+    params = doc.parameters()
+    managed_users = _managed_policy_users(doc)
+    for policy in policy_documents(doc):
+        if policy.kind != IDENTITY:
+            continue
+        principals = set(policy.principals) | managed_users.get(policy.resource or "", set())
+        granted: set[str] = set()
+        for statement in statements(policy, params):
+            if not statement.allows:
                 continue
-            principals = set(policy.principals) | managed_users.get(policy.resource or "", set())
-            granted: set[str] = set()
-            for statement in statements(policy, params):
-                if not statement.allows:
+            for pattern, _ in statement.values("Action"):
+                if pattern == TOO_MANY:
+                    # Not worked out in full: what else it grants is not known to be nothing.
+                    granted.add(NOT_WORKED_OUT)
                     continue
-                for pattern, _ in statement.values("Action"):
-                    granted.update(actions.expand(pattern) if actions.has_wildcard(pattern)
-                                   else (_canonical(pattern),))
-                if "NotAction" in statement.data:
-                    excluded = sorted(p for p, _ in statement.values("NotAction"))
-                    granted.add("every action except " + ", ".join(excluded))
-            for principal in principals or {policy.resource or doc.path}:
-                out[(doc.path, principal)].update(granted)
-        # Managed policies defined elsewhere: their actions are unknown here, so name them.
-        local = {r.logical_id for r in doc.resources()}
-        for ref, principals in managed_users.items():
-            if ref not in local:
-                for principal in principals:
-                    out[(doc.path, principal)].add(f"managed policy {ref}")
+                granted.update(actions.expand(pattern) if actions.has_wildcard(pattern)
+                               else (_canonical(pattern),))
+            if "NotAction" in statement.data:
+                excluded = sorted(p for p, _ in statement.values("NotAction"))
+                granted.add("every action except " + ", ".join(excluded))
+        for principal in principals or {policy.resource or doc.path}:
+            out[(doc.path, principal)].update(granted)
+    # Managed policies defined elsewhere: their actions are unknown here, so name them.
+    local = {r.logical_id for r in doc.resources()}
+    for ref, principals in managed_users.items():
+        if ref not in local:
+            for principal in principals:
+                out[(doc.path, principal)].add(f"managed policy {ref}")
     return out
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from reviewer.config.effective import InForce
-from reviewer.engine.evaluate import evaluate
 from reviewer.engine.finding import Finding
 
 TOP = 10  # repositories and rules named in the summary
@@ -41,10 +39,10 @@ def _counted(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not f.waived]
 
 
-def impact_of(repo: str, files: Mapping[str, bytes], old: InForce, new: InForce) -> RepoImpact:
-    """Evaluate ``files`` under both rule sets and compare by fingerprint."""
-    before = _counted(evaluate(files, old.rules, old.settings).findings)
-    after = _counted(evaluate(files, new.rules, new.settings).findings)
+def compare_impact(repo: str, old: list[Finding], new: list[Finding]) -> RepoImpact:
+    """One repository's findings under the old and the new rules, compared by fingerprint."""
+    before = _counted(old)
+    after = _counted(new)
     # Severity is part of what changes for a person: an error that becomes a warning is
     # removed as an error and added as a warning.
     old_keys = {(f.fingerprint, f.severity) for f in before}

@@ -26,7 +26,9 @@ def locate_in_file(data: Any, path: Path) -> tuple[str, int, int]:
     end = getattr(data, "end_line", start) or start
     node = data
     for key in path:
-        if isinstance(node, dict) and key in node:
+        # A path is the rule's (or a validator's: cfn-lint's may hold a mapping); only a
+        # name or an index can lead into the document.
+        if isinstance(node, dict) and isinstance(key, (str, int)) and key in node:
             child = node[key]
             key_line = getattr(node, "key_lines", {}).get(key)
             if isinstance(child, Marked) and child.start_line:

@@ -1,20 +1,17 @@
-"""Review a change like a pull request: evaluate base and head, compare, and delta."""
+"""Review a change like a pull request: compare base and head, and work out the delta."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from reviewer.config.rulebook import RuleSpec
-from reviewer.config.settings import Settings
-from reviewer.engine.compare import Comparison, compare
-from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
 from reviewer.config.config_change import (ConfigJudge, is_in_force_problem, review_configuration,
                                            touches_configuration)
 from reviewer.config.rulediff import is_rule_path, review_rule_files
-from reviewer.engine.evaluate import evaluate
-from reviewer.engine.finding import disambiguate
+from reviewer.engine.compare import Comparison, compare
+from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
+from reviewer.engine.evaluate import Evaluation
+from reviewer.engine.finding import Finding, disambiguate
 
 
 @dataclass
@@ -26,19 +23,16 @@ class ChangeReview:
     rule_changes: list[str] = field(default_factory=list)
 
 
-def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
-                  renames: Mapping[str, str], rules: Mapping[str, RuleSpec],
-                  settings: Settings, today: dt.date | None = None,
-                  judge: ConfigJudge | None = None) -> ChangeReview:
-    """Evaluate both sides with the same rules and settings, then classify findings.
+def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[str, bytes],
+                       head_files: Mapping[str, bytes], renames: Mapping[str, str],
+                       judge: ConfigJudge | None = None) -> ChangeReview:
+    """Classify the two sides' findings and work out what principals gain.
 
-    ``renames`` maps base paths to head paths. The settings are the caller's to choose; the
-    app reads them from the base commit so that a change cannot loosen its own review.
-    With a ``judge``, a change to the repository's configuration is itself reviewed: what
-    it would break or weaken once merged is a new finding now.
+    ``renames`` maps base paths to head paths. With a ``judge``, a change to the repository's
+    configuration is itself reviewed: what it would break or weaken once merged is a new
+    finding now. A file whose permission delta cannot be worked out is a new error of its
+    own, and every other file's delta is still shown.
     """
-    base = evaluate(base_files, rules, settings, today)
-    head = evaluate(head_files, rules, settings, today)
     base_findings, head_findings = base.findings, head.findings
     rule_changes: list[str] = []
     base_rules = {p: c for p, c in base_files.items() if is_rule_path(p)}
@@ -57,6 +51,12 @@ def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, byte
         rule_changes = rule_changes + lines
         disambiguate(head_findings)
         disambiguate(base_findings)
+    failed: list[Finding] = []
+    base_grants = grants(base.documents, [])  # a base that cannot be read grants nothing known
+    head_grants = grants(head.documents, failed)
+    if failed:
+        head_findings = head_findings + failed
+        disambiguate(head_findings)
     comparison = compare(base_findings, head_findings, dict(renames))
-    delta = permission_delta(grants(base.documents), grants(head.documents), dict(renames))
+    delta = permission_delta(base_grants, head_grants, dict(renames))
     return ChangeReview(comparison, delta, rule_changes)

@@ -16,6 +16,9 @@ from typing import Any, Iterator
 from reviewer.engine.finding import Path
 
 MAX_COMBINATIONS = 64
+# Intrinsics inside intrinsics deeper than this are not worked out (real templates nest a
+# handful; YAML anchors can chain hundreds in a few kB): the value is TOO_MANY.
+MAX_NESTING = 48
 # Bounded and "$"-free inside, so "${${${..." cannot make it quadratic.
 _SUB_VAR = re.compile(r"\$\{(?!!)([^}$]{1,512})\}")
 
@@ -80,8 +83,18 @@ class _Evaluator:
     def __init__(self, parameters: dict[str, Any], mappings: dict[str, Any]) -> None:
         self.parameters = parameters
         self.mappings = mappings
+        self.depth = 0
 
     def strings(self, value: Any, path: Path) -> Possible:
+        if self.depth >= MAX_NESTING:
+            return [(TOO_MANY, path)]
+        self.depth += 1
+        try:
+            return self._strings(value, path)
+        finally:
+            self.depth -= 1
+
+    def _strings(self, value: Any, path: Path) -> Possible:
         if isinstance(value, str):
             return [(value, path)]
         if isinstance(value, bool) or isinstance(value, (int, float)):

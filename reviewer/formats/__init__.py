@@ -1,4 +1,124 @@
-"""Readers for the formats besides CloudFormation: each turns its files into the engine's one
-model (``reviewer.engine.document.Document``: a template of typed resources whose computed
-values are CloudFormation intrinsics, with every node marked with the file and lines it came
-from), so that rules never branch on the format."""
+"""The format adapters: each turns its files into the engine's one model
+(``reviewer.engine.document.Document``: a template of typed resources whose computed values
+are CloudFormation intrinsics, every node marked with the file and lines it came from, and an
+adapter that says where its IAM is), so that rules never branch on the format.
+
+``read_files`` is the registry: a file goes to the adapter its name or content calls for.
+Nothing one file does stops the others: a file or a Terraform module that cannot be read,
+for whatever reason, is that file's loud ``template-parse`` error ("not reviewed: ..."), and
+every other file is still read.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Mapping
+
+from reviewer.engine.document import TEMPLATE, Document, Unreadable
+from reviewer.engine.finding import Finding
+from reviewer.engine.locate import locate
+from reviewer.formats.paths import is_serverless, is_terraform
+from reviewer.formats.text import file_text
+
+log = logging.getLogger(__name__)
+
+# Terraform text one review reads (the engine's time limit is 120 s by default).
+MAX_TERRAFORM_BYTES = 4 * 1024 * 1024
+# Terraform's own template files: read through the templatefile() call that renders them,
+# never judged as JSON on their own when they do not parse.
+_TERRAFORM_TEMPLATES = (".tpl", ".tftpl")
+
+
+def not_reviewed(path: str, message: str, line: int = 1) -> Finding:
+    """A file that could not be read: an error, so that it cannot pass unseen."""
+    return Finding("template-parse", "error", path, line, line, message, "parse")
+
+
+def read_files(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding]]:
+    """Every file's documents, and a finding for each file that could not be read.
+    Terraform files are read a folder (one module) at a time."""
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    terraform = _terraform_texts(files, findings)
+    used: set[str] = set()
+    if terraform:
+        from reviewer.formats.terraform import read_modules  # the HCL parser only when needed
+
+        modules, problems = read_modules(terraform, dict(files))
+        # A policy file a module reads with file() or templatefile() is judged through that
+        # call, where its findings name the resource; on its own it would say everything
+        # twice (and a template's %{ if } is no JSON).
+        used = {path for module in modules for path in module.sources if path not in terraform}
+        documents.extend(modules)
+        findings.extend(not_reviewed(p.path, p.message, p.line) for p in problems)
+    for path in sorted(files):
+        if is_terraform(path) or path in used:
+            continue
+        try:
+            doc = read_file(path, files[path])
+        except Unreadable as exc:
+            if not path.endswith(_TERRAFORM_TEMPLATES):
+                findings.append(not_reviewed(path, exc.message, exc.line))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the rest
+            log.exception("reading %s failed", path)
+            findings.append(not_reviewed(path, f"not reviewed: the file could not be read "
+                                               f"({type(exc).__name__}: {str(exc)[:200]}); please report it"))
+            continue
+        if doc is None:
+            continue
+        documents.append(doc)
+        findings.extend(_includes(doc))
+    return documents, findings
+
+
+def read_file(path: str, content: bytes) -> Document | None:
+    """One file that is not Terraform (a template, a policy, a parameter file, a Serverless
+    service); None when it is none of ours. Raises Unreadable when it is but cannot be read."""
+    if is_serverless(path):
+        from reviewer.formats import serverless
+
+        return serverless.decode_file(path, content)
+    from reviewer.formats import cloudformation
+
+    return cloudformation.decode_file(path, content)
+
+
+def _terraform_texts(files: Mapping[str, bytes], findings: list[Finding]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    total = 0
+    for path in sorted(p for p in files if is_terraform(p)):
+        try:
+            text = file_text(files[path], ours_by_name=True, what="Terraform file")
+        except Unreadable as exc:
+            findings.append(not_reviewed(path, exc.message, exc.line))
+            continue
+        if text is None:
+            continue
+        if total + len(text) > MAX_TERRAFORM_BYTES:
+            # Reading HCL costs about 10 s a megabyte: past this a review would not end in
+            # time, and one that cannot be done in full says so.
+            findings.append(not_reviewed(path, f"more than {MAX_TERRAFORM_BYTES // 1024 // 1024} "
+                                               "MB of Terraform in one review; this file was not reviewed"))
+            continue
+        out[path] = text
+        total += len(text)
+    return out
+
+
+def _includes(doc: Document) -> list[Finding]:
+    """``AWS::Include`` snippets come from S3 at deploy time: what they hold is not reviewed."""
+    if doc.kind != TEMPLATE or "AWS::Include" not in doc.text:  # a walk only where it may pay
+        return []
+    from reviewer.formats.cloudformation import includes
+
+    out = []
+    for where, location in includes(doc.data):
+        line = locate(doc.data, where)[0]
+        out.append(Finding(
+            "include-not-reviewed", "warning", doc.path, line, line,
+            f"AWS::Include brings in {location[:200]} at deploy time; what it holds "
+            "was not reviewed (review the snippet's own file, or inline it)",
+            f"include:{location[:200]}"))
+    return out
+

@@ -6,6 +6,12 @@ from __future__ import annotations
 import posixpath
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+# The names of files a scan or a review reads at all: the rest of a repository is skipped by
+# name, before anything is read (Terraform by name; Serverless services are YAML).
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tfvars", ".tpl",
+                      ".tftpl")
+# CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
+MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 
 

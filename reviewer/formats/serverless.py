@@ -29,9 +29,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.engine.decode import MAX_EXPANDED_NODES, Marked, dict_node, list_node, str_node
-from reviewer.engine.document import SERVERLESS, TEMPLATE, Document, Unreadable
+from reviewer.engine.decode import MAX_EXPANDED_NODES, DecodeError, Marked, dict_node, list_node, load, str_node
+from reviewer.engine.document import SERVERLESS, TEMPLATE, Document, Resource, Unreadable
 from reviewer.engine.values import UNKNOWN, intrinsic
+from reviewer.formats.cloudformation import CloudFormationAdapter
+from reviewer.formats.text import file_text
 
 STAGE = "sls:stage"
 GENERATED_ROLE = "IamRoleLambdaExecution"
@@ -86,6 +88,37 @@ class _TooMuch(Exception):
         self.line = line
 
 
+class ServerlessAdapter(CloudFormationAdapter):
+    """A service's model is CloudFormation-shaped: CloudFormation's answers, in the
+    framework's words."""
+
+    format = SERVERLESS
+    declares_stage = False
+
+    def role_id(self, resource: Resource) -> str:
+        # A function with statements of its own gets a role named by its key, as its
+        # service is (the serverless-iam-roles-per-function plugin).
+        return resource.logical_id
+
+    def syntax(self, doc: Document, file: str) -> str:
+        return "serverless"
+
+
+SERVERLESS_ADAPTER = ServerlessAdapter()
+
+
+def decode_file(path: str, content: bytes) -> Document | None:
+    """Decode one ``serverless.yml``; None when it is no AWS service."""
+    text = file_text(content, ours_by_name=True, what="serverless.yml")
+    if text is None:
+        return None
+    try:
+        data = load(text, path)
+    except DecodeError as exc:
+        raise Unreadable(exc.message, exc.line) from None
+    return read(path, data, text)
+
+
 def read(path: str, data: Any, text: str) -> Document | None:
     """The model of one decoded ``serverless.yml``; None when it is no AWS service."""
     if data is None:
@@ -111,7 +144,7 @@ def read(path: str, data: Any, text: str) -> Document | None:
     stage_names.update(f"param:{name}" for name in builder.params_per_stage())
     return Document(path=path, kind=TEMPLATE, data=model, text=text, format=SERVERLESS,
                     stage_names=frozenset(stage_names), stage_ref=STAGE,
-                    stage_parts=builder.stage_parts)
+                    stage_parts=builder.stage_parts, adapter=SERVERLESS_ADAPTER)
 
 
 # --------------------------------------------------------------------------- nodes

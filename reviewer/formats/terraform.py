@@ -28,6 +28,7 @@ from reviewer.engine.values import UNKNOWN
 from reviewer.formats import hcl
 from reviewer.formats.hcl import Attribute, Block, Expr
 from reviewer.formats.paths import terraform_folder
+from reviewer.formats.terraform_iam import TERRAFORM_ADAPTER
 
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 # How deep locals may refer to locals, and how many values one module may work out: a
@@ -81,15 +82,33 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
     folders: dict[str, dict[str, str]] = {}
     for path in sorted(files):
         folders.setdefault(terraform_folder(path), {})[path] = files[path]
-    modules = {folder: _Module(folder, members, others or {})
-               for folder, members in sorted(folders.items())}
-    _link_calls(modules)
     documents: list[Document] = []
     problems: list[Problem] = []
+    modules: dict[str, _Module] = {}
+    for folder, members in sorted(folders.items()):
+        try:
+            modules[folder] = _Module(folder, members, others or {})
+        except Exception as exc:  # noqa: BLE001 - one module must not hide the others
+            problems.append(_failed(members, exc))
+    _link_calls(modules)
     for module in modules.values():
-        documents.extend(module.documents())
+        try:
+            documents.extend(module.documents())
+        except Exception as exc:  # noqa: BLE001
+            problems.append(_failed(module.files, exc))
+            continue
         problems.extend(module.problems)
     return documents, problems
+
+
+def _failed(files: dict[str, str], exc: Exception) -> Problem:
+    """A module whose reading failed in a way no bound foresaw: not reviewed, loudly."""
+    import logging
+
+    first = min(files)
+    logging.getLogger(__name__).exception("reading the Terraform module of %s failed", first)
+    return Problem(first, 1, "not reviewed: this Terraform module could not be read "
+                             f"({type(exc).__name__}: {str(exc)[:200]}); please report it")
 
 
 def _link_calls(modules: dict[str, "_Module"]) -> None:
@@ -194,7 +213,7 @@ class _Module:
                 data[name] = self.value(attribute.expr, path)
                 data.key_lines[name] = attribute.line
             docs.append(Document(path=path, kind=PARAMETERS, data=data, text=self.files[path],
-                                 format=TERRAFORM))
+                                 format=TERRAFORM, adapter=TERRAFORM_ADAPTER))
         return docs
 
     def _template(self) -> Document:
@@ -238,7 +257,7 @@ class _Module:
         _mark(resources, first.line, first.line, first.file)
         return Document(path=self.folder, kind=TEMPLATE, data=data,
                         text=self.files[first.file], format=TERRAFORM,
-                        sources={p: t for p, t in self.files.items()})
+                        sources={p: t for p, t in self.files.items()}, adapter=TERRAFORM_ADAPTER)
 
     def _properties(self, block: Block, source: str) -> dict_node:
         props = dict_node()

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from reviewer.engine.document import Document, Resource
+from reviewer.engine import iam
+from reviewer.engine.document import TEMPLATE, TERRAFORM, Adapter, Document, Resource
 from reviewer.engine.finding import Path
 from reviewer.engine.values import as_list, intrinsic
 
@@ -77,10 +78,40 @@ ATTACHMENTS = {
 FUNCTION_TYPES = ("aws_lambda_function",)
 
 
+class TerraformAdapter(Adapter):
+    """A Terraform module (one folder's ``.tf`` files)."""
+
+    format = TERRAFORM
+
+    def policy_documents(self, doc: Document) -> list[iam.PolicyDocument]:
+        return policy_documents(doc) if doc.kind == TEMPLATE else []
+
+    def attachments(self, doc: Document) -> list[iam.Attachment]:
+        return [iam.Attachment(*found) for found in attachments(doc)] if doc.kind == TEMPLATE else []
+
+    def function_roles(self, doc: Document) -> list[iam.FunctionRole]:
+        return [iam.FunctionRole(*found) for found in function_roles(doc)] if doc.kind == TEMPLATE else []
+
+    def stage_names(self, doc: Document, stage_parameter: str,
+                    stage_variables: tuple[str, ...]) -> frozenset[str]:
+        # The variable of the stage parameter's name, lower-cased (var.stage), the
+        # organisation's other stage variables (var.env), or the workspace.
+        names = {f"var.{stage_parameter.lower()}", f"var.{stage_parameter}", "terraform.workspace"}
+        names.update(f"var.{name}" for name in stage_variables)
+        return frozenset(names)
+
+    def stage_written(self, doc: Document, stage_parameter: str) -> str:
+        return f"var.{stage_parameter.lower()}"
+
+    def syntax(self, doc: Document, file: str) -> str:
+        return "hcl" if file.endswith((".tf", ".tfvars")) else super().syntax(doc, file)
+
+
+TERRAFORM_ADAPTER = TerraformAdapter()
+
+
 def policy_documents(doc: Document) -> list[Any]:
     """Every IAM policy document the module writes."""
-    from reviewer.engine import iam
-
     resources = doc.resources()
     found: list[Any] = []
     # A data document is judged where it is written, as what it is used for.
@@ -151,8 +182,6 @@ def _inherit_uses(resources: list[Resource], uses: dict[str, tuple[str, list[str
 
 def _add(found: list[Any], uses: dict[str, tuple[str, list[str]]], value: Any, path: Path,
          kind: str, resource: str, principals: list[str]) -> None:
-    from reviewer.engine import iam
-
     target = _data_document(value)
     if target:
         known = uses.get(target)
@@ -178,8 +207,6 @@ def _data_document(value: Any) -> str | None:
 
 
 def _lambda_permission(resource: Resource) -> Any:
-    from reviewer.engine import iam
-
     props = resource.properties
     statement: dict[str, Any] = {"Effect": "Allow", "Action": props.get("action"),
                                  "Principal": props.get("principal")}
@@ -196,9 +223,7 @@ def _lambda_permission(resource: Resource) -> Any:
 def principal_name(value: Any, doc: Document | None = None) -> str | None:
     """A role/user/group/policy reference as a comparable name: the address for a reference
     to a resource of the module, the resource's address for its literal name too."""
-    from reviewer.engine.iam import principal_name as plain
-
-    name = plain(value)
+    name = iam.principal_name(value)
     if name and doc is not None and isinstance(value, str):
         return _names(doc).get(name, name)
     return name

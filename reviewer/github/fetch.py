@@ -23,7 +23,7 @@ from github.Requester import Requester
 
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
-from reviewer.engine.document import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
 from reviewer.formats.paths import module_folders, module_siblings
 from reviewer.github import threads as review_threads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,

@@ -22,7 +22,8 @@ from reviewer.config.errors import ConfigError
 from reviewer.config.rulebook import parse_rule_text, shipped_rules
 from reviewer.config.effective import InForce, in_force
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES, parse_settings
-from reviewer.engine.impact import TOP, RepoImpact, impact_of
+from reviewer.engine.impact import TOP, RepoImpact
+from reviewer.pipeline import impact_of
 from reviewer.github import fetch
 from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, OrgPolicies, fetch_org_files, org_policies_from
 from reviewer.report import markdown

@@ -14,7 +14,7 @@ from reviewer.config.settings import (REPOSITORY_CONFIG, Settings, layer,
                                       parse_settings)
 from reviewer.config.config_change import ConfigJudge, touches_configuration
 from reviewer.config.effective import in_force
-from reviewer.engine.review import review_change
+from reviewer.pipeline import review_change
 from reviewer.engine.waivers import expiring
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded

@@ -16,6 +16,7 @@ BUILTIN_RULES = {
     "suppression-invalid": ("Inline suppressions give a rule and a reason", "A suppression without a reason cannot be reviewed later.", "error"),
     "rule-file-invalid": ("Rule files are valid", "A rule file that does not validate would stop every review that uses it.", "error"),
     "rule-test-failed": ("Rules pass their own examples", "A rule whose examples fail does not do what its authors say it does.", "error"),
+    "review-incomplete": ("Every file is reviewed in full", "A part of the review that could not be done (a file's permission delta, the waivers) was not found safe; it is said, and it fails the check until it can be done.", "error"),
     "include-not-reviewed": ("What a template includes is reviewed too", "AWS::Include inserts a snippet from S3 when the stack is deployed; the reviewer cannot see it, so it says so instead of passing it silently.", "warning"),
     "waiver-too-long": ("Waivers are no longer than the organisation allows", "The organisation sets the longest a waiver may run (max_waiver_days), so that no known problem is put off indefinitely.", "error"),
     "config-invalid": ("Configuration and rule files are valid", "A configuration a pull request breaks would stop every later review; it is judged before it is merged.", "error"),

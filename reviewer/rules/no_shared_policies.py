@@ -35,7 +35,7 @@ class NoSharedPolicies(RuleKind):
             return
         resources = {r.logical_id: r for r in doc.resources()}
         together = Coexistence(doc)
-        conditions = _principal_conditions(resources)
+        conditions = _principal_conditions(doc, resources)
         # Customer managed policy -> [(principal, path of the attachment)]
         attached: dict[str, list[tuple[str, Path]]] = defaultdict(list)
         for attachment in attachments(doc):
@@ -78,13 +78,13 @@ def _is_customer_policy(ref: str) -> bool:
     return bool(_POLICY_ARN.match(ref)) and not is_aws_managed(ref)
 
 
-def _principal_conditions(resources: dict[str, Any]) -> dict[str, str]:
+def _principal_conditions(doc: Document, resources: dict[str, Any]) -> dict[str, str]:
     """The CloudFormation ``Condition`` each principal exists under (a SAM function's role
     exists when the function does)."""
     out: dict[str, str] = {}
     for resource in resources.values():
         condition = resource.node.get("Condition")
-        principal = principal_of(resource)
+        principal = principal_of(doc, resource)
         if isinstance(condition, str) and principal:
             out[principal] = condition
     return out

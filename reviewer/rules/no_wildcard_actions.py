@@ -63,13 +63,17 @@ class NoWildcardActions(RuleKind):
                                   "mistake in this template",
                                   "kms-default-statement", policy.resource, severity="warning")
                     continue
+                sampled = False
                 for pattern, path in statement.values("Action"):
+                    if pattern == TOO_MANY and sampled:
+                        continue
                     if pattern == TOO_MANY:
+                        sampled = True
                         # Not worked out in full is not known to be safe.
                         yield Hit(path, "the actions of this statement have more combinations "
-                                  f"of !If/!Join/!Sub than the reviewer works out ({MAX_COMBINATIONS}); "
-                                  "it checked a sample with every choice, not every combination: "
-                                  "write the actions out, or split the statement",
+                                  f"of !If/!Join/!Sub than the reviewer works out ({MAX_COMBINATIONS}), "
+                                  "or nest them deeper than it follows; it checked what it could, "
+                                  "not every combination: write the actions out, or split the statement",
                                   "too-many-combinations", policy.resource)
                         continue
                     if actions.has_wildcard(pattern) and not _is_allowed(pattern, allowed):

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
-from reviewer.engine.document import CLOUDFORMATION, TEMPLATE, Document, Resource
+from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
 from reviewer.engine.values import TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings, walk_values
 from reviewer.rules.base import Context, Organisation, RuleKind
@@ -66,8 +66,7 @@ class StagedNames(RuleKind):
                     "two stages of this template would collide",
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
-        if named and doc.format == CLOUDFORMATION:
-            # Terraform declares variables, and the Serverless Framework knows its stage.
+        if named and doc.adapter.declares_stage:
             yield from _stage_parameter(doc, stage, ctx.organisation.stages)
 
 

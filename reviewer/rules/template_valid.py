@@ -44,13 +44,15 @@ class TemplateValid(RuleKind):
                       f"CloudFormation accepts at most {MAX_RESOURCES}, so it was not validated",
                       "too-many-resources")
             return
-        from cfnlint.decode.decode import decode_str
-
-        template, errors = decode_str(doc.text)
-        matches = list(errors or [])
-        if template is not None and not errors:
-            runner = _runner(tuple(ctx.params.get("regions", ["us-east-1"])))
-            matches = list(runner.validate_template(template))
+        try:
+            matches = _validate(doc.text, tuple(ctx.params.get("regions", ["us-east-1"])))
+        except Exception as exc:  # noqa: BLE001 - the validator's own bug, not the template's
+            # Said at this rule's severity, with what the validator said: the template may
+            # well be valid, and the other rules have read it.
+            yield Hit(("Resources",) if "Resources" in doc.data else (),
+                      "cfn-lint could not validate this template: it stopped with "
+                      f"{type(exc).__name__}: {str(exc)[:200]}", "cfn-lint-failed")
+            return
         ignore = set(ctx.params.get("ignore", []))
         for match in matches:
             rule_id = match.rule.id
@@ -60,6 +62,16 @@ class TemplateValid(RuleKind):
             yield Hit(path, f"cfn-lint {rule_id}: {match.message}",
                       f"{rule_id}:{match.message}", _resource_of(path),
                       lines=(match.linenumber, max(match.linenumber, match.linenumberend)))
+
+
+def _validate(text: str, regions: tuple[str, ...]) -> list[Any]:
+    """cfn-lint's matches for a template's text (its decoder's, when it cannot decode it)."""
+    from cfnlint.decode.decode import decode_str
+
+    template, errors = decode_str(text)
+    if template is None or errors:
+        return list(errors or [])
+    return list(_runner(regions).validate_template(template))
 
 
 def _resource_of(path: tuple[Any, ...]) -> str | None:

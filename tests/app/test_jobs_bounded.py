@@ -53,7 +53,7 @@ def test_a_dying_or_failing_evaluation_is_an_error_with_its_cause() -> None:
 def test_a_review_of_a_real_change_runs_bounded() -> None:
     from reviewer.config.rulebook import DEFAULT_POLICIES, load_rule_dir
     from reviewer.config.settings import Settings
-    from reviewer.engine.review import review_change
+    from reviewer.pipeline import review_change
 
     head = {"t.yaml": b"Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n"
                       b"      PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}\n"}

@@ -301,12 +301,12 @@ def test_a_private_api_gated_by_a_conditional_deny_trusts_no_stranger(org_config
 def test_a_part_of_a_document_that_is_one_stages_values(org_config: dict[str, Any]) -> None:
     """Per-stage values inside one file (a Serverless service's params): each stage's part may
     name its own account, and naming another stage's account there is cross-stage."""
-    from reviewer.engine.document import decode_file
+    from reviewer.formats import read_file
     from reviewer.rules.account_separation import AccountSeparation
     from reviewer.rules.base import Context
     from tests.conftest import settings_from
 
-    doc = decode_file("template.yaml", b"""\
+    doc = read_file("template.yaml", b"""\
 Params:
   dev:
     deployAccount: "111111111111"

@@ -11,7 +11,7 @@ import pytest
 
 from reviewer.config.rulebook import RuleSpec, rule_text_errors
 from reviewer.config.settings import Settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 from reviewer.rules.message_template import render, template_error
 
 # A route that str.format follows from a decoded mapping to the process environment.
@@ -89,7 +89,7 @@ def test_a_catastrophic_pattern_is_matched_in_linear_time() -> None:
     code = textwrap.dedent("""\
         from reviewer.config.rulebook import RuleSpec
         from reviewer.config.settings import Settings
-        from reviewer.engine.evaluate import evaluate
+        from reviewer.pipeline import evaluate
         import sys
         spec = RuleSpec(id="redos", kind="match", severity="error", title="t", rationale="r",
                         params={"resources": ["AWS::SQS::Queue"], "message": "m {value}",

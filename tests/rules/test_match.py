@@ -14,7 +14,7 @@ import pytest
 
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec
 from reviewer.config.settings import Settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "iac"
 
@@ -207,7 +207,7 @@ def test_on_unknown_warn_lowers_an_error_rule_to_a_warning() -> None:
     ({"equals": {"path": "Deep.Inner", "value": 1}}, None),      # the path runs into !If
 ])
 def test_kleene_logic(require: dict[str, Any], expected: Any) -> None:
-    from reviewer.engine.evaluate import decode_all
+    from reviewer.formats import read_files
     from reviewer.rules.match import holds
 
     template = """\
@@ -218,7 +218,7 @@ Resources:
       Key: !If [HasKey, alias/k, !Ref AWS::NoValue]
       Deep: !If [C, {Inner: 1}, {Inner: 2}]
 """
-    [doc], _ = decode_all({"t.yaml": template.encode()})
+    [doc], _ = read_files({"t.yaml": template.encode()})
     [resource] = doc.resources()
     assert holds(require, resource, doc) is expected
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from reviewer.config.settings import Settings
-from reviewer.engine.evaluate import evaluate
+from reviewer.pipeline import evaluate
 from tests.conftest import run, shipped_rules
 
 RULE = "no-shared-policies"

@@ -1,0 +1,44 @@
+"""Files in, findings out: each file read by its format's adapter (``reviewer.formats``),
+then judged by the engine, which sees only the model. The CLI, the app's jobs and the rule
+tests all come through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping
+
+from reviewer.config.config_change import ConfigJudge
+from reviewer.config.effective import InForce
+from reviewer.config.rulebook import RuleSpec
+from reviewer.config.settings import Settings
+from reviewer.engine.evaluate import Evaluation, evaluate_documents
+from reviewer.engine.impact import RepoImpact, compare_impact
+from reviewer.engine.review import ChangeReview, review_evaluations
+from reviewer.formats import read_files
+
+
+def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings: Settings,
+             today: dt.date | None = None) -> Evaluation:
+    """Read ``files`` (path -> bytes) and run every enabled rule over them."""
+    documents, findings = read_files(files)
+    return evaluate_documents(documents, rules, settings, today, findings)
+
+
+def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
+                  renames: Mapping[str, str], rules: Mapping[str, RuleSpec],
+                  settings: Settings, today: dt.date | None = None,
+                  judge: ConfigJudge | None = None) -> ChangeReview:
+    """Review a change like a pull request: both sides read and judged with the same rules
+    and settings, then compared (see ``engine.review.review_evaluations``)."""
+    base = evaluate(base_files, rules, settings, today)
+    head = evaluate(head_files, rules, settings, today)
+    return review_evaluations(base, head, base_files, head_files, renames, judge)
+
+
+def impact_of(repo: str, files: Mapping[str, bytes], old: InForce, new: InForce) -> RepoImpact:
+    """What a rule change adds to and removes from one repository's findings: its files read
+    once and judged under both rule sets."""
+    documents, problems = read_files(files)
+    before = evaluate_documents(documents, old.rules, old.settings, findings=problems)
+    after = evaluate_documents(documents, new.rules, new.settings, findings=problems)
+    return compare_impact(repo, before.findings, after.findings)
