@@ -492,7 +492,8 @@ def test_hcl_expressions_are_read_into_the_model_with_their_lines() -> None:
 def test_hcl_syntax_errors_name_their_line_and_hostile_nesting_is_bounded() -> None:
     import pytest
 
-    from reviewer.formats.hcl import HclError, parse_tfvars
+    from reviewer.formats.hcl import parse_tfvars
+    from reviewer.formats.hcl_model import HclError
 
     def error(text: str) -> tuple[int, str]:
         with pytest.raises(HclError) as caught:

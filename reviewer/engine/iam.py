@@ -9,11 +9,11 @@ statements and never at resource types or formats.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from reviewer.engine.document import Document, Resource
 from reviewer.engine.finding import Path
-from reviewer.engine.values import as_list, intrinsic, is_no_value, possible_strings
+from reviewer.engine.values import intrinsic, is_no_value, possible_strings
 
 IDENTITY = "identity"
 TRUST = "trust"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.cache import cache_dir, digest, write_atomically
-from reviewer.formats.hcl import Attribute, Block, Expr
+from reviewer.formats.hcl_model import Attribute, Block, Expr
 
 # Bump when hcl.py reads a text differently (tree-sitter and tree-sitter-hcl are pinned in
 # pyproject.toml). hcl-2: read with tree-sitter-hcl instead of python-hcl2.

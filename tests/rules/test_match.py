@@ -208,7 +208,7 @@ def test_on_unknown_warn_lowers_an_error_rule_to_a_warning() -> None:
 ])
 def test_kleene_logic(require: dict[str, Any], expected: Any) -> None:
     from reviewer.formats import read_files
-    from reviewer.rules.match import holds
+    from reviewer.rules.match_conditions import holds
 
     template = """\
 Resources:
@@ -340,7 +340,8 @@ def test_new_operators_are_validated(params: dict[str, Any], problem: str) -> No
 
 
 def test_deeply_nested_conditions_are_refused() -> None:
-    from reviewer.rules.match import MAX_DEPTH, Match
+    from reviewer.rules.match import Match
+    from reviewer.rules.match_conditions import MAX_DEPTH
 
     condition: dict[str, Any] = {"exists": "A"}
     for _ in range(MAX_DEPTH + 5):

@@ -1,0 +1,104 @@
+"""Policies written as text inside Terraform: a heredoc or a JSON file holding ``${...}``
+interpolations, and a ``templatefile()`` rendered with the values passed to it. Every walk is
+bounded by the module's budget of values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.engine.decode import dict_node, list_node, str_node
+from reviewer.engine.values import UNKNOWN
+from reviewer.formats.terraform_model import INTERPOLATION, MAX_VALUES, Unknown, mark
+
+PLACEHOLDER = "__policy-reviewer:terraform-expression__"
+
+
+def mask_interpolations(text: str) -> tuple[str, int]:
+    """Each ``${...}`` outside a JSON string (braces inside it counted) replaced by a JSON
+    string placeholder. Linear, and gives up on an unclosed one."""
+    out: list[str] = []
+    count = 0
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        char = text[i]
+        if in_string:
+            out.append(char)
+            if char == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if char == '"':
+                in_string = False
+            i += 1
+            continue
+        if char == '"':
+            in_string = True
+            out.append(char)
+            i += 1
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            depth, j = 0, i + 1
+            while j < n:
+                if text[j] == "{":
+                    depth += 1
+                elif text[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n:
+                return text, 0
+            out.append('"' + PLACEHOLDER + '"')
+            count += 1
+            i = j + 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out), count
+
+
+def unmask(node: Any) -> Any:
+    """Placeholders back to unknown values."""
+    return map_strings(node, lambda text: mark(
+        dict_node({UNKNOWN: Unknown("${...}")}), getattr(text, "start_line", 0),
+        getattr(text, "end_line", 0), "") if text == PLACEHOLDER else None, MAX_VALUES)
+
+
+def fill_template(node: Any, variables: dict[str, Any], budget: int) -> Any:
+    """``templatefile("policy.json.tpl", {bucket = ...})``: each string holding ``${name}``
+    becomes a ``Fn::Sub`` whose variables are the values passed (unknown when not passed).
+    Bounded by the module's remaining budget of values."""
+    def substitute(text: str) -> Any:
+        names = INTERPOLATION.findall(text)[:32]
+        given = dict_node({name: variables[name] if name in variables else
+                           dict_node({UNKNOWN: "${%s}" % name}) for name in names})
+        return sub(text, given, getattr(text, "source", "")) if names else None
+
+    return map_strings(node, substitute, budget)
+
+
+def map_strings(node: Any, replace: Any, budget: int) -> Any:
+    """Replace, in place, each string inside a decoded JSON value for which ``replace``
+    gives a value (None keeps it). An iterative walk of at most ``budget`` containers."""
+    stack: list[Any] = [node]
+    while stack and budget > 0:
+        item = stack.pop()
+        budget -= 1
+        children = list(item.items()) if isinstance(item, dict) else list(enumerate(item)) \
+            if isinstance(item, list) else []
+        for key, child in children:
+            if isinstance(child, str):
+                if "${" in child or child == PLACEHOLDER:
+                    found = replace(child)
+                    if found is not None:
+                        item[key] = found
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return node
+
+
+def sub(text: str, variables: dict_node, source: str) -> dict_node:
+    """``Fn::Sub`` of a text and its variables, with the text's lines."""
+    node = dict_node({"Fn::Sub": list_node([str_node(str(text)), variables])})
+    return mark(node, getattr(text, "start_line", 0), getattr(text, "end_line", 0), source)
