@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
-from reviewer.formats.paths import module_folders, module_siblings
+from reviewer.formats.paths import companions, module_folders, module_siblings
 
 
 class GitError(Exception):
@@ -89,6 +89,26 @@ def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
         tree = _tree_paths(repo, commit)
         wanted.update(module_siblings(sorted(wanted), tree))
     blobs = _blobs(repo, commit, wanted)
+    files = _cat(repo, blobs)
+    # A Serverless service's included files, and the service of a part of one: a few rounds
+    # (an included file may include another), each read from the same commit.
+    for _ in range(COMPANION_ROUNDS):
+        more = set(companions(files)) - set(files)
+        if not more:
+            break
+        found = _blobs(repo, commit, more)
+        if not found:
+            break
+        files.update(_cat(repo, found))
+    return files
+
+
+# How many times the files a review has read may call for more.
+COMPANION_ROUNDS = 3
+
+
+def _cat(repo: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+    """The contents of blobs (path -> object id), each cut one byte past the engine's limit."""
     if not blobs:
         return {}
     order = sorted(blobs)

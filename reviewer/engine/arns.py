@@ -15,6 +15,13 @@ from functools import lru_cache
 MAX_FIELD = 512
 _DEPLOY_TIME = "\x01"
 _SUB_VARIABLE = re.compile(r"\$\{[^}]{0,256}\}")
+# Pseudo parameters are known only at deploy time, but their shape is fixed: none holds ":"
+# or "/", so a bucket ARN ending in ${AWS::Region} still names no object. One value of each
+# shape stands for all of them.
+_PSEUDO = {"${AWS::Region}": "us-east-1", "${AWS::AccountId}": "123456789012",
+           "${AWS::Partition}": "aws", "${AWS::URLSuffix}": "amazonaws.com",
+           "${AWS::StackName}": "stack"}
+_PSEUDO_PATTERN = re.compile("|".join(re.escape(k) for k in _PSEUDO))
 
 # Token kinds: a literal character, a format variable, and the policy side's wildcards.
 _LIT, _VAR, _LASTVAR, _ANY, _ONE = range(5)
@@ -95,7 +102,8 @@ def may_match(arn_format: str, arn: str) -> bool:
     if arn.strip() == "*" or not arn.startswith("arn:"):
         return True
     fmt_fields = arn_format.split(":", 5)
-    # ${AWS::Region}, ${Bucket}: known at deploy time, could be anything (and may hold ":").
+    # ${Bucket}: known at deploy time, could be anything (and may hold ":").
+    arn = _PSEUDO_PATTERN.sub(lambda m: _PSEUDO[m.group(0)], arn)
     arn_fields = _SUB_VARIABLE.sub(_DEPLOY_TIME, arn).split(":", 5)
     if len(fmt_fields) != 6 or len(arn_fields) != 6:
         # A wildcard spanning fields ("arn:aws:s3:*") or a malformed ARN: cannot be told.

@@ -12,7 +12,7 @@ every other file is still read.
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from typing import Any, Mapping
 
 from reviewer.engine.document import TEMPLATE, Document, Unreadable
 from reviewer.engine.finding import Finding
@@ -51,34 +51,60 @@ def read_files(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
         used = {path for module in modules for path in module.sources if path not in terraform}
         documents.extend(modules)
         findings.extend(not_reviewed(p.path, p.message, p.line) for p in problems)
-    for path in sorted(files):
-        if is_terraform(path) or path in used:
+    # Services first: the files they include with ${file(...)} are read as part of them.
+    services = sorted(p for p in files if is_serverless(p) and not is_terraform(p))
+    others = sorted(p for p in files if not is_serverless(p) and not is_terraform(p))
+    for path in services + others:
+        if path in used:
             continue
-        try:
-            doc = read_file(path, files[path])
-        except Unreadable as exc:
-            if not path.endswith(_TERRAFORM_TEMPLATES):
-                findings.append(not_reviewed(path, exc.message, exc.line))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the rest
-            log.exception("reading %s failed", path)
-            findings.append(not_reviewed(path, f"not reviewed: the file could not be read "
-                                               f"({type(exc).__name__}: {str(exc)[:200]}); please report it"))
-            continue
+        doc = _guarded(path, files, findings)
         if doc is None:
             continue
         documents.append(doc)
         findings.extend(_includes(doc))
+        includes = doc.extra.get("includes")
+        if includes is not None:
+            used.update(includes.consumed)
+            findings.extend(_include_problems(doc.path, includes))
     return documents, findings
 
 
-def read_file(path: str, content: bytes) -> Document | None:
+def _guarded(path: str, files: Mapping[str, bytes], findings: list[Finding]) -> Document | None:
+    """One file read, whatever happens: what cannot be read is a finding."""
+    try:
+        return read_file(path, files[path], files)
+    except Unreadable as exc:
+        if not path.endswith(_TERRAFORM_TEMPLATES):
+            findings.append(not_reviewed(path, exc.message, exc.line))
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the rest
+        log.exception("reading %s failed", path)
+        findings.append(not_reviewed(path, f"not reviewed: the file could not be read "
+                                           f"({type(exc).__name__}: {str(exc)[:200]}); please report it"))
+    return None
+
+
+def _include_problems(service: str, includes: Any) -> list[Finding]:
+    """A service's include that cannot be read: a broken file is its own error. One that is
+    not there is what the framework reads at deploy time (a secrets.json that git ignores, a
+    build's output): unknown, like ${env:...}, and said as a note on the service."""
+    out = []
+    for problem in includes.problems:
+        if problem.unreadable:
+            out.append(not_reviewed(problem.path, problem.message, problem.line))
+        else:
+            out.append(Finding("include-not-reviewed", "note", service, problem.line, problem.line,
+                               problem.message, f"include:{problem.path}"))
+    return out
+
+
+def read_file(path: str, content: bytes, files: Mapping[str, bytes] | None = None) -> Document | None:
     """One file that is not Terraform (a template, a policy, a parameter file, a Serverless
-    service); None when it is none of ours. Raises Unreadable when it is but cannot be read."""
+    service); None when it is none of ours. Raises Unreadable when it is but cannot be read.
+    ``files`` are the review's other files, for what a service includes."""
     if is_serverless(path):
         from reviewer.formats import serverless
 
-        return serverless.decode_file(path, content)
+        return serverless.decode_file(path, content, files)
     from reviewer.formats import cloudformation
 
     return cloudformation.decode_file(path, content)

@@ -4,6 +4,8 @@ or a pull request, and importing no parser."""
 from __future__ import annotations
 
 import posixpath
+import re
+from typing import Mapping
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 # The names of files a scan or a review reads at all: the rest of a repository is skipped by
@@ -73,3 +75,40 @@ def module_siblings(changed: list[str], tree: list[str]) -> list[str]:
     ranked = [sorted(members, key=lambda p: (not is_terraform(p), p))[:MAX_MODULE_FILES]
               for members in out.values()]
     return sorted(p for members in ranked for p in members)[:MAX_SIBLINGS]
+
+
+# ${file(./resources/table.yml)}: a part of a Serverless service kept in another file, its
+# path relative to the service's folder.
+_FILE_VARIABLE = re.compile(r"\$\{file\(\s*['\"]?([^()'\"$]{1,256}?)['\"]?\s*\)")
+# The framework's own variables: a YAML file holding them is a part of a service.
+_SERVICE_VARIABLE = re.compile(r"\$\{(?:self|sls|opt|param|file|env|ssm|cf|s3|strToBool)[:(]")
+# How far above a part of a service its serverless.yml may be, and how many files a review
+# reads this way on each side.
+SERVICE_LEVELS = 3
+MAX_COMPANIONS = 200
+_INCLUDED = (".yml", ".yaml", ".json")
+
+
+def companions(files: Mapping[str, bytes]) -> list[str]:
+    """What a review must also read, given the files it has read: each Serverless service's
+    included files (``${file(...)}``), and for a file that is part of a service (it uses the
+    framework's variables) the ``serverless.yml`` that may include it, in its folder or up to
+    SERVICE_LEVELS above. Paths already read are left out."""
+    wanted: list[str] = []
+    for path in sorted(files):
+        text = files[path][:MAX_FILE_BYTES].decode("utf-8", "replace")
+        if is_serverless(path) or _SERVICE_VARIABLE.search(text):
+            folder = posixpath.dirname(path)
+            for match in _FILE_VARIABLE.finditer(text):
+                included = posixpath.normpath(posixpath.join(folder, match.group(1).strip()))
+                if included.lower().endswith(_INCLUDED) and not included.startswith("../"):
+                    wanted.append(included)
+        if not is_serverless(path) and path.lower().endswith(_INCLUDED) and _SERVICE_VARIABLE.search(text):
+            folder = posixpath.dirname(path)
+            for _ in range(SERVICE_LEVELS + 1):
+                wanted.extend(posixpath.join(folder, name) if folder else name for name in SERVERLESS_NAMES)
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
+    out = [p for p in dict.fromkeys(wanted) if p not in files]
+    return out[:MAX_COMPANIONS]

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from reviewer.engine.decode import DecodeError, load
 from reviewer.engine.document import SERVERLESS, TEMPLATE, Document, Resource, Unreadable
 from reviewer.formats.cloudformation import CloudFormationAdapter
+from reviewer.formats.serverless_includes import Includes
 from reviewer.formats.serverless_model import Builder
 from reviewer.formats.serverless_nodes import STAGE, TooMuch
 from reviewer.formats.serverless_variables import Resolver
@@ -57,8 +58,9 @@ class ServerlessAdapter(CloudFormationAdapter):
 SERVERLESS_ADAPTER = ServerlessAdapter()
 
 
-def decode_file(path: str, content: bytes) -> Document | None:
-    """Decode one ``serverless.yml``; None when it is no AWS service."""
+def decode_file(path: str, content: bytes, files: Mapping[str, bytes] | None = None) -> Document | None:
+    """Decode one ``serverless.yml``; None when it is no AWS service. ``files`` are the
+    review's other files, for what the service includes with ``${file(...)}``."""
     text = file_text(content, ours_by_name=True, what="serverless.yml")
     if text is None:
         return None
@@ -66,10 +68,10 @@ def decode_file(path: str, content: bytes) -> Document | None:
         data = load(text, path)
     except DecodeError as exc:
         raise Unreadable(exc.message, exc.line) from None
-    return read(path, data, text)
+    return read(path, data, text, files)
 
 
-def read(path: str, data: Any, text: str) -> Document | None:
+def read(path: str, data: Any, text: str, files: Mapping[str, bytes] | None = None) -> Document | None:
     """The model of one decoded ``serverless.yml``; None when it is no AWS service."""
     if data is None:
         return None  # an empty file
@@ -80,8 +82,9 @@ def read(path: str, data: Any, text: str) -> Document | None:
     name = provider.get("name") if isinstance(provider, dict) else provider
     if isinstance(name, str) and name.strip().lower() != "aws" and "${" not in name:
         return None  # Azure, Google, Cloudflare ... services: not AWS, not ours to review
+    includes = Includes(path, files or {})
     try:
-        builder = Builder(data, Resolver(data))
+        builder = Builder(data, Resolver(data, includes))
         model = builder.model()
     except TooMuch as exc:
         raise Unreadable(f"the service's variables {exc.what}, more than any real service; "
@@ -92,6 +95,10 @@ def read(path: str, data: Any, text: str) -> Document | None:
     # unless provider.stackName says otherwise.
     stage_names = {STAGE, "AWS::StackName"} if builder.stack_carries_stage() else {STAGE}
     stage_names.update(f"param:{name}" for name in builder.params_per_stage())
+    # A service read from several files names each node's file; its findings' fingerprints
+    # name the service, so that a resource moved into an included file keeps its own.
+    sources = {path: text, **includes.texts} if includes.texts else {}
     return Document(path=path, kind=TEMPLATE, data=model, text=text, format=SERVERLESS,
                     stage_names=frozenset(stage_names), stage_ref=STAGE,
-                    stage_parts=builder.stage_parts, adapter=SERVERLESS_ADAPTER)
+                    stage_parts=builder.stage_parts, adapter=SERVERLESS_ADAPTER, sources=sources,
+                    extra={"includes": includes})

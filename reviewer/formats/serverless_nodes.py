@@ -44,9 +44,11 @@ def mark(node: Any, start: int, end: int | None = None) -> Any:
 
 
 def marked_like(value: dict[str, Any] | list[Any] | str, like: Any) -> Any:
-    """A new mapping, list or string marked with the lines of ``like``."""
+    """A new mapping, list or string marked with the lines (and the file: an included one's)
+    of ``like``."""
     made: Any = dict_node(value) if isinstance(value, dict) else \
         list_node(value) if isinstance(value, list) else str_node(value)
+    made.source = getattr(like, "source", "")
     return mark(made, getattr(like, "start_line", 0), getattr(like, "end_line", 0))
 
 

@@ -16,6 +16,8 @@ SOURCE = re.compile(r"\s*([A-Za-z][\w-]{0,63})\s*(\([^()]{0,512}\))?\s*(?::(?!:)
 SOURCE_START = re.compile(r"\s*[A-Za-z][\w-]{0,63}\s*(?:\(|:(?!:))")
 NUMBER = re.compile(r"-?\d{1,18}(?:\.\d{1,18})?")
 SPLIT = re.compile(r"\$\{|\}")
+# ``#{AWS::Region}``, ``#{Queue.Arn}``: the serverless-pseudo-parameters plugin's syntax.
+PLUGIN_VARIABLE = re.compile(r"#\{([A-Za-z][\w:.-]{0,254})\}")
 CLEAN_NAME = re.compile(r"[^${}]{1,%d}" % MAX_NAME)
 ARN = re.compile(r"arn:")
 LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")

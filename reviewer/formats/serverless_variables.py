@@ -10,19 +10,27 @@ from typing import Any
 
 from reviewer.engine.decode import Marked
 from reviewer.engine.values import intrinsic
+from reviewer.formats.serverless_includes import Includes
 from reviewer.formats.serverless_nodes import (MAX_ADDRESS, MAX_EXPANDED, MAX_LEVEL, MAX_RESOLUTIONS,
                                                MAX_TEXT, MAX_TOTAL_TEXT, TooMuch, is_unknown, line_of,
                                                mark, marked_like, unknown_node)
-from reviewer.formats.serverless_syntax import (ACCOUNT_TOKEN, CLEAN_NAME, MISSING, NUMBER, REGION_TOKEN,
-                                                SOURCE, SOURCE_START, STAGE_TOKEN, Parts, Text, Token,
+from reviewer.formats.serverless_syntax import (ACCOUNT_TOKEN, CLEAN_NAME, MISSING, NUMBER,
+                                                PLUGIN_VARIABLE, REGION_TOKEN, SOURCE, SOURCE_START,
+                                                STAGE_TOKEN, Parts, Text, Token,
                                                 Var, Whole, clean, fallbacks, is_unknown_parts, parse,
                                                 unknown_text)
+
 
 class Resolver:
     """Serverless variables, worked out against the service's own text."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], includes: Includes | None = None) -> None:
         self.raw = raw
+        self.includes = includes
+        # serverless-pseudo-parameters turns each string holding #{AWS::Region} (or
+        # #{Queue}, #{Queue.Arn}) into an Fn::Sub of ${...}: without the plugin the same
+        # text is known only when the author's tooling runs.
+        self.pseudo_parameters = _uses_plugin(raw, "serverless-pseudo-parameters")
         self.resolutions = MAX_RESOLUTIONS
         self.text = MAX_TOTAL_TEXT
         self.expanded = MAX_EXPANDED
@@ -38,7 +46,8 @@ class Resolver:
 
     def node(self, value: Any) -> Any:
         """A resolved copy of ``value`` with the same marks; a value met before is shared."""
-        if not isinstance(value, (dict, list, str)) or isinstance(value, str) and "${" not in value:
+        if not isinstance(value, (dict, list, str)) or \
+                isinstance(value, str) and "${" not in value and "#{" not in value:
             return value
         key = id(value)
         if key in self._nodes:
@@ -113,6 +122,7 @@ class Resolver:
                 return self._render(unknown_text("a list or mapping inside text"), like,
                                     variables, in_sub)
             return value
+        parts = self._plugin_parts(parts)
         tokens = [p for p in parts if isinstance(p, Token)]
         if not tokens and not in_sub:
             return marked_like("".join(parts), like)
@@ -138,6 +148,27 @@ class Resolver:
             merged.update(unknown)
             return marked_like({"Fn::Sub": marked_like([body, merged], like)}, like)
         return marked_like({"Fn::Sub": body}, like)
+
+    def _plugin_parts(self, parts: Parts) -> Parts:
+        """``#{name}`` of the serverless-pseudo-parameters plugin: the pseudo parameter or
+        resource it names (``${name}`` of an Fn::Sub), or, without the plugin, unknown."""
+        if not any(isinstance(p, str) and "#{" in p for p in parts):
+            return parts
+        out = Text()
+        for part in parts:
+            if not isinstance(part, str) or "#{" not in part:
+                out.append(part)
+                continue
+            position = 0
+            for match in PLUGIN_VARIABLE.finditer(part):
+                if match.start() > position:
+                    out.append(part[position:match.start()])
+                name = match.group(1).strip()
+                out.append(Token(name) if self.pseudo_parameters else Token("", clean(match.group(0))))
+                position = match.end()
+            if position < len(part):
+                out.append(part[position:])
+        return out
 
     # ------------------------------------------------------------------ strings
 
@@ -260,7 +291,9 @@ class Resolver:
             return None
         source, address_text = match.group(1), text[match.end():].strip()
         if match.group(2):
-            return None  # file(...), ssm(region), cf(region): read from elsewhere
+            if source == "file" and self.includes is not None:
+                return self._file(match.group(2)[1:-1], address_text)
+            return None  # ssm(region), cf(region), file(...) of a .js: read from elsewhere
         return self._source(source, address_text)
 
     def _source(self, source: str, address: str) -> Any:
@@ -283,7 +316,28 @@ class Resolver:
             return Text([STAGE_TOKEN])
         if not address:
             return None  # the whole file
-        node: Any = self.raw
+        found = self._lookup(self.raw, address)
+        if found is MISSING and address == "provider.region":
+            return Text([REGION_TOKEN])  # the framework's default: where it deploys
+        return found
+
+    def _file(self, written: str, address: str) -> Any:
+        """``${file(./x.yml)}`` (the whole file) or ``${file(./x.yml):a.b}``."""
+        assert self.includes is not None
+        data = self.includes.load(written, self.line)
+        if data is None:
+            return None
+        if not address:
+            if isinstance(data, str):
+                text = self.string(data)
+                return text.value if isinstance(text, Whole) else text
+            value = self.node(data)
+            return None if is_unknown(value) else value
+        return self._lookup(data, address)
+
+    def _lookup(self, root: Any, address: str) -> Any:
+        """The value at a dotted address inside the service (or an included file)."""
+        node: Any = root
         resolved = False
         for part in address.split("."):
             if isinstance(node, str) and "${" in node:
@@ -296,10 +350,8 @@ class Resolver:
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                if address == "provider.region":
-                    return Text([REGION_TOKEN])  # the framework's default: where it deploys
                 return MISSING
-        if address == "service" and isinstance(node, dict):
+        if address == "service" and root is self.raw and isinstance(node, dict):
             node = node.get("name")  # v1: service: {name: ...}
         if node is None:
             return MISSING
@@ -318,3 +370,11 @@ class Resolver:
         if isinstance(value, dict) and intrinsic(value) and intrinsic(value)[0] == "Fn::Sub":
             return None  # a resolved string made of unknown parts
         return value
+
+
+def _uses_plugin(raw: dict[str, Any], name: str) -> bool:
+    """Does the service list this plugin (``plugins: [...]`` or ``plugins: {modules: [...]}``)?"""
+    plugins = raw.get("plugins")
+    if isinstance(plugins, dict):
+        plugins = plugins.get("modules")
+    return isinstance(plugins, list) and any(isinstance(p, str) and p.strip() == name for p in plugins)

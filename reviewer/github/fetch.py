@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from github import GithubException
 from github.File import File
@@ -24,7 +24,7 @@ from github.Requester import Requester
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
 from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
-from reviewer.formats.paths import module_folders, module_siblings
+from reviewer.formats.paths import companions, module_folders, module_siblings
 from reviewer.github import threads as review_threads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
                                      GraphQLRateLimited, dig, execute)
@@ -152,6 +152,34 @@ def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, st
     for (side, path, _), content in zip(wanted, contents):
         change.put(side, path, content)
 
+    def read_more(more: list[tuple[str, str, str]]) -> None:
+        with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
+            for (side, path, _), content in zip(more, pool.map(fetch, more)):
+                change.put(side, path, content)
+
+    read_companions(change, base_sha, head_sha, read_more)
+
+
+# How many times the files a review has read may call for more (a service's includes, an
+# included file's own includes).
+COMPANION_ROUNDS = 3
+
+
+def read_companions(change: Change, base_sha: str, head_sha: str,
+                    read: Callable[[list[tuple[str, str, str]]], None]) -> None:
+    """Read, on each side, what the files read so far call for: a Serverless service's
+    included files, and the service a changed part of one belongs to (absent ones are
+    simply not there)."""
+    asked: set[tuple[str, str, str]] = set()
+    for _ in range(COMPANION_ROUNDS):
+        more = [("head", p, head_sha) for p in companions(change.head_files)] + \
+               [("base", p, base_sha) for p in companions(change.base_files)]
+        more = [item for item in more if item not in asked]
+        if not more:
+            return
+        asked.update(more)
+        read(more)
+
 
 class GraphQLReader:
     """Reads a pull request's files and review state in as few GraphQL requests as it can.
@@ -204,8 +232,12 @@ class GraphQLReader:
             have = set(paths)
             siblings += [(side, p, sha) for p in module_siblings(paths, listed[side]) if p not in have]
         rest += siblings
-        for start in range(0, len(rest), OBJECTS_PER_QUERY):
-            batch = rest[start:start + OBJECTS_PER_QUERY]
+        self._batches(change, rest)
+        read_companions(change, base_sha, head_sha, lambda more: self._batches(change, more))
+
+    def _batches(self, change: Change, wanted: list[tuple[str, str, str]]) -> None:
+        for start in range(0, len(wanted), OBJECTS_PER_QUERY):
+            batch = wanted[start:start + OBJECTS_PER_QUERY]
             self._take(change, batch, dig(self._query(batch), "repository") or {})
 
     # ------------------------------------------------------------------ queries
@@ -292,34 +324,6 @@ class GraphQLReader:
             if text is not None:
                 out[name] = text
         return out
-
-
-def read_branch(repo: Repository, branch: str, skip: frozenset[str] = frozenset()) -> tuple[dict[str, bytes], list[str]]:
-    """Every candidate file of a branch (for the impact of a rule change): one tree listing,
-    then the files in GraphQL batches. Returns the files and what could not be read."""
-    requester = repo._requester
-    _, tree = requester.requestJsonAndCheck(
-        "GET", f"{repo.url}/git/trees/{quote(branch, safe='')}", parameters={"recursive": "1"})
-    problems = []
-    if tree.get("truncated"):
-        problems.append("the repository's tree is larger than GitHub lists in one answer; "
-                        "only the files listed were reviewed")
-    paths = [e["path"] for e in tree.get("tree", [])
-             if e.get("type") == "blob" and isinstance(e.get("path"), str)
-             and e["path"].lower().endswith(CANDIDATE_SUFFIXES)
-             and not any(part in skip for part in e["path"].split("/")[:-1])]
-    if len(paths) > MAX_FILES:
-        problems.append(f"{len(paths)} candidate files; the first {MAX_FILES} were reviewed")
-        paths = paths[:MAX_FILES]
-    change = Change()
-    reader = GraphQLReader(repo, 0, None)
-    # The branch by name ("main:path"), as the tree was listed: the answer's sha is the
-    # tree's, which is not a commit.
-    wanted = [("head", path, branch) for path in paths]
-    for start in range(0, len(wanted), OBJECTS_PER_QUERY):
-        batch = wanted[start:start + OBJECTS_PER_QUERY]
-        reader._take(change, batch, dig(reader._query(batch), "repository") or {})
-    return change.head_files, problems
 
 
 def _text(content: bytes | None) -> str | None:

@@ -25,6 +25,7 @@ from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES, parse_
 from reviewer.engine.impact import TOP, RepoImpact
 from reviewer.pipeline import impact_of
 from reviewer.github import fetch
+from reviewer.github.branch import read_branch
 from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, OrgPolicies, fetch_org_files, org_policies_from
 from reviewer.report import markdown
 
@@ -174,7 +175,7 @@ def run_repository(payload: dict[str, Any], attempt: int, last_attempt: int) -> 
         client = installation_client(app_settings().api_url,
                                      tokens().token(int(payload["installation_id"])))
         target = client.get_repo(full_name)
-        files, problems = fetch.read_branch(target, payload["branch"], SKIP_DIRS)
+        files, problems = read_branch(target, payload["branch"], SKIP_DIRS)
         old = layers(owner, plan["old"], files)
         new = layers(owner, plan["new"], files)
         result: RepoImpact = run_bounded(impact_of, full_name, files, old, new)

@@ -147,3 +147,78 @@ def test_terraform_pull_request_is_reviewed_on_its_lines(world: dict[str, Any]) 
     assert "IamRoleLambdaExecution" in delta
     assert gh.violations == [], gh.violations + [app.logs_text()]
     assert gh.rejections == [], gh.rejections
+
+
+SERVICE_WITH_PARTS = """\
+service: ledger
+custom:
+  stage: ${opt:stage, 'dev'}
+provider:
+  name: aws
+functions:
+  post:
+    handler: post.handler
+resources:
+  - ${file(resources/roles.yml)}
+"""
+
+ROLES = """\
+Resources:
+  LedgerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ledger-${self:custom.stage}
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: ledger
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: %s
+                Resource: arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/ledger-${self:custom.stage}
+"""
+
+
+def test_a_changed_part_of_a_service_is_read_through_its_service(tmp_path: Path) -> None:
+    """The pull request changes only resources/roles.yml, which serverless.yml includes: the
+    app fetches the service, reads the part with the service's variables (so its role name
+    carries the stage), and comments on the part's own line."""
+    repo = tmp_path / "ledger"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "svc" / "resources").mkdir(parents=True)
+    (repo / "svc" / "serverless.yml").write_text(SERVICE_WITH_PARTS)
+    (repo / "svc" / "resources" / "roles.yml").write_text(ROLES % "dynamodb:GetItem")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "ledger")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "svc" / "resources" / "roles.yml").write_text(ROLES % '"dynamodb:*"')
+    git(repo, "commit", "-q", "-am", "more")
+    gh = GitHubStandIn(app_id=APP_ID, public_key_pem=KEY[1], installation_id=INSTALLATION)
+    url = gh.start()
+    gh.add_pull(OWNER, "ledger", 3, "main", "feature", repo)
+    gh.add_repo(OWNER, ".github", org_repo(tmp_path / "org"))
+    app = App(url, APP_ID, KEY[0], tmp_path / "data")
+    try:
+        app.start_web()
+        app.start_worker()
+        head = gh.pull(OWNER, "ledger", 3).head_sha
+        status, _ = app.deliver("pull_request", gh.pull_request_event("opened", OWNER, "ledger", 3))
+        assert status == 202
+        [run] = wait_for(lambda: [r for r in gh.check_runs_for(head, "policy-reviewer")
+                                  if r["status"] == "completed"], 60, "the check run")
+        assert run["conclusion"] == "failure"
+        comments = gh.review_comments_for(OWNER, "ledger", 3)
+        assert [(c["path"], c["line"]) for c in comments] == [("svc/resources/roles.yml", 16)]
+        assert "dynamodb:*" in comments[0]["body"]
+        summary = run["output"]["summary"]
+        assert "staged-names" not in summary and "template-parse" not in summary
+        assert "LedgerRole" in summary.split("Permission delta")[1]
+        assert gh.violations == [], gh.violations + [app.logs_text()]
+    finally:
+        app.stop()
+        gh.stop()
