@@ -232,15 +232,16 @@ def test_staged_names_with_hcl_suggestions() -> None:
         }
         """}
     found = scan(files, rule="staged-names")
-    assert where(found) == [("main.tf", 2, "aws_lambda_function.fixed"),
-                            ("main.tf", 12, "aws_sqs_queue.prefixed")]
+    # A name_prefix gets Terraform's unique suffix: two stages cannot collide.
+    assert where(found) == [("main.tf", 2, "aws_lambda_function.fixed")]
     assert found[0].suggestion == '  function_name = "orders-${var.stage}" # the name'
-    assert found[1].suggestion == '  name_prefix = "jobs--${var.stage}"'
     assert "${var.stage}" in found[0].message
 
 
 def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:
+    # A root module (it configures its provider): its variables' defaults are what deploys.
     files = {"main.tf": """\
+        provider "aws" {}
         variable "env" {
           default = "dev"
         }
@@ -248,8 +249,14 @@ def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:
           name = "q-${var.env}"
         }
         """}
-    assert scan(files, rule="staged-names") != []
-    config = {"organisation": {"stage_parameter": "Env"}}
+    # var.env is one of the stage's usual names, so it carries the stage by default...
+    assert scan(files, rule="staged-names") == []
+    # ...unless the organisation names its stage variables otherwise,
+    only_stage = {"organisation": {"stage_variables": ["stage"]}}
+    assert [f.resource for f in scan(files, rule="staged-names", config=only_stage)] == \
+        ["aws_sqs_queue.q"]
+    # ...and the stage parameter itself always carries it.
+    config = {"organisation": {"stage_parameter": "Env", "stage_variables": ["stage"]}}
     assert scan(files, rule="staged-names", config=config) == []
 
 

@@ -22,7 +22,7 @@ from reviewer.config.rulebook import RuleSpec, parameter_errors
 from reviewer.engine.finding import Finding
 from reviewer.engine.locate import locate
 from reviewer.rules import KINDS
-from reviewer.rules.base import Organisation
+from reviewer.rules.base import DEFAULT_STAGE_VARIABLES, Organisation
 
 REPOSITORY_CONFIG = ".github/policy-reviewer.yml"
 REPOSITORY_RULES = ".github/policy-reviewer"  # a repository's own rule files, if the org allows
@@ -102,6 +102,7 @@ def _parse(name: str, text: str) -> tuple[Settings, list[ConfigError]]:
     settings = Settings(
         organisation=Organisation(
             stage_parameter=org.get("stage_parameter", "Stage"),
+            stage_variables=tuple(org.get("stage_variables", DEFAULT_STAGE_VARIABLES)),
             accounts={str(k): str(v) for k, v in org.get("accounts", {}).items()},
             trusted_accounts=[str(a) for a in org.get("trusted_accounts", [])],
         ),

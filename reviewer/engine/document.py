@@ -31,6 +31,10 @@ CLOUDFORMATION = "cloudformation"
 TERRAFORM = "terraform"
 SERVERLESS = "serverless"
 
+# Marks a declared parameter whose value a caller outside the review sets (a reusable
+# Terraform module's variable): its default is only what a caller gets by leaving it out.
+SET_BY_CALLER = "SetByCaller"
+
 
 @dataclass
 class Resource:

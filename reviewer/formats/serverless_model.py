@@ -37,6 +37,7 @@ class Builder(FunctionsBuilder):
         self._params(model)
         written = self._written_resources(model)
         self._functions(resources, written)
+        self._state_machines(resources, written)
         role = self._generated_role()
         if role is not None:
             resources[GENERATED_ROLE] = role
@@ -155,3 +156,31 @@ class Builder(FunctionsBuilder):
         return written
 
     # ------------------------------------------------------------------ roles
+
+    def _state_machines(self, resources: dict_node, written: dict_node) -> None:
+        """``stepFunctions.stateMachines`` of the serverless-step-functions plugin: each a
+        state machine named by its key, with the name and role it is given."""
+        section = self.raw.get("stepFunctions")
+        machines = section.get("stateMachines") if isinstance(section, dict) else None
+        machines = self.resolver.node(machines) if isinstance(machines, (dict, str)) else machines
+        if not isinstance(machines, dict) or is_unknown(machines):
+            return
+        lines = getattr(machines, "key_lines", {})
+        for key, machine in machines.items():
+            if not isinstance(machine, dict) or is_unknown(machine):
+                continue
+            line = lines.get(key, getattr(machine, "start_line", 0))
+            props = marked_like({}, machine)
+            own = getattr(machine, "key_lines", {})
+            for source_key, name in (("name", "StateMachineName"), ("role", "RoleArn")):
+                if machine.get(source_key) is not None:
+                    props[name] = machine[source_key]
+                    props.key_lines[name] = own.get(source_key, line)
+            # The plugin's logical id, where the key is taken by a resource already.
+            logical_id = str(key) if key not in resources and key not in written else \
+                f"{str(key)[:1].upper()}{str(key)[1:]}StepFunctionsStateMachine"
+            resource = marked_like({"Type": node_at("AWS::StepFunctions::StateMachine", line),
+                                    "Properties": props}, machine)
+            resource.key_lines = {"Type": line, "Properties": line}
+            resources[logical_id] = resource
+            resources.key_lines[logical_id] = line

@@ -20,7 +20,7 @@ import posixpath
 from typing import Any
 
 from reviewer.engine.decode import dict_node, str_node
-from reviewer.engine.document import PARAMETERS, TEMPLATE, TERRAFORM, Document
+from reviewer.engine.document import PARAMETERS, SET_BY_CALLER, TEMPLATE, TERRAFORM, Document
 from reviewer.formats.hcl_model import Attribute, Block, HclError
 from reviewer.formats.paths import terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
@@ -160,11 +160,24 @@ class _Module(BlockReader, ValueReader):
                                  format=TERRAFORM, adapter=TERRAFORM_ADAPTER))
         return docs
 
+    @property
+    def reusable(self) -> bool:
+        """A module that no module of the review calls and that configures no backend or
+        provider (a published module, its caller elsewhere): its variables are the caller's
+        to set, whatever their defaults."""
+        if self.caller is not None or self.tfvars:
+            return False
+        return not any(b.type == "provider" or b.type == "terraform" and
+                       ("backend" in b.children or "cloud" in b.children) for b in self.blocks)
+
     def _template(self) -> Document:
         parameters = dict_node()
+        reusable = self.reusable
         for name, block in self.variables.items():
             declared = dict_node()
             mark(declared, block.line, block.end_line, block.file)
+            if reusable:
+                declared[SET_BY_CALLER] = True
             given = self.auto.get(name)
             default = given[0] if given else block.attributes.get("default")
             source = given[1] if given else block.file

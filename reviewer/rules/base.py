@@ -9,11 +9,16 @@ from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
 
 
+# The names teams give the stage besides the stage parameter (var.env, ${Environment}).
+DEFAULT_STAGE_VARIABLES = ("stage", "env", "environment")
+
+
 @dataclass
 class Organisation:
     """The organisation's facts from the configuration file."""
 
     stage_parameter: str = "Stage"
+    stage_variables: tuple[str, ...] = DEFAULT_STAGE_VARIABLES
     accounts: dict[str, str] = field(default_factory=dict)  # stage -> account id
     trusted_accounts: list[str] = field(default_factory=list)
 

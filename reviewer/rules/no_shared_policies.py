@@ -56,6 +56,7 @@ class NoSharedPolicies(RuleKind):
         yield from _shared_roles(doc, together)
 
     def check_project(self, docs: list[Document], ctx: Context) -> Iterable[tuple[Document, Hit]]:
+        yield from _roles_across_files(docs)
         # A literal customer managed policy ARN attached from several templates.
         users: dict[str, list[tuple[Document, str, Path]]] = defaultdict(list)
         for doc in sorted(docs, key=lambda d: d.path):
@@ -72,6 +73,32 @@ class NoSharedPolicies(RuleKind):
                 yield doc, Hit(path, f'customer managed policy "{arn}" is also attached in '
                                      f"{files[0]}; each principal needs its own policy",
                                f"{arn}@{doc.path}", principal)
+
+
+_ROLE_ARN = re.compile(r"^arn:[^:]{1,64}:iam::(?:\$\{AWS::AccountId\}|\d{12}):role/[^*?$]{1,512}$")
+
+
+def _roles_across_files(docs: list[Document]) -> Iterable[tuple[Document, Hit]]:
+    """One role, named by its ARN, that functions of several files run as (services of one
+    repository each pointing ``provider.iam.role`` at the same role): a shared role."""
+    users: dict[str, list[tuple[Document, FunctionRole]]] = defaultdict(list)
+    for doc in sorted(docs, key=lambda d: d.path):
+        for function in function_roles(doc):
+            if _ROLE_ARN.match(function.role):
+                users[function.role].append((doc, function))
+    for role, places in users.items():
+        files = list(dict.fromkeys(doc.path for doc, _ in places))
+        if len(files) < 2:
+            continue
+        first = next(f.function for d, f in places if d.path == files[0])
+        reported: set[str] = set()
+        for doc, function in places:
+            if doc.path == files[0] or doc.path in reported:
+                continue
+            reported.add(doc.path)  # one finding a file: the file's other functions share it too
+            yield doc, Hit(function.path, f'role "{role}" is also used by function {first} of '
+                                          f"{files[0]}; give each function a role of its own",
+                           f"role-across:{role}", function.function)
 
 
 def _is_customer_policy(ref: str) -> bool:

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
-from reviewer.engine.document import TEMPLATE, Document, Resource
+from reviewer.engine.document import SET_BY_CALLER, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
 from reviewer.engine.values import TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings, walk_values
 from reviewer.rules.base import Context, Organisation, RuleKind
@@ -45,7 +45,7 @@ class StagedNames(RuleKind):
         stage = ctx.organisation.stage_parameter
         names: dict[str, list[str]] = ctx.params.get("names", {})
         mandated: list[dict[str, str]] = ctx.params.get("mandated", [])
-        judge = _Names(doc, doc.stage_names_for(stage), names,
+        judge = _Names(doc, doc.stage_names_for(stage, ctx.organisation.stage_variables), names,
                        stage_values(doc, stage, ctx.organisation))
         written = doc.stage_written(stage)
         named = False
@@ -67,7 +67,8 @@ class StagedNames(RuleKind):
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
         if named and doc.adapter.declares_stage:
-            yield from _stage_parameter(doc, stage, ctx.organisation.stages)
+            yield from _stage_parameter(doc, _declared_stage(doc, stage, ctx.organisation),
+                                        ctx.organisation.stages)
 
 
 def stage_values(doc: Document, stage: str, org: Organisation) -> frozenset[str]:
@@ -127,21 +128,24 @@ class _Names:
         return any(self._unique(name) for name in names if name in self.resources)
 
     def unknown(self, value: Any) -> bool:
-        """Is the name known only when deployed: taken from an input that has no default (a
-        reusable Terraform module's ``var.name``, a parameter without Default), or computed
-        by something not worked out before deployment? Then it is neither flagged nor
-        cleared: the caller may well put the stage in it."""
+        """Is the name known only when deployed, or decided outside this document: taken from
+        an input without a default (a parameter without Default), from an input a caller
+        sets (a reusable Terraform module's ``var.name``), from another module or stack
+        (``module.label.id``, ``!ImportValue``), or computed by something not worked out
+        before deployment? Then it is neither flagged nor cleared: whoever decides it may
+        well put the stage in it."""
         for node in walk_values(value):
             call = intrinsic(node)
             if not call:
                 continue
             name, arg = call
-            if name == UNKNOWN:
+            if name in (UNKNOWN, "Fn::ImportValue"):
                 return True
             if name == "Ref" and isinstance(arg, str) and arg not in self.resources \
                     and arg not in self.stage_names and not arg.startswith("AWS::"):
                 declared = self.parameters.get(arg)
-                if not isinstance(declared, dict) or declared.get("Default") in (None, ""):
+                if not isinstance(declared, dict) or declared.get("Default") in (None, "") \
+                        or declared.get(SET_BY_CALLER):
                     return True
         return False
 
@@ -231,6 +235,18 @@ def _show(value: Any) -> str:
             and isinstance(found[1][0], str):
         return f'Fn::Sub "{found[1][0]}"'
     return "(expression)"
+
+
+def _declared_stage(doc: Document, stage: str, org: Organisation) -> str:
+    """The parameter that carries the stage: the stage parameter, or else a parameter named
+    like one of the organisation's stage variables (``Environment``)."""
+    declared = {str(name).lower(): str(name) for name in doc.parameters()}
+    if stage in doc.parameters():
+        return stage
+    for name in org.stage_variables:
+        if name.lower() in declared:
+            return declared[name.lower()]
+    return stage
 
 
 def _stage_parameter(doc: Document, stage: str, org_stages: list[str]) -> Iterable[Hit]:
