@@ -177,14 +177,13 @@ def test_every_real_service_is_read_and_judged_without_a_failure() -> None:
     counts = collections.Counter(f.rule_id for f in found)
     # Read by hand: provider statements with "s3:*", "dynamodb:*", "sns:*", "rekognition:*";
     # literal names in resources and functions (an Elasticsearch domain's among them); a bucket policy open to "*" (a public
-    # website); dynamodb:ListStreams granted on a stream ARN (it needs "*").
+    # website). dynamodb:ListStreams on a stream ARN is not reported: the service reference
+    # says it takes only "*", yet a wildcard ARN of the service's own works and is what the
+    # framework itself writes for stream events; where the two disagree nothing is said.
     assert counts["no-wildcard-actions"] == 10
     assert counts["staged-names"] == 8
     assert counts["account-separation"] == 1
-    assert counts["action-resource-match"] == 1
-    listing = next(f for f in found if f.rule_id == "action-resource-match")
-    assert (listing.path, listing.start_line) == (
-        "serverless-examples/aws-node-dynamodb-backup/serverless.yml", 26)
+    assert counts["action-resource-match"] == 0
 
 
 def test_scan_of_a_folder_mixing_every_format(tmp_path: Path) -> None:

