@@ -204,8 +204,8 @@ def test_no_shared_policies_attachments_and_functions() -> None:
         """}
     found = scan(files, rule="no-shared-policies")
     assert where(found) == [
-        ("main.tf", 9, "aws_iam_policy.shared"),  # the second attachment's role = line
-        ("main.tf", 14, "aws_iam_policy.other"),  # two roles in one aws_iam_policy_attachment
+        ("main.tf", 9, "aws_iam_role_policy_attachment.b"),  # the second attachment's role =
+        ("main.tf", 14, "aws_iam_policy_attachment.everyone"),  # two roles in one aws_iam_policy_attachment
         ("main.tf", 34, "aws_lambda_function.two"),  # role = of the second function
     ]
     assert "aws_iam_role.a" in found[-1].message

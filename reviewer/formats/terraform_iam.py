@@ -124,7 +124,7 @@ def policy_documents(doc: Document) -> list[Any]:
         if rtype in IDENTITY_POLICIES:
             key, owner = IDENTITY_POLICIES[rtype]
             principals = attached.get(rid, []) if owner is None else \
-                [name for name in [principal_name(props.get(owner), doc)] if name]
+                [name for name in [principal_name(props.get(owner), doc, owner)] if name]
             candidates.append((key, iam.IDENTITY, principals))
         if rtype == "aws_iam_role":
             candidates.append(("assume_role_policy", iam.TRUST, []))
@@ -220,27 +220,34 @@ def _lambda_permission(resource: Resource) -> Any:
                               iam.RESOURCE_POLICY, resource.logical_id, synthetic=True)
 
 
-def principal_name(value: Any, doc: Document | None = None) -> str | None:
+# The kinds a name can be looked up as: a role's name is no policy's, nor a user's.
+_KIND_TYPES = {"role": ("aws_iam_role",), "user": ("aws_iam_user",),
+               "group": ("aws_iam_group",), "policy": ("aws_iam_policy",)}
+
+
+def principal_name(value: Any, doc: Document | None = None, kind: str = "role") -> str | None:
     """A role/user/group/policy reference as a comparable name: the address for a reference
-    to a resource of the module, the resource's address for its literal name too."""
+    to a resource of the module, and for a literal name of a resource of that ``kind`` (a
+    role attached by its name string is that role, never a policy of the same name)."""
     name = iam.principal_name(value)
     if name and doc is not None and isinstance(value, str):
-        return _names(doc).get(name, name)
+        return _names(doc, kind).get(name, name)
     return name
 
 
-def _names(doc: Document) -> dict[str, str]:
-    """Literal ``name``s of roles, users, groups and policies -> their addresses."""
-    cache = doc.extra.get("terraform_names")
-    if cache is None:
-        cache = {}
+def _names(doc: Document, kind: str) -> dict[str, str]:
+    """Literal ``name``s of the module's resources of one kind -> their addresses."""
+    cache = doc.extra.setdefault("terraform_names", {})
+    found = cache.get(kind)
+    if found is None:
+        found = cache[kind] = {}
+        types = _KIND_TYPES.get(kind, ())
         for resource in doc.resources():
-            if resource.type in PRINCIPAL_TYPES or resource.type == "aws_iam_policy":
+            if resource.type in types:
                 name = resource.properties.get("name")
                 if isinstance(name, str):
-                    cache.setdefault(name, resource.logical_id)
-        doc.extra["terraform_names"] = cache
-    return cache
+                    found.setdefault(name, resource.logical_id)
+    return found
 
 
 def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
@@ -250,27 +257,27 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
         props, base, rid = resource.properties, resource.path + ("Properties",), resource.logical_id
         if resource.type in ATTACHMENTS:
             owner, policy_key = ATTACHMENTS[resource.type]
-            policy = principal_name(props.get(policy_key), doc)
-            principal = principal_name(props.get(owner), doc)
+            policy = principal_name(props.get(policy_key), doc, "policy")
+            principal = principal_name(props.get(owner), doc, owner)
             if policy and principal:
                 yield policy, principal, base + (owner,), rid
         elif resource.type == "aws_iam_policy_attachment":
             # Exclusive and account-wide: every principal it lists gets the policy.
-            policy = principal_name(props.get("policy_arn"), doc)
+            policy = principal_name(props.get("policy_arn"), doc, "policy")
             for key in ("roles", "users", "groups"):
                 for index, item in enumerate(as_list(props.get(key))):
-                    principal = principal_name(item, doc)
+                    principal = principal_name(item, doc, key[:-1])
                     if policy and principal:
                         yield policy, principal, base + (key, index), rid
         elif resource.type == "aws_iam_role_policy_attachments_exclusive":
-            principal = principal_name(props.get("role_name"), doc)
+            principal = principal_name(props.get("role_name"), doc, "role")
             for index, item in enumerate(as_list(props.get("policy_arns"))):
-                policy = principal_name(item, doc)
+                policy = principal_name(item, doc, "policy")
                 if policy and principal:
                     yield policy, principal, base + ("policy_arns", index), rid
         elif resource.type == "aws_iam_role":
             for index, item in enumerate(as_list(props.get("managed_policy_arns"))):
-                policy = principal_name(item, doc)
+                policy = principal_name(item, doc, "policy")
                 if policy:
                     yield policy, rid, base + ("managed_policy_arns", index), rid
 

@@ -102,3 +102,43 @@ def sub(text: str, variables: dict_node, source: str) -> dict_node:
     """``Fn::Sub`` of a text and its variables, with the text's lines."""
     node = dict_node({"Fn::Sub": list_node([str_node(str(text)), variables])})
     return mark(node, getattr(text, "start_line", 0), getattr(text, "end_line", 0), source)
+
+
+def read_template_json(text: str) -> Any:
+    """A ``templatefile()`` file's JSON, its ``%{ }`` directives rendered every way they may
+    go (``formats.terraform_directives``) and the statements of every rendering kept, each at
+    its own line. ``${...}`` where a JSON value goes is unknown. None when no rendering is
+    JSON; raises DirectiveError when the directives do not nest."""
+    from reviewer.formats.terraform_directives import renderings
+
+    parsed = [data for data in (_json_or_none(t) for t in renderings(text)) if data is not None]
+    if not parsed:
+        return None
+    first = parsed[0]
+    statements = first.get("Statement") if isinstance(first, dict) else None
+    if isinstance(statements, list) and len(parsed) > 1:
+        seen = {_plain(s) for s in statements}
+        for other in parsed[1:]:
+            more = other.get("Statement") if isinstance(other, dict) else None
+            for statement in more if isinstance(more, list) else []:
+                if _plain(statement) not in seen and len(statements) < MAX_VALUES:
+                    seen.add(_plain(statement))
+                    statements.append(statement)
+    return unmask(first)
+
+
+def _json_or_none(text: str) -> Any:
+    from reviewer.engine.decode import DecodeError, load_json
+
+    for candidate in (text, mask_interpolations(text)[0]):
+        try:
+            return load_json(candidate)
+        except DecodeError:
+            continue
+    return None
+
+
+def _plain(node: Any) -> str:
+    import json
+
+    return json.dumps(node, sort_keys=True, default=str)

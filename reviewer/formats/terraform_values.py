@@ -10,12 +10,15 @@ import posixpath
 from typing import Any
 
 from reviewer.engine.decode import DecodeError, dict_node, list_node, load_json, str_node
+from reviewer.engine.managed_policies import known_policy
 from reviewer.engine.values import UNKNOWN
 from reviewer.formats.hcl_model import Expr
 from reviewer.formats.terraform_model import (INTERPOLATION, MAX_DEPTH, MAX_FOR_ITEMS, MAX_VALUES,
                                               REFERENCE, SAFE_NAME, Problem, is_unknown,
                                               mark, reference_parts, relocate, unknown)
-from reviewer.formats.terraform_text import fill_template, map_strings, mask_interpolations, sub, unmask
+from reviewer.formats.terraform_directives import DirectiveError, has_directives
+from reviewer.formats.terraform_text import (fill_template, map_strings, mask_interpolations,
+                                             read_template_json, sub, unmask)
 
 
 class ValueReader:
@@ -143,13 +146,18 @@ class ValueReader:
             return self._index(value, parts[2:], expr, source)
         if head == "terraform" and parts[1:] == ["workspace"]:
             return mark(dict_node({"Ref": "terraform.workspace"}), expr.line, expr.end_line, source)
+        if head == "data" and len(parts) >= 3 and parts[1] == "aws_iam_policy":
+            return self._looked_up_policy(str(parts[2]), parts[3:], expr, source)
         if head == "data" and len(parts) >= 3:
             address = f"data.{parts[1]}.{parts[2]}"
             rest = [p for p in parts[3:] if isinstance(p, str)]
             return self._get_att(address, rest, expr, source)
         if head == "module" and len(parts) >= 2:
-            return self._get_att(f"module.{parts[1]}", [p for p in parts[2:] if isinstance(p, str)],
-                                 expr, source)
+            # Another module's output, decided there (cloudposse's label id carries the
+            # stage): the model's value from elsewhere, as CloudFormation's Fn::ImportValue.
+            output = ".".join(str(p) for p in parts[1:3] if isinstance(p, str))
+            node = dict_node({"Fn::ImportValue": str_node(f"{self.prefix}module.{output}")})
+            return mark(node, expr.line, expr.end_line, source)
         if len(parts) >= 2 and parts[1] in ("value", "key") and \
                 not any(b.type == "resource" and b.labels[:1] == [head] for b in self.blocks):
             return unknown(expr, source)  # a dynamic block's iterator (iterator = my_item)
@@ -168,6 +176,31 @@ class ValueReader:
         return any(name in values for path, values in self.tfvars.items()
                    if not posixpath.basename(path).startswith("terraform.tfvars")
                    and ".auto.tfvars" not in path)
+
+    def _looked_up_policy(self, label: str, rest: list[Any], expr: Expr, source: str) -> Any:
+        """``data.aws_iam_policy.x.arn``: the ARN, where the lookup names the policy by a
+        literal ARN or by the name of an AWS managed policy (``ReadOnlyAccess``); the
+        lookup's address for another literal name (a customer policy of the account); and
+        unknown where the name or ARN is computed (it may be either)."""
+        block = next((b for b in self.blocks if b.type == "data" and
+                      b.labels == ["aws_iam_policy", label]), None)
+        address = f"data.aws_iam_policy.{label}"
+        if block is None:
+            return self._get_att(address, [str(p) for p in rest], expr, source)
+        given = {key: block.attributes[key].expr for key in ("arn", "name", "path_prefix")
+                 if key in block.attributes}
+        literal = {key: e.value for key, e in given.items()
+                   if e.kind == "literal" and isinstance(e.value, str)}
+        if len(literal) != len(given) or not given:
+            return unknown(expr, source)
+        arn = literal.get("arn")
+        if arn is None:
+            managed = known_policy(literal.get("name", ""))
+            if managed is not None and literal.get("path_prefix", "/") in ("/", "/" + managed.path):
+                arn = managed.arn()
+        if arn is not None and rest in (["arn"], ["id"]):
+            return mark(str_node(arn), expr.line, expr.end_line, source)
+        return self._get_att(address, [str(p) for p in rest], expr, source)
 
     def _get_att(self, address: str, rest: list[str], expr: Expr, source: str) -> dict_node:
         target = str_node(self.prefix + address)
@@ -203,14 +236,15 @@ class ValueReader:
             if loaded is not None:
                 return loaded
         if name == "templatefile" and len(args) == 2:
-            loaded = self._file(args[0], expr, source)
+            loaded = self._file(args[0], expr, source, rendered=True)
             variables = self.value(args[1], source, depth + 1)
             if loaded is not None and isinstance(variables, dict) and UNKNOWN not in variables:
                 return fill_template(loaded, variables, self._budget_left)
         return unknown(expr, source)
 
-    def _file(self, arg: Expr, expr: Expr, source: str) -> Any:
-        """``file("policy.json")`` of a JSON file of the module's folder."""
+    def _file(self, arg: Expr, expr: Expr, source: str, rendered: bool = False) -> Any:
+        """``file("policy.json")`` of a JSON file of the module's folder; ``rendered`` for
+        ``templatefile()``, whose ``%{ }`` directives are rendered first."""
         relative = None
         if arg.kind == "literal" and isinstance(arg.value, str):
             relative = arg.value
@@ -225,14 +259,32 @@ class ValueReader:
         if content is None or len(content) > 1024 * 1024:
             return None
         text = content.decode("utf-8", "replace")
-        if "%{" in text:
-            return None  # a template directive (%{ for }): the text is made when applied
+        if rendered and has_directives(text):
+            return self._rendered(text, path, expr, source)
         try:
             data = load_json(text)
         except DecodeError:
             return None
         relocate(data, 0, path)
         self.files.setdefault(path, text)
+        return data
+
+    def _rendered(self, text: str, path: str, expr: Expr, source: str) -> Any:
+        """A template with directives: judged through this call whatever happens, so a
+        template that cannot be rendered is said to be not reviewed (never skipped)."""
+        self.files.setdefault(path, text)
+        try:
+            data = read_template_json(text)
+        except DirectiveError as exc:
+            data, why = None, str(exc)
+        else:
+            why = "no way its %{ } directives may go gives JSON"
+        if data is None:
+            if "Statement" in text:
+                self.problems.append(Problem(source, expr.line, f"the policy template {path} is "
+                                             f"not reviewed: {why}"))
+            return None
+        relocate(data, 0, path)
         return data
 
     def _text_document(self, text: str, line: int, source: str, expr: Expr) -> Any:

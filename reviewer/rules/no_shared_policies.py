@@ -36,14 +36,15 @@ class NoSharedPolicies(RuleKind):
         resources = {r.logical_id: r for r in doc.resources()}
         together = Coexistence(doc)
         conditions = _principal_conditions(doc, resources)
-        # Customer managed policy -> [(principal, path of the attachment)]
-        attached: dict[str, list[tuple[str, Path]]] = defaultdict(list)
+        # Customer managed policy -> [(principal, path of the attachment, resource holding it)]
+        attached: dict[str, list[tuple[str, Path, str]]] = defaultdict(list)
         for attachment in attachments(doc):
             if attachment.policy in resources or _is_customer_policy(attachment.policy):
-                attached[attachment.policy].append((attachment.principal, attachment.path))
+                attached[attachment.policy].append(
+                    (attachment.principal, attachment.path, attachment.resource))
         for policy, places in attached.items():
             seen: dict[str, None] = {}  # in attachment order
-            for principal, path in places:
+            for principal, path, holder in places:
                 if principal in seen:
                     continue
                 first = next((other for other in seen if together.possible(
@@ -51,7 +52,7 @@ class NoSharedPolicies(RuleKind):
                 if first:
                     yield Hit(path, f'customer policy "{policy}" is attached to {first} and also '
                                     f"to {principal}; give each principal a policy of its own",
-                              f"{policy}->{principal}", policy if policy in resources else principal)
+                              f"{policy}->{principal}", _named(policy, principal, holder, resources))
                 seen[principal] = None
         yield from _shared_roles(doc, together)
 
@@ -99,6 +100,14 @@ def _roles_across_files(docs: list[Document]) -> Iterable[tuple[Document, Hit]]:
             yield doc, Hit(function.path, f'role "{role}" is also used by function {first} of '
                                           f"{files[0]}; give each function a role of its own",
                            f"role-across:{role}", function.function)
+
+
+def _named(policy: str, principal: str, holder: str, resources: dict[str, Any]) -> str:
+    """The resource a shared policy's finding names: an attachment written as a resource of
+    its own (Terraform's aws_iam_role_policy_attachment), else the policy, else the principal."""
+    if holder not in (policy, principal):
+        return holder
+    return policy if policy in resources else principal
 
 
 def _is_customer_policy(ref: str) -> bool:

@@ -1,0 +1,61 @@
+"""AWS managed policies the reviews meet by name (``data/aws-managed-policies.yml``): where
+each lives, and what the "full access" ones grant."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+
+import yaml
+
+_ARN = re.compile(r"^arn:[a-z-]{1,20}:iam::aws:policy/((?:[\w+=,.@-]{1,64}/){0,4})([\w+=,.@-]{1,128})$")
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    """One AWS managed policy."""
+
+    name: str
+    path: str  # "service-role/", "" at the root
+    grants: tuple[str, ...]  # service-wide wildcards it allows on every resource
+    excepted: tuple[str, ...]  # what a NotAction keeps out of ``grants``
+
+    def arn(self, partition: str = "aws") -> str:
+        """The policy's ARN."""
+        return f"arn:{partition}:iam::aws:policy/{self.path}{self.name}"
+
+    def granted(self) -> str:
+        """What it grants, for a message: ``"s3:*" and "s3-object-lambda:*"``."""
+        shown = " and ".join(f'"{action}"' for action in self.grants)
+        if self.excepted:
+            shown += " except " + ", ".join(f'"{action}"' for action in self.excepted)
+        return shown
+
+
+@functools.lru_cache(maxsize=1)
+def _policies() -> dict[str, ManagedPolicy]:
+    text = (FilePath(__file__).parent / "data" / "aws-managed-policies.yml").read_text(encoding="utf-8")
+    out = {}
+    for name, facts in (yaml.safe_load(text) or {}).items():
+        facts = facts or {}
+        out[str(name)] = ManagedPolicy(str(name), str(facts.get("path", "")),
+                                       tuple(facts.get("grants", ())), tuple(facts.get("except", ())))
+    return out
+
+
+def known_policy(ref: str) -> ManagedPolicy | None:
+    """The AWS managed policy a name or an ``arn:aws:iam::aws:policy/...`` ARN means, if it
+    is one this data knows (a name that is not is never taken for one)."""
+    match = _ARN.match(ref)
+    if match:
+        found = _policies().get(match.group(2))
+        return found if found is not None and found.path == match.group(1) else None
+    return _policies().get(ref)
+
+
+def full_access(ref: str) -> ManagedPolicy | None:
+    """The AWS managed policy ``ref`` means, if it grants all of a service."""
+    found = known_policy(ref)
+    return found if found is not None and found.grants else None

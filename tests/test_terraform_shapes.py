@@ -1,0 +1,185 @@
+"""Terraform as real modules write it (issue 17): each test is code of the shape that made a
+rule wrong on public Terraform, and asserts the finding a person would call right."""
+
+from __future__ import annotations
+
+from tests.test_terraform import scan, where
+
+# A root module: it configures its provider, so its variables' defaults are what deploys.
+ROOT = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+
+
+def test_templatefile_directives_are_rendered_and_every_branch_judged() -> None:
+    files = {
+        "svc/main.tf": ROOT + """\
+            variable "admin" {
+              type = bool
+            }
+            resource "aws_iam_policy" "p" {
+              policy = templatefile("${path.module}/policy.json.tftpl", {
+                bucket = "reports"
+                admin  = var.admin
+                arns   = ["arn:aws:sqs:eu-west-1:111111111111:a"]
+              })
+            }
+            """,
+        "svc/policy.json.tftpl": """\
+            {
+              "Version": "2012-10-17",
+              "Statement": [
+                %{~ if admin ~}
+                {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
+                %{~ else ~}
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${bucket}/*"}
+                %{~ endif ~},
+                {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": [
+                  %{ for arn in arns }"${arn}",%{ endfor }
+                ]}
+              ]
+            }
+            """,
+    }
+    found = scan(files, rule="no-wildcard-actions")
+    # Both branches, each on its own line of the template, named by the resource using it.
+    assert where(found) == [("svc/policy.json.tftpl", 5, "aws_iam_policy.p"),
+                            ("svc/policy.json.tftpl", 7, "aws_iam_policy.p")]
+    assert '"iam:*"' in found[0].message and '"s3:*"' in found[1].message
+    # The template is not also judged as a JSON file of its own.
+    assert [f for f in scan(files) if f.rule_id == "template-parse"] == []
+
+
+def test_a_json_template_with_directives_is_not_a_syntax_error() -> None:
+    files = {
+        "svc/main.tf": ROOT + """\
+            resource "aws_iam_role_policy" "p" {
+              role   = "r"
+              policy = templatefile("${path.module}/policy.json", { extra = [] })
+            }
+            """,
+        "svc/policy.json": """\
+            {"Statement": [
+              {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}
+              %{ for s in extra },${jsonencode(s)}%{ endfor }
+            ]}
+            """,
+    }
+    found = scan(files)
+    assert [f.rule_id for f in found if f.rule_id == "template-parse"] == []
+    assert [(f.path, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"] == [
+        ("svc/policy.json", 2)]
+
+
+def test_a_template_whose_directives_do_not_nest_is_said_not_reviewed() -> None:
+    files = {
+        "svc/main.tf": ROOT + """\
+            resource "aws_iam_policy" "p" {
+              policy = templatefile("${path.module}/policy.tftpl", {})
+            }
+            """,
+        "svc/policy.tftpl": """\
+            {"Statement": [
+              %{ if true }
+              {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}
+            ]}
+            """,
+    }
+    [problem] = [f for f in scan(files) if f.rule_id == "template-parse"]
+    assert problem.severity == "error" and problem.path == "svc/main.tf"
+    assert "policy.tftpl is not reviewed" in problem.message and "never closed" in problem.message
+
+
+def test_aws_managed_policies_looked_up_by_name_may_be_shared() -> None:
+    files = {"main.tf": ROOT + """\
+        data "aws_iam_policy" "read_only" {
+          name = "ReadOnlyAccess"
+        }
+        data "aws_iam_policy" "logs" {
+          arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        }
+        data "aws_iam_policy" "team" {
+          name = "team-boundary"
+        }
+        data "aws_iam_policy" "given" {
+          name = var.policy_name
+        }
+        resource "aws_iam_role" "a" {
+          name               = "a-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role" "b" {
+          name               = "b-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "a_read" {
+          role       = aws_iam_role.a.name
+          policy_arn = data.aws_iam_policy.read_only.arn
+        }
+        resource "aws_iam_role_policy_attachment" "b_read" {
+          role       = aws_iam_role.b.name
+          policy_arn = data.aws_iam_policy.read_only.arn
+        }
+        resource "aws_iam_role_policy_attachment" "a_logs" {
+          role       = aws_iam_role.a.name
+          policy_arn = data.aws_iam_policy.logs.arn
+        }
+        resource "aws_iam_role_policy_attachment" "b_logs" {
+          role       = aws_iam_role.b.name
+          policy_arn = data.aws_iam_policy.logs.arn
+        }
+        resource "aws_iam_role_policy_attachment" "a_given" {
+          role       = aws_iam_role.a.name
+          policy_arn = data.aws_iam_policy.given.arn
+        }
+        resource "aws_iam_role_policy_attachment" "b_given" {
+          role       = aws_iam_role.b.name
+          policy_arn = data.aws_iam_policy.given.arn
+        }
+        resource "aws_iam_role_policy_attachment" "a_team" {
+          role       = aws_iam_role.a.name
+          policy_arn = data.aws_iam_policy.team.arn
+        }
+        resource "aws_iam_role_policy_attachment" "b_team" {
+          role       = aws_iam_role.b.name
+          policy_arn = data.aws_iam_policy.team.arn
+        }
+        """}
+    found = scan(files, rule="no-shared-policies")
+    # Only the account's own policy looked up by its name is a shared customer policy:
+    # AWS managed ones may be shared, and one whose name is given from outside is unknown.
+    assert [(f.resource, "data.aws_iam_policy.team" in f.message) for f in found] == [
+        ("aws_iam_role_policy_attachment.b_team", True)]
+
+
+def test_a_role_attached_by_its_name_is_the_role_never_a_policy_of_that_name() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_iam_policy" "worker" {
+          name   = "worker"
+          policy = jsonencode({Statement = [{Effect   = "Allow",
+                                             Action   = ["iam:AttachRolePolicy", "sts:AssumeRole"],
+                                             Resource = "*"}]})
+        }
+        resource "aws_iam_role" "worker" {
+          name               = "worker"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "worker" {
+          role       = "worker"
+          policy_arn = aws_iam_policy.worker.arn
+        }
+        """}
+    [found] = scan(files, rule="privilege-escalation")
+    assert "aws_iam_role.worker" in found.message and "aws_iam_policy.worker can" not in found.message
+    # The attachment's own finding names the attachment.
+    files["main.tf"] += """\
+        resource "aws_iam_role" "other" {
+          name               = "other"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "other" {
+          role       = "other"
+          policy_arn = aws_iam_policy.worker.arn
+        }
+        """
+    [shared] = scan(files, rule="no-shared-policies")
+    assert shared.resource == "aws_iam_role_policy_attachment.other"
+    assert "aws_iam_role.worker" in shared.message and "aws_iam_role.other" in shared.message
