@@ -209,6 +209,15 @@ def global_condition_keys() -> tuple[str, ...]:
     return tuple(str(k) for k in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
+@lru_cache(maxsize=None)
+def service_condition_keys(prefix: str) -> tuple[str, ...]:
+    """Every condition key a service documents, whichever actions the reference ties it to."""
+    prefix = prefix.lower()
+    if prefix not in set(services()):
+        return ()
+    return tuple(str(k) for k in _iam().conditions.get_condition_keys_for_service(prefix) or ())
+
+
 def condition_keys_for(action: str) -> tuple[str, ...]:
     """The condition keys AWS documents for one action: its own and its resource types'."""
     found = details(action)

