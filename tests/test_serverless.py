@@ -261,3 +261,20 @@ def test_a_name_from_a_param_each_stage_sets_differently_carries_the_stage() -> 
         """
     found = scan({"serverless.yml": service}, rule="staged-names")
     assert where(found) == [("serverless.yml", 8, "b")]
+
+
+def test_a_full_access_managed_policy_of_the_provider_role_is_a_wildcard() -> None:
+    found = scan({"serverless.yml": """\
+        service: s
+        provider:
+          name: aws
+          iam:
+            role:
+              managedPolicies:
+                - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+                - 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess'
+        functions:
+          a: {handler: h}
+        """}, rule="no-wildcard-actions")
+    assert where(found) == [("serverless.yml", 8, "IamRoleLambdaExecution")]
+    assert '"dynamodb:*"' in found[0].message

@@ -183,3 +183,36 @@ def test_a_role_attached_by_its_name_is_the_role_never_a_policy_of_that_name() -
     [shared] = scan(files, rule="no-shared-policies")
     assert shared.resource == "aws_iam_role_policy_attachment.other"
     assert "aws_iam_role.worker" in shared.message and "aws_iam_role.other" in shared.message
+
+
+def test_aws_managed_policies_that_grant_all_of_a_service_are_wildcards() -> None:
+    files = {"main.tf": ROOT + """\
+        data "aws_iam_policy" "admin" {
+          name = "AdministratorAccess"
+        }
+        resource "aws_iam_role" "fn" {
+          name               = "fn-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy_attachment" "admin" {
+          role       = aws_iam_role.fn.name
+          policy_arn = data.aws_iam_policy.admin.arn
+        }
+        resource "aws_iam_role_policy_attachment" "s3" {
+          role       = aws_iam_role.fn.name
+          policy_arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+        }
+        resource "aws_iam_role_policy_attachment" "logs" {
+          role       = aws_iam_role.fn.name
+          policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        }
+        """}
+    found = scan(files, rule="no-wildcard-actions")
+    # Each on its policy_arn line, named by the attachment, saying what the policy grants.
+    assert where(found) == [("main.tf", 13, "aws_iam_role_policy_attachment.admin"),
+                            ("main.tf", 17, "aws_iam_role_policy_attachment.s3")]
+    assert "AdministratorAccess gives aws_iam_role.fn \"*\"" in found[0].message
+    assert '"s3:*" and "s3-object-lambda:*"' in found[1].message
+    allowed = {"rules": {"no-wildcard-actions": {"with": {"allow": ["s3:*", "s3-object-lambda:*"]}}}}
+    assert [f.resource for f in scan(files, rule="no-wildcard-actions", config=allowed)] == [
+        "aws_iam_role_policy_attachment.admin"]

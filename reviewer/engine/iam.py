@@ -139,6 +139,7 @@ class Attachment:
     principal: str
     path: Path
     resource: str  # the resource the attachment is written in
+    policy_path: Path | None = None  # where the policy is named, when not at ``path``
 
 
 @dataclass

@@ -10,7 +10,8 @@ from pathlib import Path as FilePath
 
 import yaml
 
-_ARN = re.compile(r"^arn:[a-z-]{1,20}:iam::aws:policy/((?:[\w+=,.@-]{1,64}/){0,4})([\w+=,.@-]{1,128})$")
+# The partition may be written as a pseudo parameter (${AWS::Partition}) or a data source.
+_ARN = re.compile(r"^arn:(?:[a-z-]{1,20}|\$\{[^}]{1,100}\}):iam::aws:policy/((?:[\w+=,.@-]{1,64}/){0,4})([\w+=,.@-]{1,128})$")
 
 
 @dataclass(frozen=True)

@@ -250,9 +250,10 @@ def _names(doc: Document, kind: str) -> dict[str, str]:
     return found
 
 
-def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
-    """(policy, principal, path of the attachment, resource holding it) for every
-    attachment of a managed policy to a role, user or group."""
+def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str, Path | None]]:
+    """(policy, principal, path of the attachment, resource holding it, path of the policy
+    where it is written apart) for every attachment of a managed policy to a role, user or
+    group."""
     for resource in doc.resources():
         props, base, rid = resource.properties, resource.path + ("Properties",), resource.logical_id
         if resource.type in ATTACHMENTS:
@@ -260,7 +261,7 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
             policy = principal_name(props.get(policy_key), doc, "policy")
             principal = principal_name(props.get(owner), doc, owner)
             if policy and principal:
-                yield policy, principal, base + (owner,), rid
+                yield policy, principal, base + (owner,), rid, base + (policy_key,)
         elif resource.type == "aws_iam_policy_attachment":
             # Exclusive and account-wide: every principal it lists gets the policy.
             policy = principal_name(props.get("policy_arn"), doc, "policy")
@@ -268,23 +269,23 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str]]:
                 for index, item in enumerate(as_list(props.get(key))):
                     principal = principal_name(item, doc, key[:-1])
                     if policy and principal:
-                        yield policy, principal, base + (key, index), rid
+                        yield policy, principal, base + (key, index), rid, base + ("policy_arn",)
         elif resource.type == "aws_iam_role_policy_attachments_exclusive":
             principal = principal_name(props.get("role_name"), doc, "role")
             for index, item in enumerate(as_list(props.get("policy_arns"))):
                 policy = principal_name(item, doc, "policy")
                 if policy and principal:
-                    yield policy, principal, base + ("policy_arns", index), rid
+                    yield policy, principal, base + ("policy_arns", index), rid, None
         elif resource.type == "aws_iam_role":
             for index, item in enumerate(as_list(props.get("managed_policy_arns"))):
                 policy = principal_name(item, doc, "policy")
                 if policy:
-                    yield policy, rid, base + ("managed_policy_arns", index), rid
+                    yield policy, rid, base + ("managed_policy_arns", index), rid, None
 
 
 def _attached_principals(doc: Document) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for policy, principal, _, _ in attachments(doc):
+    for policy, principal, *_ in attachments(doc):
         out.setdefault(policy, [])
         if principal not in out[policy]:
             out[policy].append(principal)

@@ -13,7 +13,9 @@ from typing import Iterable
 from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import ENDPOINT_POLICY, RESOURCE_POLICY, PolicyDocument, Statement, policy_documents, statements
+from reviewer.engine.iam import (ENDPOINT_POLICY, RESOURCE_POLICY, PolicyDocument, Statement,
+                                 attachments, policy_documents, statements)
+from reviewer.engine.managed_policies import full_access
 from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
 from reviewer.rules.base import Context, RuleKind
 
@@ -98,6 +100,27 @@ class NoWildcardActions(RuleKind):
                         "notaction:" + ",".join(sorted(p.lower() for p, _ in not_actions)),
                         policy.resource,
                     )
+        yield from _full_access_policies(doc, allowed)
+
+
+def _full_access_policies(doc: Document, allowed: list[str]) -> Iterable[Hit]:
+    """AWS managed policies that grant all of a service (AmazonS3FullAccess,
+    AdministratorAccess): wildcards the principal holds that nobody wrote in the change."""
+    for attachment in attachments(doc):
+        managed = full_access(attachment.policy)
+        if managed is None or all(_is_allowed(g, allowed) for g in managed.grants):
+            continue
+        if managed.grants == ("*",) and not managed.excepted:
+            what = f'"*", every action of every service ({actions.known_action_count():,} known)'
+        else:
+            granted = {a for g in managed.grants for a in actions.expand(g)}
+            count = len(granted - {a for e in managed.excepted for a in actions.expand(e)})
+            what = f"{managed.granted()}, {count:,} actions"
+        yield Hit(attachment.policy_path or attachment.path,
+                  f"the AWS managed policy {managed.name} gives {attachment.principal} "
+                  f"{what}, and every action AWS adds to them: a wildcard nobody wrote here; "
+                  "attach a policy that lists the actions it needs",
+                  f"managed:{managed.name}->{attachment.principal}", attachment.resource)
 
 
 def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool:
