@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from reviewer.engine.decode import dict_node
+from reviewer.engine.decode import Marked, dict_node
 from reviewer.engine.finding import Path
 from reviewer.engine.locate import locate_in_file
 
@@ -30,6 +30,7 @@ PARAMETERS = "parameters"
 CLOUDFORMATION = "cloudformation"
 TERRAFORM = "terraform"
 SERVERLESS = "serverless"
+FORMATS = (CLOUDFORMATION, TERRAFORM, SERVERLESS)
 
 # Marks a declared parameter whose value a caller outside the review sets (a reusable
 # Terraform module's variable): its default is only what a caller gets by leaving it out.
@@ -116,11 +117,32 @@ class Adapter:
 
     def word(self, resource: Resource, prop: str) -> str:
         """A model property as the format writes it (``reservedConcurrency`` for a
-        Serverless function's ``ReservedConcurrentExecutions``)."""
-        return prop
+        Serverless function's ``ReservedConcurrentExecutions``). A reader that renames keys
+        keeps the written ones in the properties' ``words``."""
+        words = getattr(resource.properties, "words", None)
+        return str(words.get(prop, prop)) if isinstance(words, dict) else prop
 
 
 _PLAIN = Adapter()
+
+
+MAX_WRITTEN = 200  # a value longer than this is shown from the model, not quoted whole
+
+
+def _without_comment(text: str) -> str:
+    """The text before a comment that follows a value: YAML's and HCL's " #", HCL's " //",
+    outside quotes (never the pseudo-parameters plugin's ``#{...}``)."""
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif i and text[i - 1] in " \t" and (
+                (ch == "#" and text[i + 1:i + 2] != "{") or text[i:i + 2] == "//"):
+            return text[:i]
+    return text
 
 
 @dataclass
@@ -156,6 +178,32 @@ class Document:
         if file == self.path or file not in self.sources:
             return self.lines
         return self.sources[file].splitlines()
+
+    def written(self, value: Any, key: str | None = None) -> str | None:
+        """A value as its author wrote it (``"orders-${var.env}"``, ``!Sub orders-${Stage}``,
+        ``${opt:stage, 'dev'}``), read from its line; None when it spans several lines or
+        its line holds more than the value."""
+        if not isinstance(value, Marked) or value.start_line <= 0 or value.end_line != value.start_line:
+            return None
+        lines = self.lines_of(value.source or self.path)
+        if value.start_line > len(lines):
+            return None
+        text = lines[value.start_line - 1].strip()
+        if text.startswith("- "):
+            text = text[2:].lstrip()
+        if key is not None:
+            for written_key in (key, f'"{key}"', f"'{key}'"):
+                if text.startswith(written_key):
+                    rest = text[len(written_key):].lstrip()
+                    if rest[:1] in (":", "="):
+                        text = rest[1:].strip()
+                        break
+            else:
+                return None  # the line is not this key's: do not guess
+        text = _without_comment(text).rstrip(",").strip()
+        if not text or len(text) > MAX_WRITTEN or text.endswith(("{", "[", "(", "<<", "|", ">")):
+            return None
+        return text
 
     def locate(self, path: Path) -> tuple[str, int, int]:
         """The file and lines of the node at ``path``."""

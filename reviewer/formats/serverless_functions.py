@@ -139,8 +139,12 @@ class FunctionsBuilder:
         props = marked_like({}, function)
         lines = getattr(function, "key_lines", {})
 
+        props.words = {}  # the model's keys -> the framework's (FunctionName -> name)
+
         def put(name: str, value: Any, source_key: str) -> None:
             props[name] = value
+            if source_key:
+                props.words[name] = source_key
             props.key_lines[name] = lines.get(source_key, getattr(value, "start_line", 0) or line)
 
         for source_key, name in (("handler", "Handler"), ("runtime", "Runtime")):

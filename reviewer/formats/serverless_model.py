@@ -172,6 +172,7 @@ class Builder(FunctionsBuilder):
             line = lines.get(key, getattr(machine, "start_line", 0))
             props = marked_like({}, machine)
             own = getattr(machine, "key_lines", {})
+            props.words = {"StateMachineName": "name", "RoleArn": "role"}
             for source_key, name in (("name", "StateMachineName"), ("role", "RoleArn")):
                 if machine.get(source_key) is not None:
                     props[name] = machine[source_key]

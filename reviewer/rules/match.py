@@ -19,6 +19,14 @@ and ``referenced_by`` (another resource of the template points at this one). Pat
 dotted property paths from the resource's ``Properties``; ``*`` stands for any list item or
 key (``Tags.*.Key``).
 
+A message speaks the format's own words: ``messages`` lists alternatives, each with a
+``format`` (cloudformation, terraform, serverless) and/or ``resources`` (type patterns), and
+the first that fits a resource replaces ``message`` for it::
+
+      messages:
+        - {format: serverless, message: "function {resource} sets no reservedConcurrency"}
+        - {resources: [aws_sns_topic], message: "SNS topic {resource} names no KMS key"}
+
 Conditions are three-valued. A value given by an intrinsic function (``!Ref``, ``!If`` ...)
 or a Terraform expression only known when applied is *unknown*, and unknown propagates
 through ``not``, ``all``, ``any``, ``every``, ``when`` and ``require`` as in Kleene's logic
@@ -33,7 +41,7 @@ from __future__ import annotations
 import fnmatch
 from typing import Any, Iterable
 
-from reviewer.engine.document import TEMPLATE, Document, Resource
+from reviewer.engine.document import FORMATS, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit, Path
 from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.match_conditions import (NOT_SET, ON_UNKNOWN, Scope, condition_errors, holds_in,
@@ -47,6 +55,11 @@ class Match(RuleKind):
         "when": {"type": "object"},
         "require": {"type": "object"},
         "message": {"type": "string"},
+        "messages": {"type": "array", "maxItems": 50, "items": {
+            "type": "object", "additionalProperties": False, "required": ["message"],
+            "properties": {"format": {"enum": list(FORMATS)},
+                           "resources": {"type": "array", "items": {"type": "string"}},
+                           "message": {"type": "string"}}}},
         "at": {"type": "string"},
         "on_unknown": {"enum": list(ON_UNKNOWN)},
     }
@@ -62,6 +75,11 @@ class Match(RuleKind):
             problem = template_error(params["message"])
             if problem:
                 errors.append((("message",), problem))
+        for index, choice in enumerate(params.get("messages") or []):
+            text = choice.get("message") if isinstance(choice, dict) else None
+            problem = template_error(text) if isinstance(text, str) else None
+            if problem:
+                errors.append((("messages", index, "message"), problem))
         return errors
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Hit]:
@@ -108,4 +126,16 @@ class Match(RuleKind):
             found = resolve(resource.properties, path)
             values.setdefault("value", found[0][0] if found else NOT_SET)
         values.setdefault("value", NOT_SET)
-        return render(params["message"], values)
+        return render(_template_for(resource, params), values)
+
+
+def _template_for(resource: Resource, params: dict[str, Any]) -> str:
+    """The first of ``messages`` that fits the resource's format and type, else ``message``."""
+    for choice in params.get("messages") or []:
+        if choice.get("format", resource.format) != resource.format:
+            continue
+        types = choice.get("resources")
+        if types and not any(fnmatch.fnmatchcase(resource.type, p) for p in types):
+            continue
+        return str(choice["message"])
+    return str(params["message"])

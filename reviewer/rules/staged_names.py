@@ -60,10 +60,11 @@ class StagedNames(RuleKind):
                 if judge.carries_stage(value) or judge.unknown(value):
                     continue
                 replacement = staged_value(value, written)
+                word = doc.adapter.word(resource, prop)
                 yield Hit(
                     resource.path + ("Properties", prop),
-                    f"{prop} {_show(value)} does not contain the stage (${{{written}}}); "
-                    "two stages of this template would collide",
+                    f"{word} {_as_written(doc, value, word)} does not contain the stage "
+                    f"(${{{written}}}); two stages of this template would collide",
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
         if named and doc.adapter.declares_stage:
@@ -223,6 +224,19 @@ def staged_value(value: Any, stage: str) -> Any:
             and isinstance(found[1][0], str):
         return {"Fn::Sub": [found[1][0] + suffix, *found[1][1:]]}
     return None
+
+
+def _as_written(doc: Document, value: Any, key: str) -> str:
+    """The value in the author's own words where its line shows it, else from the model."""
+    text = doc.written(value, key)
+    if text is None:
+        return _show(value)
+    plain = not any(c in text for c in " \"'!$") and not text.startswith(("{", "["))
+    if plain:
+        return f'"{text}"'
+    if isinstance(value, str) and text.strip("\"'") != value:
+        return f'{text} (that is "{value}")'  # a variable the reader resolved
+    return text
 
 
 def _show(value: Any) -> str:

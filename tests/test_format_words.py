@@ -1,0 +1,96 @@
+"""Messages speak the format's own words (issue 17, point 16): Terraform's and the Serverless
+Framework's property names, values as their authors wrote them, SQS for a queue and SNS for
+a topic."""
+
+from __future__ import annotations
+
+from tests.test_terraform import scan
+
+ROOT = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+
+
+def test_terraform_messages_use_terraform_names_and_values_as_written() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "stage" {
+          default = "dev"
+        }
+        locals {
+          app = "orders"
+        }
+        resource "aws_lambda_function" "fn" {
+          function_name = "${local.app}-handler" # the handler
+          role          = "arn:aws:iam::111111111111:role/x"
+        }
+        resource "aws_sqs_queue" "jobs" {
+          name = "jobs-${var.stage}"
+        }
+        resource "aws_sns_topic" "events" {
+          name = "events-${var.stage}"
+        }
+        """}
+    found = {f.rule_id + ":" + (f.resource or ""): f.message for f in scan(files)}
+    name = found["staged-names:aws_lambda_function.fn"]
+    assert name.startswith('function_name "${local.app}-handler" (that is "orders-handler") '
+                           "does not contain the stage (${var.stage})")
+    assert "Fn::Sub" not in name and "(expression)" not in name and "# the handler" not in name
+    assert found["concurrency-limit:aws_lambda_function.fn"] == \
+        "function aws_lambda_function.fn sets no reserved_concurrent_executions"
+    queue = found["encryption-at-rest:aws_sqs_queue.jobs"]
+    topic = found["encryption-at-rest:aws_sns_topic.events"]
+    assert queue.startswith("SQS queue aws_sqs_queue.jobs") and "SNS" not in queue
+    assert "sqs_managed_sse_enabled" in queue and "SqsManagedSseEnabled" not in queue
+    assert topic.startswith("SNS topic aws_sns_topic.events sets no kms_master_key_id") \
+        and "SQS" not in topic
+
+
+def test_serverless_messages_use_the_framework_names_and_variables_as_written() -> None:
+    files = {"serverless.yml": """\
+        service: orders
+        custom:
+          table: orders-table
+        provider:
+          name: aws
+          stage: ${opt:stage, 'dev'}
+        functions:
+          create:
+            handler: create.handler
+            name: create-orders
+        stepFunctions:
+          stateMachines:
+            flow:
+              name: orders-flow
+        resources:
+          Resources:
+            Table:
+              Type: AWS::DynamoDB::Table
+              Properties:
+                TableName: ${self:custom.table}
+        """}
+    found = {f.rule_id + ":" + (f.resource or ""): f for f in scan(files)}
+    assert found["staged-names:create"].message.startswith(
+        'name "create-orders" does not contain the stage (${sls:stage})')
+    assert found["staged-names:flow"].message.startswith('name "orders-flow" does not contain')
+    # resources.Resources is CloudFormation, in CloudFormation's words; the variable as written.
+    assert found["staged-names:Table"].message.startswith(
+        'TableName ${self:custom.table} (that is "orders-table") does not contain')
+    assert found["concurrency-limit:create"].message == "function create sets no reservedConcurrency"
+
+
+def test_cloudformation_messages_are_unchanged() -> None:
+    files = {"t.yaml": """\
+        Resources:
+          Q:
+            Type: AWS::SQS::Queue
+            Properties:
+              QueueName: jobs
+          F:
+            Type: AWS::Lambda::Function
+            Properties:
+              FunctionName: !Sub "handler-${AWS::Region}"
+        """}
+    found = {f.rule_id + ":" + (f.resource or ""): f.message for f in scan(files)}
+    assert found["staged-names:Q"].startswith('QueueName "jobs" does not contain the stage (${Stage})')
+    assert found["staged-names:F"].startswith('FunctionName !Sub "handler-${AWS::Region}" does not')
+    assert found["concurrency-limit:F"] == "function F sets no ReservedConcurrentExecutions"
+    assert found["encryption-at-rest:Q"].startswith("SQS queue Q does not say") and \
+        "SqsManagedSseEnabled" in found["encryption-at-rest:Q"]
