@@ -216,3 +216,27 @@ def test_aws_managed_policies_that_grant_all_of_a_service_are_wildcards() -> Non
     allowed = {"rules": {"no-wildcard-actions": {"with": {"allow": ["s3:*", "s3-object-lambda:*"]}}}}
     assert [f.resource for f in scan(files, rule="no-wildcard-actions", config=allowed)] == [
         "aws_iam_role_policy_attachment.admin"]
+
+
+def test_a_heredoc_policy_whose_interpolations_hold_quoted_strings_is_read() -> None:
+    # govwifi-terraform's shape: a function call with string arguments inside "${...}".
+    files = {"main.tf": ROOT + '''\
+        resource "aws_iam_role_policy" "p" {
+          name   = "p"
+          role   = aws_iam_role.r.id
+          policy = <<DOC
+        {
+          "Statement": [
+            {"Effect": "Allow", "Action": "ecs:*",
+             "Resource": "${replace(aws_ecs_task_definition.t.arn, "/:\\\\d+$/", ":*")}"},
+            {"Effect": "Allow", "Action": "logs:PutLogEvents",
+             "Resource": "arn:aws:logs:*:*:*", "Condition": {"DateLessThan": {"aws:CurrentTime": "${timeadd(timestamp(), "10m")}"}}}
+          ]
+        }
+        DOC
+        }
+        '''}
+    found = scan(files)
+    assert [f for f in found if f.rule_id == "template-parse"] == []
+    assert [(f.rule_id, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"] == [
+        ("no-wildcard-actions", 10)]

@@ -23,6 +23,15 @@ def mask_interpolations(text: str) -> tuple[str, int]:
     while i < n:
         char = text[i]
         if in_string:
+            if text.startswith("${", i):
+                end = _interpolation_end(text, i)
+                if end > 0 and '"' in text[i:end]:
+                    # "${replace(x.arn, "/:\\d+$/", ":*")}": its own quotes would end the JSON
+                    # string; the value is made when applied, so it stays a ${...} of its own.
+                    out.append("${...}")
+                    count += 1
+                    i = end
+                    continue
             out.append(char)
             if char == "\\" and i + 1 < n:
                 out.append(text[i + 1])
@@ -56,6 +65,36 @@ def mask_interpolations(text: str) -> tuple[str, int]:
         out.append(char)
         i += 1
     return "".join(out), count
+
+
+MAX_INTERPOLATION = 4096
+
+
+def _interpolation_end(text: str, start: int) -> int:
+    """The offset just past the ``}`` closing the ``${`` at ``start``, with the HCL strings
+    inside it skipped; -1 when it is not closed within MAX_INTERPOLATION characters (so a
+    line of a million ``${`` costs no more than a bounded scan each)."""
+    depth, i, quoted = 0, start + 1, False
+    n = min(len(text), start + MAX_INTERPOLATION)
+    while i < n:
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif char == "\n":
+            return -1  # an interpolation inside a JSON string does not span lines
+        i += 1
+    return -1
 
 
 def unmask(node: Any) -> Any:
