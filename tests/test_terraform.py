@@ -230,12 +230,22 @@ def test_staged_names_with_hcl_suggestions() -> None:
         resource "aws_cloudwatch_log_group" "logs" {
           name = "/aws/lambda/${aws_lambda_function.staged.function_name}"
         }
+        variable "stage" {}
         """}
     found = scan(files, rule="staged-names")
     # A name_prefix gets Terraform's unique suffix: two stages cannot collide.
     assert where(found) == [("main.tf", 2, "aws_lambda_function.fixed")]
     assert found[0].suggestion == '  function_name = "orders-${var.stage}" # the name'
     assert "${var.stage}" in found[0].message
+    # A fix uses the stage variable the module declares, and none the module lacks.
+    files["main.tf"] = files["main.tf"].replace('variable "stage" {}', 'variable "env_name" {}') \
+        .replace("var.stage", "var.env_name")
+    [found] = scan(files, rule="staged-names")
+    assert found.suggestion == '  function_name = "orders-${var.env_name}" # the name'
+    files["main.tf"] = files["main.tf"].replace('variable "env_name" {}', "") \
+        .replace("${var.env_name}", "${terraform.workspace}")
+    [found] = scan(files, rule="staged-names")
+    assert found.suggestion is None and "declares no stage variable" in found.message
 
 
 def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:

@@ -240,3 +240,42 @@ def test_a_heredoc_policy_whose_interpolations_hold_quoted_strings_is_read() -> 
     assert [f for f in found if f.rule_id == "template-parse"] == []
     assert [(f.rule_id, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"] == [
         ("no-wildcard-actions", 10)]
+
+
+def test_staged_names_as_real_modules_write_them() -> None:
+    files = {
+        # A root module passes its own variable, set by nothing here, into a module whose
+        # variable of that name has a default: the name is known when applied, never the default.
+        "live/main.tf": ROOT + """\
+            variable "table_name" {
+              type = string
+            }
+            variable "stage_name" {
+              default = "production"
+            }
+            module "store" {
+              source     = "../store"
+              table_name = var.table_name
+            }
+            resource "aws_sqs_queue" "staged" {
+              name = "jobs-${var.stage_name}"
+            }
+            resource "aws_sqs_queue" "prod_only" {
+              name = "jobs-prod"
+            }
+            """,
+        "store/main.tf": """\
+            variable "table_name" {
+              default = "orders"
+            }
+            resource "aws_dynamodb_table" "t" {
+              name     = var.table_name
+              hash_key = "id"
+            }
+            """,
+    }
+    found = scan(files, rule="staged-names")
+    # var.stage_name carries the stage (a stage variable in more words); one literal stage
+    # alone is still the mistake (a prod name that every stage would deploy).
+    assert where(found) == [("live/main.tf", 18, "aws_sqs_queue.prod_only")]
+    assert found[0].suggestion is not None and "${var.stage_name}" in found[0].suggestion

@@ -104,8 +104,10 @@ class Adapter:
         names.update(declared[v.lower()] for v in stage_variables if v.lower() in declared)
         return frozenset(names)
 
-    def stage_written(self, doc: "Document", stage_parameter: str) -> str:
-        """How a suggested fix writes the stage (``${Stage}``)."""
+    def stage_written(self, doc: "Document", stage_parameter: str,
+                      stage_variables: tuple[str, ...] = ()) -> str | None:
+        """How a suggested fix writes the stage (``${Stage}``); None when the document
+        offers no way to (a Terraform module that declares no stage variable)."""
         return stage_parameter
 
     def syntax(self, doc: "Document", file: str) -> str:
@@ -210,9 +212,11 @@ class Document:
         file, start, end = locate_in_file(self.data, path)
         return file or self.path, start, end
 
-    def stage_written(self, stage_parameter: str) -> str:
-        """How a suggested fix writes the stage here (``${var.stage}``, ``${Stage}``)."""
-        return self.stage_ref or self.adapter.stage_written(self, stage_parameter)
+    def stage_written(self, stage_parameter: str,
+                      stage_variables: tuple[str, ...] = ()) -> str | None:
+        """How a suggested fix writes the stage here (``${var.stage}``, ``${Stage}``); None
+        when it cannot be written without a variable the document lacks."""
+        return self.stage_ref or self.adapter.stage_written(self, stage_parameter, stage_variables)
 
     def stage_names_for(self, stage_parameter: str,
                         stage_variables: tuple[str, ...] = ()) -> frozenset[str]:

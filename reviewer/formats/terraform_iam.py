@@ -98,10 +98,22 @@ class TerraformAdapter(Adapter):
         # organisation's other stage variables (var.env), or the workspace.
         names = {f"var.{stage_parameter.lower()}", f"var.{stage_parameter}", "terraform.workspace"}
         names.update(f"var.{name}" for name in stage_variables)
+        # A variable named after the stage in more words (var.stage_name, var.env_name).
+        words = {stage_parameter.lower(), *(v.lower() for v in stage_variables)}
+        names.update(name for name in doc.parameters()
+                     if str(name).startswith("var.") and words & _words(str(name)[4:]))
         return frozenset(names)
 
-    def stage_written(self, doc: Document, stage_parameter: str) -> str:
-        return f"var.{stage_parameter.lower()}"
+    def stage_written(self, doc: Document, stage_parameter: str,
+                      stage_variables: tuple[str, ...] = ()) -> str | None:
+        # A fix uses the module's own stage variable; where it declares none, no fix is
+        # written (a variable the module lacks would not plan).
+        declared = [str(n) for n in doc.parameters() if str(n).startswith("var.")]
+        wanted = f"var.{stage_parameter.lower()}"
+        if wanted in declared:
+            return wanted
+        staged = sorted(self.stage_names(doc, stage_parameter, stage_variables) & set(declared))
+        return staged[0] if staged else None
 
     def syntax(self, doc: Document, file: str) -> str:
         return "hcl" if file.endswith((".tf", ".tfvars")) else super().syntax(doc, file)
@@ -281,6 +293,12 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str, Path | Non
                 policy = principal_name(item, doc, "policy")
                 if policy:
                     yield policy, rid, base + ("managed_policy_arns", index), rid, None
+
+
+def _words(name: str) -> set[str]:
+    """The words of a variable's name: stage_name, stageName -> {stage, name}."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name[:100])
+    return {w.lower() for w in re.split(r"[\s_\-]+", spaced) if w}
 
 
 def _attached_principals(doc: Document) -> dict[str, list[str]]:

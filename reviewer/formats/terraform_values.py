@@ -11,7 +11,7 @@ from typing import Any
 
 from reviewer.engine.decode import DecodeError, dict_node, list_node, load_json, str_node
 from reviewer.engine.managed_policies import known_policy
-from reviewer.engine.values import UNKNOWN
+from reviewer.engine.values import UNKNOWN, intrinsic
 from reviewer.formats.hcl_model import Expr
 from reviewer.formats.terraform_model import (INTERPOLATION, MAX_DEPTH, MAX_FOR_ITEMS, MAX_VALUES,
                                               REFERENCE, SAFE_NAME, Problem, is_unknown,
@@ -117,6 +117,12 @@ class ValueReader:
                 # The caller's argument, worked out where it is written (its lines too).
                 caller = self.caller[0]
                 value = caller.value(argument.expr, self.caller[1].file, depth + 1)
+                passed = intrinsic(value)
+                if passed and passed[0] == "Ref" and isinstance(passed[1], str) and \
+                        passed[1].startswith("var.") and caller.decided_outside(passed[1][4:]):
+                    # The caller's own variable, which nothing here sets (no default, no
+                    # tfvars): known when applied, never this module's default of that name.
+                    return unknown(expr, source)
                 if isinstance(value, str) and len(parts) == 2:
                     # A text stays var.x, its value the parameter's default: a name built
                     # from var.stage is built from the stage, whatever one caller passes.
@@ -176,6 +182,18 @@ class ValueReader:
         return any(name in values for path, values in self.tfvars.items()
                    if not posixpath.basename(path).startswith("terraform.tfvars")
                    and ".auto.tfvars" not in path)
+
+    def decided_outside(self, name: str) -> bool:
+        """Is ``var.name`` set by nothing this review reads: no default, no tfvars, no
+        caller's argument (or the module is reusable, its variables its callers')?"""
+        declared = self.variables.get(name)
+        if declared is None or getattr(self, "reusable", False):
+            return True
+        if name in self.auto or any(name in values for values in self.tfvars.values()):
+            return False
+        if self.caller is not None and name in self.caller[1].attributes:
+            return False
+        return "default" not in declared.attributes
 
     def _looked_up_policy(self, label: str, rest: list[Any], expr: Expr, source: str) -> Any:
         """``data.aws_iam_policy.x.arn``: the ARN, where the lookup names the policy by a

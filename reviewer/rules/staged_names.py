@@ -47,9 +47,12 @@ class StagedNames(RuleKind):
         mandated: list[dict[str, str]] = ctx.params.get("mandated", [])
         judge = _Names(doc, doc.stage_names_for(stage, ctx.organisation.stage_variables), names,
                        stage_values(doc, stage, ctx.organisation))
-        written = doc.stage_written(stage)
+        written = doc.stage_written(stage, ctx.organisation.stage_variables)
+        laid_out = _stages_side_by_side(doc, names, judge.stages or USUAL_STAGES)
         named = False
         for resource in doc.resources():
+            if _exists_in_some_stages(doc, resource, judge):
+                continue  # a Condition on the stage: its name is that stage's alone
             for prop in names.get(resource.type, []):
                 value = resource.properties.get(prop)
                 if value is None or is_no_value(value):
@@ -59,17 +62,53 @@ class StagedNames(RuleKind):
                 named = True
                 if judge.carries_stage(value) or judge.unknown(value):
                     continue
-                replacement = staged_value(value, written)
+                if isinstance(value, str) and _stage_words(value) & laid_out:
+                    continue  # "app/staging/x" beside "app/production/x": one per stage
+                replacement = staged_value(value, written) if written else None
                 word = doc.adapter.word(resource, prop)
+                how = f"(${{{written}}})" if written else "(this module declares no stage variable)"
                 yield Hit(
                     resource.path + ("Properties", prop),
                     f"{word} {_as_written(doc, value, word)} does not contain the stage "
-                    f"(${{{written}}}); two stages of this template would collide",
+                    f"{how}; two stages of this template would collide",
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
         if named and doc.adapter.declares_stage:
             yield from _stage_parameter(doc, _declared_stage(doc, stage, ctx.organisation),
                                         ctx.organisation.stages)
+
+
+# Stage names teams use, for a document whose organisation names no stages.
+USUAL_STAGES = frozenset({"dev", "development", "test", "qa", "uat", "stage", "staging",
+                          "preprod", "prod", "production", "sandbox"})
+
+
+def _stage_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text[:MAX_NAME_CHARS])}
+
+
+def _stages_side_by_side(doc: Document, names: dict[str, list[str]],
+                         stages: frozenset[str]) -> frozenset[str]:
+    """The stages a document's literal names spell out, when it spells out two or more (a
+    tools account's module that makes each stage's repository, side by side): each such
+    name is one stage's by construction. One stage alone proves nothing (a prod name
+    hard-coded in a template every stage deploys is the very mistake)."""
+    seen: set[str] = set()
+    for resource in doc.resources():
+        for prop in names.get(resource.type, []):
+            value = resource.properties.get(prop)
+            if isinstance(value, str):
+                seen |= _stage_words(value) & stages
+    return frozenset(seen) if len(seen) >= 2 else frozenset()
+
+
+def _exists_in_some_stages(doc: Document, resource: Resource, judge: "_Names") -> bool:
+    """Is the resource created under a Condition that depends on the stage?"""
+    name = resource.node.get("Condition") if isinstance(resource.node, dict) else None
+    conditions = doc.data.get("Conditions") if isinstance(doc.data, dict) else None
+    if not isinstance(name, str) or not isinstance(conditions, dict):
+        return False
+    return bool(referenced_names(conditions.get(name)) & judge.stage_names)
 
 
 def stage_values(doc: Document, stage: str, org: Organisation) -> frozenset[str]:
