@@ -91,7 +91,7 @@ def test_a_template_whose_directives_do_not_nest_is_said_not_reviewed() -> None:
 def test_aws_managed_policies_looked_up_by_name_may_be_shared() -> None:
     files = {"main.tf": ROOT + """\
         data "aws_iam_policy" "read_only" {
-          name = "ReadOnlyAccess"
+          name = "AmazonEC2ContainerServiceforEC2Role"
         }
         data "aws_iam_policy" "logs" {
           arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"

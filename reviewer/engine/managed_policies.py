@@ -1,5 +1,5 @@
-"""AWS managed policies the reviews meet by name (``data/aws-managed-policies.yml``): where
-each lives, and what the "full access" ones grant."""
+"""AWS managed policies (``data/aws-managed-policies.yml``, every current one): where each
+lives, so that a name is known to be AWS's, and what the "full access" ones grant."""
 
 from __future__ import annotations
 
@@ -38,11 +38,14 @@ class ManagedPolicy:
 @functools.lru_cache(maxsize=1)
 def _policies() -> dict[str, ManagedPolicy]:
     text = (FilePath(__file__).parent / "data" / "aws-managed-policies.yml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    full = data.get("full_access") or {}
     out = {}
-    for name, facts in (yaml.safe_load(text) or {}).items():
-        facts = facts or {}
-        out[str(name)] = ManagedPolicy(str(name), str(facts.get("path", "")),
-                                       tuple(facts.get("grants", ())), tuple(facts.get("except", ())))
+    for path, names in (data.get("paths") or {}).items():
+        for name in names or ():
+            facts = full.get(name) or {}
+            out[str(name)] = ManagedPolicy(str(name), str(path), tuple(facts.get("grants", ())),
+                                           tuple(facts.get("except", ())))
     return out
 
 

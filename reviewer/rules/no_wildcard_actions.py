@@ -106,7 +106,10 @@ class NoWildcardActions(RuleKind):
 def _full_access_policies(doc: Document, allowed: list[str]) -> Iterable[Hit]:
     """AWS managed policies that grant all of a service (AmazonS3FullAccess,
     AdministratorAccess): wildcards the principal holds that nobody wrote in the change."""
+    own = {resource.logical_id for resource in doc.resources()}
     for attachment in attachments(doc):
+        if attachment.policy in own:
+            continue  # a policy of the template's own, whatever its logical id
         managed = full_access(attachment.policy)
         if managed is None or all(_is_allowed(g, allowed) for g in managed.grants):
             continue
