@@ -279,3 +279,57 @@ def test_staged_names_as_real_modules_write_them() -> None:
     # alone is still the mistake (a prod name that every stage would deploy).
     assert where(found) == [("live/main.tf", 18, "aws_sqs_queue.prod_only")]
     assert found[0].suggestion is not None and "${var.stage_name}" in found[0].suggestion
+
+
+def test_statements_passed_into_a_local_module_are_judged_where_the_caller_writes_them() -> None:
+    files = {
+        "main.tf": ROOT + """\
+            module "worker" {
+              source = "./modules/policy"
+              policy_statements = [
+                {
+                  actions   = ["s3:Get*"]
+                  resources = ["arn:aws:s3:::reports/*"]
+                },
+                {
+                  actions   = ["sqs:SendMessage"]
+                  resources = ["arn:aws:sqs:eu-west-1:111111111111:jobs"]
+                },
+              ]
+            }
+            resource "aws_kms_key" "k" {
+              policy = jsonencode({
+                Statement = concat([
+                  {Effect = "Allow", Principal = {AWS = "arn:aws:iam::111111111111:role/a"},
+                   Action = "kms:Decrypt", Resource = "*"}
+                ], [
+                  {Effect = "Allow", Principal = {AWS = "arn:aws:iam::111111111111:role/b"},
+                   Action = "kms:*", Resource = "*"}
+                ])
+              })
+            }
+            """,
+        "modules/policy/main.tf": """\
+            variable "policy_statements" {
+              type    = any
+              default = []
+            }
+            data "aws_iam_policy_document" "this" {
+              dynamic "statement" {
+                for_each = var.policy_statements
+                iterator = s
+                content {
+                  actions   = s.value.actions
+                  resources = s.value.resources
+                }
+              }
+            }
+            """,
+    }
+    found = scan(files, rule="no-wildcard-actions")
+    assert [(f.path, f.start_line, f.resource) for f in found] == [
+        ("main.tf", 8, "module.worker.data.aws_iam_policy_document.this"),
+        ("main.tf", 24, "aws_kms_key.k")]
+    # A module that nothing in the review calls reads its dynamic block once, unknown.
+    alone = {"modules/policy/main.tf": files["modules/policy/main.tf"]}
+    assert scan(alone, rule="no-wildcard-actions") == []

@@ -22,7 +22,7 @@ from reviewer.formats.hcl_model import Attribute, Block, Expr
 
 # Bump when hcl.py reads a text differently (tree-sitter and tree-sitter-hcl are pinned in
 # pyproject.toml). hcl-2: read with tree-sitter-hcl instead of python-hcl2.
-VERSION = "hcl-2"
+VERSION = "hcl-3"  # hcl-3: a dynamic block's for_each and iterator
 MAX_ENTRIES = 20_000
 
 
@@ -109,13 +109,15 @@ def _attribute(data: list[Any]) -> Attribute:
 
 def _block_data(block: Block) -> list[Any]:
     return [block.type, block.labels, [_attribute_data(a) for a in block.attributes.values()],
-            [_block_data(b) for b in block.blocks], block.line, block.end_line]
+            [_block_data(b) for b in block.blocks], block.line, block.end_line,
+            _expr_data(block.for_each) if block.for_each is not None else None, block.iterator]
 
 
 def _block(data: list[Any], file: str) -> Block:
-    kind, labels, attributes, blocks, line, end = data
+    kind, labels, attributes, blocks, line, end, for_each, iterator = data
     children = [_block(b, file) for b in blocks]
-    block = Block(kind, labels, {a[0]: _attribute(a) for a in attributes}, children, line, end, file)
+    block = Block(kind, labels, {a[0]: _attribute(a) for a in attributes}, children, line, end, file,
+                  for_each=_expr(for_each) if for_each is not None else None, iterator=iterator)
     for child in children:
         block.children.setdefault(child.type, []).append(child)
     return block

@@ -49,6 +49,9 @@ class Block:
     end_line: int
     file: str = ""
     children: dict[str, list["Block"]] = field(default_factory=dict)
+    # A block a ``dynamic`` block makes: what it iterates over, and its iterator's name.
+    for_each: Any = None
+    iterator: str = ""
 
 
 def line_of(node: Any) -> int:

@@ -294,15 +294,19 @@ class Reader:
 
 def _dynamic_content(block: Block) -> Block:
     """``dynamic "statement" { for_each = ...; content { ... } }`` makes ``statement`` blocks:
-    its content is read as one, so what it writes literally is reviewed (values taken from the
-    iterator, ``statement.value.actions``, are unknown)."""
+    its content is read as one, with what it iterates over kept: a reader that knows the
+    collection makes one block per item (``statement.value.actions`` each item's), and one
+    that does not reads it once, the iterator's values unknown."""
     content = block.children.get("content")
     if block.type != "dynamic" or not block.labels or not content:
         return block
     inner = content[0]
-    made = Block(block.labels[0], [], inner.attributes, inner.blocks, inner.line, inner.end_line,
-                 block.file, inner.children)
-    return made
+    for_each = block.attributes.get("for_each")
+    named = block.attributes.get("iterator")
+    iterator = named.expr.text.strip() if named is not None and named.expr.text else block.labels[0]
+    return Block(block.labels[0], [], inner.attributes, inner.blocks, inner.line, inner.end_line,
+                 block.file, inner.children, for_each.expr if for_each is not None else None,
+                 iterator)
 
 
 def _number(source: str) -> Any:

@@ -8,7 +8,8 @@ from typing import Any
 
 from reviewer.engine.decode import dict_node, list_node
 from reviewer.formats.hcl_model import Block
-from reviewer.formats.terraform_model import is_null, is_unknown, literal, mark, unknown_principals
+from reviewer.formats.terraform_model import (MAX_FOR_ITEMS, is_null, is_unknown, literal, mark,
+                                              unknown_principals)
 
 
 class BlockReader:
@@ -16,6 +17,7 @@ class BlockReader:
     ``terraform_values.ValueReader``)."""
 
     value: Any
+    _bindings: list[dict[str, Any]]
 
 
     def _properties(self, block: Block, source: str) -> dict_node:
@@ -43,12 +45,38 @@ class BlockReader:
             props.key_lines[name] = attribute.line
         statements = list_node()
         for child in block.children.get("statement", []):
-            statements.append(self._statement(child, source))
+            statements.extend(self._statements(child, source))
         if statements:
             mark(statements, statements[0].start_line, statements[-1].end_line, source)
             props["Statement"] = statements
             props.key_lines["Statement"] = statements[0].start_line
         return props
+
+    def _statements(self, block: Block, source: str) -> list[dict_node]:
+        """A statement block, or each one a ``dynamic "statement"`` makes from a collection
+        known here (a caller's ``policy_statements = [{ actions = [...] }]``), every value at
+        the line it is written on."""
+        if block.for_each is None or (getattr(self, "reusable", False) and
+                                      "var." in (block.for_each.text or "var.")):
+            # A reusable module's variables are its callers' to set, whatever their default.
+            return [self._statement(block, source)]
+        items = self.value(block.for_each, source)
+        if isinstance(items, dict) and not is_unknown(items):
+            pairs = list(items.items())
+        elif isinstance(items, list) and not is_unknown(items):
+            pairs = list(enumerate(items))
+        else:
+            return [self._statement(block, source)]  # known when applied: read once
+        if len(pairs) > MAX_FOR_ITEMS:
+            return [self._statement(block, source)]
+        out = []
+        for key, item in pairs:
+            self._bindings.append({block.iterator: dict_node({"key": key, "value": item})})
+            try:
+                out.append(self._statement(block, source))
+            finally:
+                self._bindings.pop()
+        return out
 
     def _statement(self, block: Block, source: str) -> dict_node:
         out = dict_node()
