@@ -333,3 +333,65 @@ def test_statements_passed_into_a_local_module_are_judged_where_the_caller_write
     # A module that nothing in the review calls reads its dynamic block once, unknown.
     alone = {"modules/policy/main.tf": files["modules/policy/main.tf"]}
     assert scan(alone, rule="no-wildcard-actions") == []
+
+
+def test_functions_invoked_asynchronously_keep_their_failed_events() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_lambda_function" "on_upload" {
+          function_name = "on-upload-${var.stage}"
+        }
+        resource "aws_s3_bucket_notification" "uploads" {
+          bucket = "uploads"
+          lambda_function {
+            lambda_function_arn = aws_lambda_function.on_upload.arn
+            events              = ["s3:ObjectCreated:*"]
+          }
+        }
+        resource "aws_lambda_function" "on_event" {
+          function_name = "on-event-${var.stage}"
+        }
+        resource "aws_cloudwatch_event_target" "t" {
+          rule = "r"
+          arn  = aws_lambda_function.on_event.arn
+        }
+        resource "aws_lambda_function_event_invoke_config" "on_event" {
+          function_name = aws_lambda_function.on_event.function_name
+          destination_config {
+            on_failure {
+              destination = "arn:aws:sqs:eu-west-1:111111111111:failed"
+            }
+          }
+        }
+        resource "aws_lambda_function" "on_message" {
+          function_name = "on-message-${var.stage}"
+        }
+        resource "aws_sns_topic_subscription" "s" {
+          topic_arn = "arn:aws:sns:eu-west-1:111111111111:t"
+          protocol  = "lambda"
+          endpoint  = aws_lambda_function.on_message.arn
+        }
+        resource "aws_lambda_function" "kept" {
+          function_name = "kept-${var.stage}"
+          dead_letter_config {
+            target_arn = "arn:aws:sqs:eu-west-1:111111111111:dlq"
+          }
+        }
+        resource "aws_sns_topic_subscription" "kept" {
+          topic_arn = "arn:aws:sns:eu-west-1:111111111111:t"
+          protocol  = "lambda"
+          endpoint  = aws_lambda_function.kept.arn
+        }
+        resource "aws_lambda_function" "queued" {
+          function_name = "queued-${var.stage}"
+        }
+        resource "aws_sns_topic_subscription" "queue" {
+          topic_arn = "arn:aws:sns:eu-west-1:111111111111:t"
+          protocol  = "sqs"
+          endpoint  = aws_lambda_function.queued.arn
+        }
+        variable "stage" {}
+        """}
+    found = scan(files, rule="async-failure-destination")
+    assert [(f.resource, f.start_line) for f in found] == [
+        ("aws_lambda_function.on_upload", 4), ("aws_lambda_function.on_message", 29)]
+    assert "S3 notifications" in found[0].message and "SNS subscriptions" in found[1].message
