@@ -395,3 +395,58 @@ def test_functions_invoked_asynchronously_keep_their_failed_events() -> None:
     assert [(f.resource, f.start_line) for f in found] == [
         ("aws_lambda_function.on_upload", 4), ("aws_lambda_function.on_message", 29)]
     assert "S3 notifications" in found[0].message and "SNS subscriptions" in found[1].message
+
+
+def test_resource_wildcards_that_cannot_be_narrowed_or_that_a_condition_narrows() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "clusters" {
+          type = list(string)
+        }
+        data "aws_iam_policy_document" "p" {
+          statement {
+            actions   = ["cloudwatch:PutMetricData"]
+            resources = ["*"]
+          }
+          statement {
+            actions   = ["ecs:UpdateContainerInstancesState"]
+            resources = ["*"]
+            condition {
+              test     = "StringEquals"
+              variable = "ecs:cluster"
+              values   = ["arn:aws:ecs:eu-west-1:111111111111:cluster/app"]
+            }
+          }
+          dynamic "statement" {
+            for_each = toset(var.clusters)
+            content {
+              actions   = ["autoscaling:SetDesiredCapacity"]
+              resources = ["*"]
+              condition {
+                test     = "StringEquals"
+                variable = "autoscaling:ResourceTag/kubernetes.io/cluster/${statement.value}"
+                values   = ["owned"]
+              }
+            }
+          }
+          dynamic "statement" {
+            for_each = var.clusters
+            content {
+              actions   = ["sqs:DeleteMessage"]
+              resources = ["*"]
+              condition {
+                test     = statement.value
+                variable = "aws:SourceVpce"
+                values   = ["vpce-1"]
+              }
+            }
+          }
+          statement {
+            actions   = ["sqs:DeleteMessage"]
+            resources = ["*"]
+          }
+        }
+        """}
+    found = scan(files, rule="no-wildcard-resources")
+    # Only the last: the others take "*" by nature, or a condition picks (or may pick) the
+    # resources: a condition known only when applied is never dropped.
+    assert [f.start_line for f in found] == [47]

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from reviewer.engine.decode import dict_node, list_node
+from reviewer.engine.values import UNKNOWN, intrinsic
 from reviewer.formats.hcl_model import Block
-from reviewer.formats.terraform_model import (MAX_FOR_ITEMS, is_null, is_unknown, literal, mark,
+from reviewer.formats.terraform_model import (MAX_FOR_ITEMS, Unknown, is_null, is_unknown, literal, mark,
                                               unknown_principals)
 
 
@@ -61,9 +62,9 @@ class BlockReader:
             # A reusable module's variables are its callers' to set, whatever their default.
             return [self._statement(block, source)]
         items = self.value(block.for_each, source)
-        if isinstance(items, dict) and not is_unknown(items):
+        if isinstance(items, dict) and not intrinsic(items):
             pairs = list(items.items())
-        elif isinstance(items, list) and not is_unknown(items):
+        elif isinstance(items, list):
             pairs = list(enumerate(items))
         else:
             return [self._statement(block, source)]  # known when applied: read once
@@ -104,11 +105,17 @@ class BlockReader:
             condition = dict_node()
             mark(condition, conditions[0].line, conditions[-1].end_line, source)
             for item in conditions:
-                test = literal(item.attributes.get("test"))
-                variable = literal(item.attributes.get("variable"))
+                test = self._condition_word(item, "test", source)
+                variable = self._condition_word(item, "variable", source)
                 values = item.attributes.get("values")
-                if not isinstance(test, str) or not isinstance(variable, str) or values is None:
+                if values is None:
                     continue
+                if not isinstance(test, str) or not isinstance(variable, str):
+                    # Known when applied (an iterator's test or key): the statement's
+                    # condition is unknown, never dropped (that would widen the grant).
+                    condition = mark(dict_node({UNKNOWN: Unknown("condition")}), item.line,
+                                     item.end_line, source)
+                    break
                 operator = condition.setdefault(test, mark(dict_node(), item.line, item.end_line, source))
                 condition.key_lines.setdefault(test, item.line)
                 operator[variable] = self.value(values.expr, source)
@@ -116,6 +123,22 @@ class BlockReader:
             out["Condition"] = condition
             out.key_lines["Condition"] = conditions[0].line
         return out
+
+    def _condition_word(self, block: Block, name: str, source: str) -> str | None:
+        """A condition block's test or variable as text; a template keeps its ``${...}``
+        (``autoscaling:ResourceTag/kubernetes.io/cluster/${each.value}`` is still a tag key)."""
+        attribute = block.attributes.get(name)
+        if attribute is None:
+            return None
+        if attribute.expr.kind == "literal":
+            value = attribute.expr.value
+            return value if isinstance(value, str) else None
+        value = self.value(attribute.expr, source)
+        if isinstance(value, str):
+            return value
+        found = value.get("Fn::Sub") if isinstance(value, dict) and len(value) == 1 else None
+        text = found[0] if isinstance(found, list) and found else found
+        return text if isinstance(text, str) else None
 
     def _principals(self, blocks: list[Block], source: str) -> Any:
         principal = dict_node()

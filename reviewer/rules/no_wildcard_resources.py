@@ -1,7 +1,8 @@
 """``no-wildcard-resources``: write and permissions-management actions name their resources.
 
 Not every ``Resource: "*"`` can be narrowed: an action AWS documents with no resource type
-(``xray:PutTraceSegments``) only ever takes ``"*"``, and a ``Condition`` on the resource
+(``xray:PutTraceSegments``), or whose type serves another use (``cloudwatch:PutMetricData``),
+takes ``"*"``, and a ``Condition`` on the resource
 (``aws:ResourceTag/team``, ``kms:ResourceAliases``, ``kms:RequestAlias``) narrows it as
 much as an ARN would. Neither is reported. A condition that only keeps the resource inside
 an account or organisation (``aws:ResourceAccount``) still leaves every resource there: it
@@ -25,7 +26,13 @@ RISKY_LEVELS = ("Write", "Permissions management")
 PERIMETER_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
 # Request keys that name the resource an action works on, though AWS lists them on the
 # action rather than on a resource type.
-NAMING_REQUEST_KEYS = ("kms:RequestAlias", "cloudwatch:namespace", "secretsmanager:SecretId")
+# Actions whose resource type is optional and absent for their common use: PutMetricData's
+# dataset is for CloudWatch's newer OTLP datasets; classic metric data has no ARN and takes "*"
+# (CloudWatch's guide). "Required: false" alone says no such thing (s3:PutObject has it too).
+STAR_ONLY = frozenset({"cloudwatch:putmetricdata"})
+# ecs:cluster picks the container instances and tasks of one cluster, as ECS's guide scopes them.
+NAMING_REQUEST_KEYS = ("kms:RequestAlias", "cloudwatch:namespace", "secretsmanager:SecretId",
+                       "ecs:cluster")
 # How a documented resource key that identifies resources ends (ec2:InstanceID, kms:ResourceAliases).
 IDENTIFIER_SUFFIXES = ("id", "ids", "arn", "arns", "name", "names", "alias", "aliases")
 
@@ -62,6 +69,8 @@ def _judge(statement: Statement, levels: frozenset[str], naming: tuple[str, ...]
                   "listed; name the resources instead", "notresource", resource)
     if not everywhere:
         return  # expanding actions is the costly part: only when it matters
+    if intrinsic(statement.data.get("Condition")):
+        return  # a condition known only when deployed may narrow it: neither flag nor clear
     keys = narrowing_keys(statement.data.get("Condition"))
     picked = frozenset(k.lower() for k in keys if k.lower() not in PERIMETER_KEYS)
     if any(_is_tag_key(k) for k in picked):
@@ -111,7 +120,15 @@ def resource_actions(pattern: str, levels: frozenset[str]) -> tuple[str, ...]:
     granted = actions.expand_at_levels(pattern, levels)
     if every_service(pattern):
         return granted
-    return tuple(a for a in granted if (actions.details(a) or {}).get("resourceTypes", True))
+    return tuple(a for a in granted if _takes_a_resource(a))
+
+
+def _takes_a_resource(action: str) -> bool:
+    """Does the action act on a resource it could be given? Not where AWS documents no
+    resource type, nor for the actions in STAR_ONLY."""
+    if action.lower() in STAR_ONLY:
+        return False
+    return bool((actions.details(action) or {}).get("resourceTypes", True))
 
 
 def every_service(pattern: str) -> bool:
