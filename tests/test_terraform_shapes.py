@@ -450,3 +450,38 @@ def test_resource_wildcards_that_cannot_be_narrowed_or_that_a_condition_narrows(
     # Only the last: the others take "*" by nature, or a condition picks (or may pick) the
     # resources: a condition known only when applied is never dropped.
     assert [f.start_line for f in found] == [47]
+
+
+def test_resources_on_the_two_sides_of_one_count_condition_never_share() -> None:
+    # trussworks' lambda module: a function from S3 or from GitHub, never both.
+    files = {"main.tf": ROOT + """\
+        locals {
+          from_github = var.github_release != ""
+        }
+        variable "github_release" {
+          default = ""
+        }
+        variable "stage" {}
+        resource "aws_iam_role" "main" {
+          name               = "main-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_lambda_function" "main_from_s3" {
+          count         = local.from_github ? 0 : 1
+          function_name = "from-s3-${var.stage}"
+          role          = aws_iam_role.main.arn
+        }
+        resource "aws_lambda_function" "main_from_gh" {
+          count         = local.from_github ? 1 : 0
+          function_name = "from-gh-${var.stage}"
+          role          = aws_iam_role.main.arn
+        }
+        resource "aws_lambda_function" "helper" {
+          count         = local.from_github ? 1 : 0
+          function_name = "helper-${var.stage}"
+          role          = aws_iam_role.main.arn
+        }
+        """}
+    found = scan(files, rule="no-shared-policies")
+    # Only the helper shares the role: it exists exactly when main_from_gh does.
+    assert [f.resource for f in found] == ["aws_lambda_function.helper"]

@@ -26,7 +26,8 @@ from reviewer.formats.paths import terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
 from reviewer.formats.terraform_iam import TERRAFORM_ADAPTER
 from reviewer.formats.terraform_json import read_blocks, read_tfvars
-from reviewer.formats.terraform_model import (MAX_VALUES, TFVARS_SUFFIXES, Problem, literal, mark)
+from reviewer.formats.terraform_model import (MAX_VALUES, TFVARS_SUFFIXES, Problem, count_condition,
+                                              literal, mark)
 from reviewer.formats.terraform_values import ValueReader
 
 
@@ -187,6 +188,7 @@ class _Module(BlockReader, ValueReader):
             parameters[f"var.{name}"] = declared
             parameters.key_lines[f"var.{name}"] = block.line
         resources = dict_node()
+        conditions = dict_node()
         for block in self.blocks:
             if block.type not in ("resource", "data") or len(block.labels) < 2:
                 continue
@@ -200,6 +202,12 @@ class _Module(BlockReader, ValueReader):
             node = dict_node({"Type": mark(str_node(typed), block.line, block.line, block.file),
                               "Properties": properties})
             node.key_lines = {"Type": block.line}
+            condition = count_condition(block)
+            if condition is not None:
+                # count = cond ? 1 : 0: the resource exists where cond holds, as under a
+                # CloudFormation Condition (two resources on opposite sides never coexist).
+                node["Condition"] = f"{self.prefix}{address}.count"
+                conditions[node["Condition"]] = condition
             resources[self.prefix + address] = mark(node, block.line, block.end_line, block.file)
             resources.key_lines[self.prefix + address] = block.line
         for name, value in self.caller_values.items():
@@ -208,7 +216,7 @@ class _Module(BlockReader, ValueReader):
                 declared = parameters[f"var.{name}"] = mark(dict_node(), 0, 0, "")
             declared["Default"] = value
         first = min((b for b in self.blocks), key=lambda b: (b.file, b.line))
-        data = dict_node({"Parameters": parameters, "Resources": resources})
+        data = dict_node({"Parameters": parameters, "Resources": resources, "Conditions": conditions})
         mark(data, 1, 1, first.file)
         mark(parameters, 1, 1, first.file)
         mark(resources, first.line, first.line, first.file)

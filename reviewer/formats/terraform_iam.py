@@ -310,10 +310,13 @@ def _attached_principals(doc: Document) -> dict[str, list[str]]:
     return out
 
 
-def function_roles(doc: Document) -> Iterator[tuple[str, str, Path]]:
-    """(function, role, path of the ``role =`` line) for every Lambda function."""
+def function_roles(doc: Document) -> Iterator[tuple[str, str, Path, str | None]]:
+    """(function, role, path of the ``role =`` line, the condition its ``count`` puts it
+    under) for every Lambda function."""
     for resource in doc.resources():
         if resource.type in FUNCTION_TYPES and "role" in resource.properties:
             role = principal_name(resource.properties["role"], doc)
+            condition = resource.node.get("Condition")
             if role:
-                yield resource.logical_id, role, resource.path + ("Properties", "role")
+                yield (resource.logical_id, role, resource.path + ("Properties", "role"),
+                       condition if isinstance(condition, str) else None)

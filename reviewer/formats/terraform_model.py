@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.engine.decode import Marked, dict_node
+from reviewer.engine.decode import Marked, dict_node, list_node
 from reviewer.engine.values import UNKNOWN
 from reviewer.formats.hcl_model import Attribute, Block, Expr
 
@@ -110,3 +110,19 @@ def relocate(node: Any, offset: int, source: str) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def count_condition(block: Block) -> dict_node | None:
+    """``count = cond ? 1 : 0`` (or ``? 0 : 1``) as a condition on the resource: the same
+    ``cond`` text is the same fact, so resources on its two sides never exist together.
+    None for any other count (a number, a length, a value known only when applied)."""
+    attribute = block.attributes.get("count")
+    if attribute is None or attribute.expr.kind != "cond":
+        return None
+    cond, yes, no = attribute.expr.value
+    counts = [e.value if e.kind == "literal" and isinstance(e.value, int) and
+              not isinstance(e.value, bool) else None for e in (yes, no)]
+    if None in counts or (counts[0] == 0) == (counts[1] == 0) or not cond.text:
+        return None
+    fact = dict_node({"Fn::Equals": list_node([dict_node({UNKNOWN: cond.text[:200]}), "true"])})
+    return fact if counts[0] else dict_node({"Fn::Not": list_node([fact])})
