@@ -485,3 +485,25 @@ def test_resources_on_the_two_sides_of_one_count_condition_never_share() -> None
     found = scan(files, rule="no-shared-policies")
     # Only the helper shares the role: it exists exactly when main_from_gh does.
     assert [f.resource for f in found] == ["aws_lambda_function.helper"]
+
+
+def test_a_public_function_url_is_said_to_be_one() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_lambda_permission" "url" {
+          function_name          = "api"
+          action                 = "lambda:InvokeFunctionUrl"
+          principal              = "*"
+          function_url_auth_type = "NONE"
+        }
+        resource "aws_lambda_permission" "iam" {
+          function_name          = "api"
+          action                 = "lambda:InvokeFunctionUrl"
+          principal              = "*"
+          function_url_auth_type = "AWS_IAM"
+        }
+        """}
+    url, signed = scan(files, rule="account-separation")
+    assert url.resource == "aws_lambda_permission.url"
+    assert "function URL" in url.message and "without a condition" not in url.message
+    # AWS_IAM with "*": any AWS account's signed principals; the auth type narrows no one.
+    assert signed.resource == "aws_lambda_permission.iam" and "without a condition" in signed.message

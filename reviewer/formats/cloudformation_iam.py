@@ -91,7 +91,7 @@ INLINE_POLICY_PROPERTIES = {
 
 # Resource policies given as one statement's parts, not as a document.
 STATEMENT_PROPERTIES = {
-    "AWS::Lambda::Permission": ("SourceAccount", "SourceArn", "PrincipalOrgID"),
+    "AWS::Lambda::Permission": ("SourceAccount", "SourceArn", "PrincipalOrgID", "FunctionUrlAuthType"),
     "AWS::Lambda::LayerVersionPermission": ("OrganizationId",),
     "AWS::Events::EventBusPolicy": (),
 }

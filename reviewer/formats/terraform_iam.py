@@ -224,7 +224,8 @@ def _lambda_permission(resource: Resource) -> Any:
                                  "Principal": props.get("principal")}
     condition = {key: props[name] for key, name in (("SourceAccount", "source_account"),
                                                     ("SourceArn", "source_arn"),
-                                                    ("PrincipalOrgID", "principal_org_id"))
+                                                    ("PrincipalOrgID", "principal_org_id"),
+                                                    ("FunctionUrlAuthType", "function_url_auth_type"))
                  if name in props}
     if condition:
         statement["Condition"] = condition

@@ -151,7 +151,9 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
         # request comes through our VPC endpoint, from our organisation): the Deny gates it.
         gated = any(_denies_everyone_unless(s, parameters) for s in found)
         for statement in found:
-            if not statement.allows or statement.has_condition:
+            auth = _function_url_auth(statement)
+            open_url = auth == "NONE"
+            if not statement.allows or (statement.has_condition and auth is None):
                 continue
             if "NotPrincipal" in statement.data:
                 yield Hit(statement.path + ("NotPrincipal",),
@@ -162,6 +164,13 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                 if principal == "*":
                     if gated:
                         continue
+                    if open_url:
+                        yield Hit(path, 'the permission lets anyone ("*") call the function URL '
+                                        "without signing the request (its auth type is NONE): a "
+                                        "public endpoint; use the AWS_IAM auth type unless the "
+                                        "function is meant for the whole internet",
+                                  "trust:*", policy.resource)
+                        continue
                     yield Hit(path, 'the policy trusts "*" (anyone) without a condition; name '
                                     "the principals, or add a condition such as aws:PrincipalOrgID",
                               "trust:*", policy.resource)
@@ -171,6 +180,16 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                 if account and _foreign(account, own, org, policy.kind):
                     yield Hit(path, _root_message(account, policy.resource in keys),
                               f"trust-root:{account}", policy.resource)
+
+
+def _function_url_auth(statement: Statement) -> str | None:
+    """A Lambda permission's function URL auth type, when it is the statement's only
+    condition: it says how the function is called (NONE: unsigned, from anywhere), not who
+    may call it, so it narrows no principal."""
+    condition = statement.data.get("Condition")
+    if not isinstance(condition, dict) or set(condition) != {"FunctionUrlAuthType"}:
+        return None
+    return str(condition["FunctionUrlAuthType"]).upper()
 
 
 def _denies_everyone_unless(statement: Statement, parameters: dict[str, Any]) -> bool:
