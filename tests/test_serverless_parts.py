@@ -165,3 +165,19 @@ def test_without_the_plugin_the_same_text_is_unknown() -> None:
     found = scan({"serverless.yml": SENDER.replace("plugins:\n  - serverless-pseudo-parameters\n", "")},
                  rule="action-resource-match")
     assert found == []
+
+
+def test_a_part_whose_file_name_depends_on_the_stage_is_said_not_reviewed() -> None:
+    files = {
+        "svc/serverless.yml": """\
+            service: ws
+            provider:
+              name: aws
+            functions: ${file(serverless.functions.${opt:stage}.yml)}
+            """,
+        "svc/serverless.functions.dev.yml": "hello:\n  handler: h.hello\n",
+    }
+    [note] = [f for f in scan(files) if f.rule_id == "include-not-reviewed"]
+    assert (note.path, note.start_line, note.severity) == ("svc/serverless.yml", 4, "note")
+    assert "serverless.functions.${opt:stage}.yml" in note.message
+    assert "known only when the service is deployed" in note.message

@@ -50,11 +50,23 @@ class Includes:
         path = posixpath.normpath(posixpath.join(folder, written))
         return None if path.startswith("../") or path == ".." else path
 
+    def unknown_name(self, written: str, line: int) -> None:
+        """``${file(serverless.functions.${opt:stage}.yml)}``: one file per stage, chosen when
+        deployed. Not guessed at, and never passed over in silence either: said once a file."""
+        named = written[:written.rfind(")") + 1] if ")" in written else written
+        named = named[:200]
+        if any(p.path == named for p in self.problems) or len(self.problems) > MAX_INCLUDES:
+            return
+        self.problems.append(Problem(named, line, f"the service includes {named}, a file whose "
+                                     "name is known only when the service is deployed (one per "
+                                     "stage); what it holds is known only then, and was not "
+                                     "judged here"))
+
     def load(self, written: str, line: int) -> Any:
         """The decoded content of an included file, or None when it cannot be known here."""
         path = self.path_of(written)
         if path is None or not path.lower().endswith(READABLE):
-            return None  # a path made at deploy time, or a .js file the framework runs
+            return None  # a .js file the framework runs, or a path outside the service
         if path in self._loaded:
             return self._loaded[path]
         self._loaded[path] = None  # a file including itself, or past the bound: unknown

@@ -278,6 +278,9 @@ class Resolver:
             elif isinstance(found, (int, float)) and not isinstance(found, bool):
                 address.append(str(found))
             else:
+                written = "".join(p if isinstance(p, str) else getattr(p, "raw", "") for p in option)
+                if written.lstrip().startswith("file(") and self.includes is not None:
+                    self.includes.unknown_name(written.strip(), self.line)
                 return None  # an address only deployment knows
         text = "".join(address).strip()
         if len(text) > MAX_ADDRESS:
