@@ -507,3 +507,67 @@ def test_a_public_function_url_is_said_to_be_one() -> None:
     assert "function URL" in url.message and "without a condition" not in url.message
     # AWS_IAM with "*": any AWS account's signed principals; the auth type narrows no one.
     assert signed.resource == "aws_lambda_permission.iam" and "without a condition" in signed.message
+
+
+def test_escalation_through_an_instance_counts_only_where_it_gives_another_role() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_iam_role" "prometheus" {
+          name               = "prometheus-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_instance_profile" "prometheus" {
+          name = "prometheus-${var.stage}"
+          role = aws_iam_role.prometheus.name
+        }
+        resource "aws_instance" "prometheus" {
+          ami                  = "ami-1"
+          iam_instance_profile = aws_iam_instance_profile.prometheus.name
+        }
+        resource "aws_iam_role_policy" "own" {
+          role   = aws_iam_role.prometheus.id
+          policy = jsonencode({Statement = [{
+            Effect   = "Allow", Action = "ssm:StartSession",
+            Resource = ["arn:aws:ec2:eu-west-1:111111111111:instance/${aws_instance.prometheus.id}"]
+          }]})
+        }
+        resource "aws_iam_role" "ops" {
+          name               = "ops-${var.stage}"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy" "ops" {
+          role   = aws_iam_role.ops.id
+          policy = jsonencode({Statement = [{
+            Effect   = "Allow", Action = "ssm:StartSession",
+            Resource = ["arn:aws:ec2:eu-west-1:111111111111:instance/${aws_instance.prometheus.id}"]
+          }]})
+        }
+        variable "stage" {}
+        """}
+    found = scan(files, rule="privilege-escalation")
+    # A session on its own instance gives the role back to itself; ops gets prometheus's role.
+    assert [f.resource for f in found] == ["aws_iam_role_policy.ops"]
+    assert "StartSessionOnInstanceWithRole" in found[0].message
+
+
+def test_a_reusable_module_passing_roles_its_caller_names_is_neither_flagged_nor_cleared() -> None:
+    files = {"modules/runner/main.tf": """\
+        variable "task_role_arns" {
+          type = list(string)
+        }
+        resource "aws_iam_role" "runner" {
+          name               = "runner"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy" "runner" {
+          role   = aws_iam_role.runner.id
+          policy = jsonencode({Statement = [
+            {Effect = "Allow", Action = "iam:PassRole", Resource = var.task_role_arns},
+            {Effect = "Allow", Action = ["ecs:RegisterTaskDefinition", "ecs:RunTask"], Resource = "*"}
+          ]})
+        }
+        """}
+    assert scan(files, rule="privilege-escalation") == []
+    # The same with "*" is a path.
+    files["modules/runner/main.tf"] = files["modules/runner/main.tf"].replace(
+        "Resource = var.task_role_arns", 'Resource = "*"')
+    assert len(scan(files, rule="privilege-escalation")) == 1

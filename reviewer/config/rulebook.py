@@ -25,6 +25,8 @@ class RuleSpec:
     title: str
     rationale: str
     fix: str = ""
+    # What the rule reads in each format (cloudformation, terraform, serverless), for people.
+    reads: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -61,6 +63,7 @@ def parse_rule_text(name: str, text: str, check: bool = True, marks: bool = True
     return RuleSpec(
         id=data["id"], kind=data["kind"], severity=data["severity"], title=data["title"],
         rationale=" ".join(data["rationale"].split()), fix=" ".join(data.get("fix", "").split()),
+        reads={str(k): " ".join(str(v).split()) for k, v in (data.get("reads") or {}).items()},
         enabled=data.get("enabled", True), params=dict(data.get("with", {})),
         examples={k: list(v) for k, v in data["examples"].items()}, source=name,
         tags=[str(t) for t in data.get("tags", [])], category=str(data.get("category", "")),

@@ -281,3 +281,31 @@ def get_path(data: Any, path: Path) -> Any:
         else:
             return None
     return node
+
+
+# ${Name} or ${Name.Attribute} in an Fn::Sub text: the name it refers to.
+_SUB_NAME = re.compile(r"\$\{(?!!)([^${}.]+)(?:\.[^${}]*)?\}")
+
+
+def referenced_names(value: Any) -> set[str]:
+    """Parameters and resources a value refers to: ``!Ref``, ``!GetAtt``, and ``${Name}`` or
+    ``${Name.Attribute}`` in a ``!Sub`` text (not its own variables, whose values are walked)."""
+    found: set[str] = set()
+    for node in walk_values(value):
+        call = intrinsic(node)
+        if not call:
+            continue
+        name, arg = call
+        if name == "Ref" and isinstance(arg, str):
+            found.add(arg)
+        elif name == "Fn::GetAtt":
+            if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add(arg[0])  # [resource, attribute]: a Terraform address has dots
+            elif isinstance(arg, str):
+                found.add(arg.split(".", 1)[0])  # "Resource.Attribute"
+        elif name == "Fn::Sub":
+            text = arg[0] if isinstance(arg, list) and arg else arg
+            local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+            if isinstance(text, str):
+                found.update(v for v in _SUB_NAME.findall(text) if v not in local)
+    return found

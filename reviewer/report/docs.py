@@ -9,6 +9,10 @@ import yaml
 from reviewer.config.rulebook import RuleSpec
 
 
+FORMAT_NAMES = {"cloudformation": "CloudFormation and SAM", "terraform": "Terraform",
+                "serverless": "Serverless Framework"}
+
+
 def render_rules_markdown(rules: Mapping[str, RuleSpec]) -> str:
     """One section per rule: severity, rationale, fix, parameters, a failing and a passing example."""
     out = ["# Rules", "",
@@ -22,6 +26,11 @@ def render_rules_markdown(rules: Mapping[str, RuleSpec]) -> str:
                 f"Why: {spec.rationale}", ""]
         if spec.fix:
             out += [f"Fix: {spec.fix}", ""]
+        if spec.reads:
+            out += ["What it reads:", "", "| format | |", "|---|---|"]
+            out += [f"| {FORMAT_NAMES.get(name, name)} | {text.replace('|', '/')} |"
+                    for name, text in spec.reads.items()]
+            out.append("")
         about = [f"category: {spec.category}" if spec.category else "",
                  "tags: " + ", ".join(f"`{t}`" for t in spec.tags) if spec.tags else "",
                  f"owner: {spec.owner}" if spec.owner else "",

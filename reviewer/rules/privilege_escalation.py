@@ -15,13 +15,15 @@ policies that are not its own are no path.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
 from reviewer.engine import risk
-from reviewer.engine.document import Document
+from reviewer.engine.document import SET_BY_CALLER, Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import IDENTITY, Statement, policy_documents, statements
+from reviewer.engine.iam import (IDENTITY, Statement, function_roles, policy_documents,
+                                 principal_name, statements)
 from reviewer.engine.reach import reaches, statement_arns
+from reviewer.engine.values import UNKNOWN, as_list, intrinsic, referenced_names
 from reviewer.rules.base import Context, RuleKind
 
 
@@ -47,6 +49,7 @@ class PrivilegeEscalation(RuleKind):
         # principal -> path action (lower case) -> the first statement granting it
         granted: dict[str, dict[str, tuple[Statement, str | None]]] = defaultdict(dict)
         own = _own_policy_names(doc)
+        runs_as = _runs_as(doc)
         parameters = doc.parameters()
         for policy in policy_documents(doc):
             if policy.kind != IDENTITY:
@@ -54,6 +57,8 @@ class PrivilegeEscalation(RuleKind):
             for statement in statements(policy, parameters):
                 if not statement.allows or _only_own_user(statement):
                     continue
+                if _resources_decided_elsewhere(statement, parameters):
+                    continue  # known when deployed (a caller's role ARNs): neither flag nor clear
                 single = risk.Grant()
                 _add(single, statement)
                 arns = statement_arns(statement) if "Resource" in statement.data else None
@@ -61,6 +66,7 @@ class PrivilegeEscalation(RuleKind):
                            if single.allows(action) and reaches(action, arns)]
                 if not reached:
                     continue
+                targets = _targets(statement, runs_as)
                 # A policy attached to nobody here (a standalone document, a managed policy
                 # attached elsewhere) is judged as the principal it will be attached to.
                 unattached = f"whoever {policy.resource or doc.path} is attached to"
@@ -69,6 +75,8 @@ class PrivilegeEscalation(RuleKind):
                         if name in _POLICY_VERSION_ACTIONS and \
                                 not _may_be_own_policy(arns, own.get(principal, set())):
                             continue
+                        if name in _RUN_AS_ACTIONS and targets and targets == {principal}:
+                            continue  # a session on its own instance gives it back itself
                         granted[principal].setdefault(name, (statement, policy.resource))
         for principal in sorted(granted):
             found = [p for p in paths if all(a.lower() in granted[principal] for a in p.actions)]
@@ -87,6 +95,65 @@ class PrivilegeEscalation(RuleKind):
                              f"known {noun}: {named}{more}; grant only what it needs, or bound "
                              "it with a permissions boundary",
                       f"privesc:{principal}:" + ",".join(sorted(p.name for p in found)), resource)
+
+
+# Actions that escalate by acting as whatever role the resource they act on runs as: no path
+# where every such resource runs as the principal itself.
+_RUN_AS_ACTIONS = frozenset({"ssm:startsession", "ssm:sendcommand", "lambda:updatefunctioncode"})
+# How a resource comes to run as a role, beside a function's own (type, property path, and
+# whether it names an instance profile, whose role then counts).
+_PROFILE_HOLDERS = {"AWS::EC2::Instance": "IamInstanceProfile", "aws_instance": "iam_instance_profile"}
+_PROFILE_ROLES = {"AWS::IAM::InstanceProfile": "Roles", "aws_iam_instance_profile": "role"}
+
+
+def _runs_as(doc: Document) -> dict[str, str]:
+    """Resource -> the role it runs as: functions, and instances through their profile."""
+    out = {f.function: f.role for f in function_roles(doc)}
+    resources = doc.resources()
+    profiles: dict[str, str] = {}
+    for resource in resources:
+        key = _PROFILE_ROLES.get(resource.type)
+        roles = [principal_name(r) for r in as_list(resource.properties.get(key))] if key else []
+        if len(roles) == 1 and roles[0]:
+            profiles[resource.logical_id] = roles[0]
+    for resource in resources:
+        key = _PROFILE_HOLDERS.get(resource.type)
+        profile = principal_name(resource.properties.get(key)) if key else None
+        if profile in profiles:
+            out[resource.logical_id] = profiles[profile]
+    return out
+
+
+def _targets(statement: Statement, runs_as: dict[str, str]) -> set[str]:
+    """The roles of the resources a statement names, when every one of its resources is a
+    reference to a resource of the document that runs as a known role; else empty."""
+    roles: set[str] = set()
+    for item in as_list(statement.data.get("Resource")):
+        named = [n for n in referenced_names(item) if n in runs_as]
+        if not named:
+            return set()
+        roles.update(runs_as[n] for n in named)
+    return roles
+
+
+def _resources_decided_elsewhere(statement: Statement, parameters: dict[str, Any]) -> bool:
+    """Is every resource of the statement a value only deployment knows (a reusable
+    module's variable, a parameter without a default)?"""
+    items = as_list(statement.data.get("Resource")) if "Resource" in statement.data else []
+    return bool(items) and all(_decided_elsewhere(item, parameters) for item in items)
+
+
+def _decided_elsewhere(item: Any, parameters: dict[str, Any]) -> bool:
+    found = intrinsic(item)
+    if not found:
+        return False
+    if found[0] == UNKNOWN:
+        return True
+    if found[0] == "Ref" and isinstance(found[1], str) and found[1] in parameters:
+        declared = parameters[found[1]]
+        return not isinstance(declared, dict) or declared.get("Default") in (None, "") \
+            or bool(declared.get(SET_BY_CALLER))
+    return False
 
 
 # Actions that escalate by rewriting a policy: only through a policy the principal holds.

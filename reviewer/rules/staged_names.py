@@ -12,7 +12,8 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import SET_BY_CALLER, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
-from reviewer.engine.values import TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings, walk_values
+from reviewer.engine.values import (TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings,
+                                    referenced_names, walk_values)
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 # No AWS resource name is longer; longer text is not matched against mandated names.
@@ -22,7 +23,6 @@ MAX_NAME_CHARS = 1024
 MAX_CHAIN = 32
 # ${Name} or ${Name.Attribute} in a !Sub text. Neither part may hold "$" or "{", so a text of
 # a million "${" is read in linear time (engine.values' pattern takes quadratic time on it).
-_SUB_VAR = re.compile(r"\$\{(?!!)([^${}.]+)(?:\.[^${}]*)?\}")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -216,30 +216,6 @@ class _Names:
         values = [v for v in values if v is not None and not is_no_value(v)]
         # No name of its own: CloudFormation generates one from the stack's name.
         return not values or any(self.carries_stage(v) for v in values)
-
-
-def referenced_names(value: Any) -> set[str]:
-    """Parameters and resources a value refers to: ``!Ref``, ``!GetAtt``, and ``${Name}`` or
-    ``${Name.Attribute}`` in a ``!Sub`` text (not its own variables, whose values are walked)."""
-    found: set[str] = set()
-    for node in walk_values(value):
-        call = intrinsic(node)
-        if not call:
-            continue
-        name, arg = call
-        if name == "Ref" and isinstance(arg, str):
-            found.add(arg)
-        elif name == "Fn::GetAtt":
-            if isinstance(arg, list) and arg and isinstance(arg[0], str):
-                found.add(arg[0])  # [resource, attribute]: a Terraform address has dots
-            elif isinstance(arg, str):
-                found.add(arg.split(".", 1)[0])  # "Resource.Attribute"
-        elif name == "Fn::Sub":
-            text = arg[0] if isinstance(arg, list) and arg else arg
-            local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-            if isinstance(text, str):
-                found.update(v for v in _SUB_VAR.findall(text) if v not in local)
-    return found
 
 
 def _if_branches(value: Any) -> list[Any] | None:
