@@ -571,3 +571,40 @@ def test_a_reusable_module_passing_roles_its_caller_names_is_neither_flagged_nor
     files["modules/runner/main.tf"] = files["modules/runner/main.tf"].replace(
         "Resource = var.task_role_arns", 'Resource = "*"')
     assert len(scan(files, rule="privilege-escalation")) == 1
+
+
+def test_a_resource_counted_in_one_stage_alone_has_that_stage_name() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "stage" {}
+        resource "aws_dynamodb_table" "e2e" {
+          count    = var.stage == "e2e" ? 1 : 0
+          name     = "connections"
+          hash_key = "id"
+        }
+        resource "aws_dynamodb_table" "not_prod" {
+          count    = var.stage != "prod" ? 1 : 0
+          name     = "fixtures"
+          hash_key = "id"
+        }
+        """}
+    # Only in e2e: one per account whatever its name. Everywhere but prod: stages collide.
+    assert [f.resource for f in scan(files, rule="staged-names")] == ["aws_dynamodb_table.not_prod"]
+
+
+def test_the_default_key_policy_statement_in_terraform_is_the_organisations_choice() -> None:
+    files = {"main.tf": ROOT + """\
+        data "aws_caller_identity" "current" {}
+        resource "aws_kms_key" "k" {
+          policy = jsonencode({
+            Statement = [{
+              Effect    = "Allow",
+              Principal = {AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"},
+              Action    = "kms:*", Resource = "*"
+            }]
+          })
+        }
+        """}
+    [found] = scan(files, rule="no-wildcard-actions")
+    assert found.severity == "warning" and "default statement" in found.message
+    allowed = {"rules": {"no-wildcard-actions": {"with": {"allow_kms_default_statement": True}}}}
+    assert scan(files, rule="no-wildcard-actions", config=allowed) == []

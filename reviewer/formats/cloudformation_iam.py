@@ -125,6 +125,14 @@ def policy_documents(doc: Document, role_id: RoleId) -> list[PolicyDocument]:
     found: list[PolicyDocument] = []
     for resource in doc.resources():
         found.extend(_resource_documents(resource, role_id))
+    # A managed policy a principal lists in ManagedPolicyArns (!Ref Policy) is that
+    # principal's too, beside the ones the policy's own Roles/Users/Groups name.
+    holders: dict[str, list[str]] = {}
+    for attachment in attachments(doc, role_id):
+        holders.setdefault(attachment.policy, []).append(attachment.principal)
+    for policy in found:
+        if policy.kind == IDENTITY and policy.resource in holders:
+            policy.principals = list(dict.fromkeys([*policy.principals, *holders[policy.resource]]))
     mappings = doc.data.get("Mappings") if isinstance(doc.data, dict) else None
     if isinstance(mappings, dict):
         for policy in found:

@@ -124,5 +124,21 @@ def count_condition(block: Block) -> dict_node | None:
               not isinstance(e.value, bool) else None for e in (yes, no)]
     if None in counts or (counts[0] == 0) == (counts[1] == 0) or not cond.text:
         return None
-    fact = dict_node({"Fn::Equals": list_node([dict_node({UNKNOWN: cond.text[:200]}), "true"])})
+    compared = _COMPARISON.fullmatch(cond.text[:300]) or _REVERSED.fullmatch(cond.text[:300])
+    if compared:
+        # var.stage == "prod": a choice of the variable's value, as CloudFormation's
+        # Fn::Equals of a parameter (and, where it is the stage, one stage's resource).
+        fact = dict_node({"Fn::Equals": list_node([dict_node({"Ref": compared["name"]}),
+                                                   compared["value"]])})
+        if compared["op"] == "!=":
+            fact = dict_node({"Fn::Not": list_node([fact])})
+    else:
+        fact = dict_node({"Fn::Equals": list_node([dict_node({UNKNOWN: cond.text[:200]}), "true"])})
     return fact if counts[0] else dict_node({"Fn::Not": list_node([fact])})
+
+
+# var.x == "literal" (either way round), as a count condition writes it.
+_NAME = r'(?P<name>var\.[A-Za-z_][\w-]{0,63}|terraform\.workspace)'
+_VALUE = r'"(?P<value>[^"$]{0,100})"'
+_COMPARISON = re.compile(rf'\s*{_NAME}\s*(?P<op>==|!=)\s*{_VALUE}\s*')
+_REVERSED = re.compile(rf'\s*{_VALUE}\s*(?P<op>==|!=)\s*{_NAME}\s*')

@@ -18,7 +18,7 @@ from reviewer.engine.finding import Hit
 from reviewer.engine.iam import principal_name
 from reviewer.engine.values import possible_strings
 from reviewer.rules.base import Context, RuleKind
-from reviewer.rules.match_conditions import resolve
+from reviewer.rules.match_conditions import resolve, resolve_or_blocked
 
 # SAM event sources that invoke the function asynchronously. Alexa skills and Cognito user
 # pool triggers wait for the function's answer (a synchronous invoke: the caller sees the
@@ -57,6 +57,7 @@ INVOKERS: dict[str, tuple[str, str, tuple[str, str] | None]] = {
     "aws_cloudwatch_log_subscription_filter": ("CloudWatch Logs subscriptions", "destination_arn", None),
     "aws_scheduler_schedule": ("EventBridge Scheduler schedules", "target.*.arn", None),
     "AWS::Events::Rule": ("EventBridge rules", "Targets.*.Arn", None),
+    "AWS::Scheduler::Schedule": ("EventBridge Scheduler schedules", "Target.Arn", None),
     "AWS::SNS::Subscription": ("SNS subscriptions", "Endpoint", ("Protocol", "lambda")),
     "AWS::S3::Bucket": ("S3 notifications",
                         "NotificationConfiguration.LambdaConfigurations.*.Function", None),
@@ -76,13 +77,23 @@ class AsyncFailureDestination(RuleKind):
             keeps = FUNCTIONS.get(resource.type)
             if keeps is None or resource.logical_id not in invoked:
                 continue
-            if resource.logical_id in covered or any(resolve(resource.properties, p) for p in keeps):
+            if resource.logical_id in covered or _may_keep_failures(resource, keeps):
                 continue
             yield Hit(resource.path + ("Type",),
                       f"function {resource.logical_id} is invoked asynchronously by "
                       f"{', '.join(sorted(invoked[resource.logical_id]))} but has no dead-letter "
                       "queue or on-failure destination; failed events would be dropped",
                       "no-failure-destination", resource.logical_id)
+
+
+def _may_keep_failures(resource: Resource, keeps: tuple[str, ...]) -> bool:
+    """Does a path that keeps failures hold a value, or one only deploy time knows (a
+    DeadLetterConfig under !If): then it is neither flagged nor cleared."""
+    for path in keeps:
+        found, blocked = resolve_or_blocked(resource.properties, path)
+        if found or blocked:
+            return True
+    return False
 
 
 def is_async_event(event: Any) -> bool:

@@ -33,6 +33,11 @@ def resolve(properties: Any, path: str) -> list[tuple[Any, Path]]:
     return _walk(properties, path)[0]
 
 
+def resolve_or_blocked(properties: Any, path: str) -> tuple[list[tuple[Any, Path]], bool]:
+    """Values at a dotted path, and whether a value only deploy time knows stood in the way."""
+    return _walk(properties, path)
+
+
 def _walk(properties: Any, path: str) -> tuple[list[tuple[Any, Path]], bool]:
     """Values at a path, and whether the walk ran into a value only deploy time knows (an
     ``!If`` or ``!Ref`` where the path goes on): then what lies beyond it is unknown."""

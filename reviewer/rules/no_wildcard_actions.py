@@ -128,7 +128,7 @@ def _full_access_policies(doc: Document, allowed: list[str]) -> Iterable[Hit]:
 
 def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool:
     """AWS's default key policy statement: kms:* for the account's own root, on the key."""
-    if policy.kind != RESOURCE_POLICY or not policy.path or policy.path[-1] != "KeyPolicy":
+    if policy.kind != RESOURCE_POLICY or not policy.path or policy.path[-1] not in KEY_POLICIES:
         return False
     if [a.lower() for a, _ in statement.values("Action")] != ["kms:*"]:
         return False
@@ -139,8 +139,15 @@ def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool
     return bool(roots) and all(_OWN_ROOT.fullmatch(v) for v in roots)
 
 
-# The account's own root, as templates write it (the account known only at deploy time).
-_OWN_ROOT = re.compile(r"arn:(?:aws|\$\{AWS::Partition\}):iam::\$\{AWS::AccountId\}:root|\$\{AWS::AccountId\}")
+# A key's policy property: CloudFormation's KeyPolicy, Terraform's aws_kms_key.policy (the
+# last part of a policy's path; a key's is the only resource policy called plain "policy"
+# that holds a Principal of the account's root).
+KEY_POLICIES = ("KeyPolicy", "policy")
+# The account's own root, as templates write it (the account known only at deploy time):
+# ${AWS::AccountId}, or Terraform's data.aws_caller_identity.<name>.account_id.
+_ACCOUNT = r"(?:\$\{AWS::AccountId\}|\$\{data\.aws_caller_identity\.[\w-]{1,64}\.account_id\})"
+_PARTITION = r"(?:aws|\$\{AWS::Partition\}|\$\{data\.aws_partition\.[\w-]{1,64}\.partition\})"
+_OWN_ROOT = re.compile(rf"arn:{_PARTITION}:iam::{_ACCOUNT}:root|{_ACCOUNT}")
 
 
 def _is_allowed(pattern: str, allowed: list[str]) -> bool:

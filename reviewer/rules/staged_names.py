@@ -103,12 +103,25 @@ def _stages_side_by_side(doc: Document, names: dict[str, list[str]],
 
 
 def _exists_in_some_stages(doc: Document, resource: Resource, judge: "_Names") -> bool:
-    """Is the resource created under a Condition that depends on the stage?"""
+    """Is the resource created only where the stage equals one value (a Condition such as
+    IsE2eTest: !Equals [!Ref Stage, e2e], or Terraform's count = var.stage == "e2e" ? 1 : 0)?
+    A condition that leaves it in every stage but one (!Not) still lets stages collide."""
     name = resource.node.get("Condition") if isinstance(resource.node, dict) else None
     conditions = doc.data.get("Conditions") if isinstance(doc.data, dict) else None
     if not isinstance(name, str) or not isinstance(conditions, dict):
         return False
-    return bool(referenced_names(conditions.get(name)) & judge.stage_names)
+    formula = conditions.get(name)
+    for _ in range(MAX_CHAIN):  # a condition naming another, bounded
+        found = intrinsic(formula)
+        if not found:
+            return False
+        if found[0] == "Condition" and isinstance(found[1], str):
+            formula = conditions.get(found[1])
+            continue
+        parts = found[1] if found[0] == "Fn::And" and isinstance(found[1], list) else [formula]
+        return any(intrinsic(p) is not None and intrinsic(p)[0] == "Fn::Equals"  # type: ignore[index]
+                   and referenced_names(p) & judge.stage_names for p in parts)
+    return False
 
 
 def stage_values(doc: Document, stage: str, org: Organisation) -> frozenset[str]:

@@ -57,6 +57,36 @@ Resources:
     assert finding.resource == "Fn" and "sns.amazonaws.com" in finding.message
 
 
+def test_async_failure_destination_of_schedules_and_deploy_time_dead_letter_queues() -> None:
+    template = """\
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Nightly:
+    Type: AWS::Lambda::Function
+    Properties: {Handler: a.h}
+  Maybe:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: b.h
+      DeadLetterConfig: !If [IsProd, {TargetArn: !GetAtt Dlq.Arn}, !Ref AWS::NoValue]
+  Schedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: rate(1 day)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: !GetAtt Nightly.Arn, RoleArn: !GetAtt SchedulerRole.Arn}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      Targets: [{Id: maybe, Arn: !GetAtt Maybe.Arn}]
+"""
+    # A dead-letter queue that only deploy time decides is neither flagged nor cleared.
+    [finding] = run(template, rule="async-failure-destination")
+    assert finding.resource == "Nightly" and "Scheduler" in finding.message
+
+
 def test_encryption_at_rest_reports_what_is_really_unencrypted() -> None:
     """S3 and DynamoDB encrypt whatever the template says (SSE-S3 since January 2023, an
     AWS owned key): "is not encrypted" about them was false. Topics without a key and queues
@@ -96,3 +126,27 @@ Resources:
     messages = {(f.start_line, f.message.split(":")[0]) for f in findings}
     assert (6, "cfn-lint E1010") in messages
     assert all(f.severity == "warning" for f in findings)
+
+
+def test_privilege_escalation_joins_a_role_with_the_managed_policies_it_lists() -> None:
+    template = """\
+Resources:
+  Deployer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      ManagedPolicyArns: [!Ref Lambdas]
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: iam:PassRole, Resource: "*"}]
+  Lambdas:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: [lambda:CreateFunction, lambda:InvokeFunction], Resource: "*"}
+"""
+    [finding] = run(template, rule="privilege-escalation")
+    assert finding.message.startswith("Deployer can escalate")
+    assert "PassExistingRoleToNewLambdaThenInvoke" in finding.message
