@@ -71,3 +71,13 @@ def test_committed_rule_docs_are_up_to_date() -> None:
     expected = render_rules_markdown(load_rule_dir(DEFAULT_POLICIES))
     actual = (ROOT / "docs" / "rules.md").read_text()
     assert actual == expected, "docs/rules.md is stale: run `policy-reviewer policies docs`"
+
+
+def test_every_shipped_rule_says_what_it_reads_in_each_format() -> None:
+    rules = load_rule_dir(DEFAULT_POLICIES)
+    missing = {rule.id: sorted({"cloudformation", "terraform", "serverless"} - set(rule.reads))
+               for rule in rules.values()}
+    assert {k: v for k, v in missing.items() if v} == {}
+    text = (ROOT / "docs" / "rules.md").read_text()
+    assert text.count("What it reads:") == len(rules)
+    assert "| Terraform | aws_lambda_function must set reserved_concurrent_executions" in text
