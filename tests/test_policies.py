@@ -47,7 +47,7 @@ def test_validate_accepts_the_shipped_rules() -> None:
 @pytest.mark.parametrize("edit,line,key", [
     (("severity: error", "severty: error"), 3, "severty"),
     (("kind: no-wildcard-actions", "kind: no-wildcard-action"), 2, "kind"),
-    (("  allow: []", "  allowed: []"), 11, "with.allowed"),
+    (("  allow: []", "  allowed: []"), 31, "with.allowed"),
     (("severity: error", "severity: fatal"), 3, "severity"),
 ])
 def test_validate_names_file_line_and_key(tmp_path: Path, edit: tuple[str, str], line: int, key: str) -> None:
