@@ -94,3 +94,24 @@ def test_cloudformation_messages_are_unchanged() -> None:
     assert found["concurrency-limit:F"] == "function F sets no ReservedConcurrentExecutions"
     assert found["encryption-at-rest:Q"].startswith("SQS queue Q does not say") and \
         "SqsManagedSseEnabled" in found["encryption-at-rest:Q"]
+
+
+def test_a_name_a_caller_passes_into_a_module_is_shown_with_what_it_comes_to() -> None:
+    files = {
+        "main.tf": ROOT + """\
+            module "worker" {
+              source      = "./modules/worker"
+              policy_name = "concourse-worker"
+            }
+            """,
+        "modules/worker/main.tf": """\
+            variable "policy_name" {}
+            resource "aws_iam_policy" "p" {
+              name   = var.policy_name
+              policy = "{}"
+            }
+            """,
+    }
+    [found] = [f for f in scan(files) if f.rule_id == "staged-names"]
+    assert found.message.startswith(
+        'name var.policy_name (that is "concourse-worker") does not contain the stage')

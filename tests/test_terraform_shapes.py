@@ -230,7 +230,12 @@ def test_a_heredoc_policy_whose_interpolations_hold_quoted_strings_is_read() -> 
             {"Effect": "Allow", "Action": "ecs:*",
              "Resource": "${replace(aws_ecs_task_definition.t.arn, "/:\\\\d+$/", ":*")}"},
             {"Effect": "Allow", "Action": "logs:PutLogEvents",
-             "Resource": "arn:aws:logs:*:*:*", "Condition": {"DateLessThan": {"aws:CurrentTime": "${timeadd(timestamp(), "10m")}"}}}
+             "Resource": "arn:aws:logs:*:*:*", "Condition": {"DateLessThan": {"aws:CurrentTime": "${timeadd(timestamp(), "10m")}"}}},
+            {"Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": "${replace(
+                aws_iam_role.task.arn,
+                "/-x$/", "")}"},
+            {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}
           ]
         }
         DOC
@@ -238,8 +243,9 @@ def test_a_heredoc_policy_whose_interpolations_hold_quoted_strings_is_read() -> 
         '''}
     found = scan(files)
     assert [f for f in found if f.rule_id == "template-parse"] == []
+    # An interpolation over several lines keeps every later line where it is.
     assert [(f.rule_id, f.start_line) for f in found if f.rule_id == "no-wildcard-actions"] == [
-        ("no-wildcard-actions", 10)]
+        ("no-wildcard-actions", 10), ("no-wildcard-actions", 18)]
 
 
 def test_staged_names_as_real_modules_write_them() -> None:
@@ -527,7 +533,8 @@ def test_escalation_through_an_instance_counts_only_where_it_gives_another_role(
           role   = aws_iam_role.prometheus.id
           policy = jsonencode({Statement = [{
             Effect   = "Allow", Action = "ssm:StartSession",
-            Resource = ["arn:aws:ec2:eu-west-1:111111111111:instance/${aws_instance.prometheus.id}"]
+            Resource = ["arn:aws:ec2:eu-west-1:111111111111:instance/${aws_instance.prometheus.id}",
+                        "arn:aws:ssm:*:*:document/AWS-StartSSHSession"]
           }]})
         }
         resource "aws_iam_role" "ops" {
@@ -608,3 +615,58 @@ def test_the_default_key_policy_statement_in_terraform_is_the_organisations_choi
     assert found.severity == "warning" and "default statement" in found.message
     allowed = {"rules": {"no-wildcard-actions": {"with": {"allow_kms_default_statement": True}}}}
     assert scan(files, rule="no-wildcard-actions", config=allowed) == []
+
+
+def test_escalation_paths_that_are_none_as_real_modules_write_them() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "account_id" {}
+        resource "aws_iam_role" "quicksight" {
+          name               = "quicksight"
+          assume_role_policy = "{}"
+        }
+        resource "aws_iam_role_policy" "quicksight" {
+          role   = aws_iam_role.quicksight.id
+          policy = jsonencode({Statement = [{
+            Effect   = "Allow", Action = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"],
+            Resource = "arn:aws:iam::${var.account_id}:policy/service-role/AWSQuickSight*Policy"
+          }]})
+        }
+        data "aws_iam_policy_document" "self_service" {
+          statement {
+            actions   = ["iam:CreateAccessKey", "iam:UpdateLoginProfile"]
+            resources = ["arn:aws:iam::*:user/&{aws:username}"]
+          }
+        }
+        resource "aws_iam_group_policy" "self_service" {
+          group  = "everyone"
+          policy = data.aws_iam_policy_document.self_service.json
+        }
+        """}
+    # New versions of policies so named, none of them its own; and one's own user's keys.
+    assert scan(files, rule="privilege-escalation") == []
+    files["main.tf"] = files["main.tf"].replace("service-role/AWSQuickSight*Policy", "*")
+    assert [f.resource for f in scan(files, rule="privilege-escalation")] == [
+        "aws_iam_role_policy.quicksight"]
+
+
+def test_the_default_key_statement_in_a_policy_document_the_key_uses() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "account_id" {}
+        data "aws_iam_policy_document" "kms_sse" {
+          statement {
+            sid     = "Enable IAM User Permissions"
+            effect  = "Allow"
+            principals {
+              type        = "AWS"
+              identifiers = ["arn:aws:iam::${var.account_id}:root"]
+            }
+            actions   = ["kms:*"]
+            resources = ["*"]
+          }
+        }
+        resource "aws_kms_key" "sse" {
+          policy = data.aws_iam_policy_document.kms_sse.json
+        }
+        """}
+    [found] = scan(files, rule="no-wildcard-actions")
+    assert found.severity == "warning" and "default statement" in found.message

@@ -108,9 +108,14 @@ def may_match(arn_format: str, arn: str) -> bool:
     if len(fmt_fields) != 6 or len(arn_fields) != 6:
         # A wildcard spanning fields ("arn:aws:s3:*") or a malformed ARN: cannot be told.
         return True
+    # IAM lets a "*" that ends a segment match past the colons after it: in
+    # "arn:aws:secretsmanager:*:*:sqlworkbench!*" the account's "*" may take
+    # "123456789012:secret", so the resource part may name what follows any colon of it.
+    spans = arn_fields[3].endswith("*") or arn_fields[4].endswith("*")
     for index, (f, a) in enumerate(zip(fmt_fields, arn_fields)):
         if len(f) > MAX_FIELD or len(a) > MAX_FIELD:
             return True
-        if not _intersects(_format_tokens(f, index == 5), _policy_tokens(a)):
+        tails = [f] + ([f[i + 1:] for i, c in enumerate(f) if c == ":"] if spans and index == 5 else [])
+        if not any(_intersects(_format_tokens(t, index == 5), _policy_tokens(a)) for t in tails):
             return False
     return True

@@ -98,10 +98,11 @@ class TerraformAdapter(Adapter):
         # organisation's other stage variables (var.env), or the workspace.
         names = {f"var.{stage_parameter.lower()}", f"var.{stage_parameter}", "terraform.workspace"}
         names.update(f"var.{name}" for name in stage_variables)
-        # A variable named after the stage in more words (var.stage_name, var.env_name).
+        # A variable named after the stage in more words (var.stage_name, var.app_env); not
+        # any name holding the word (var.environment_variables, var.check_..._environment_x).
         words = {stage_parameter.lower(), *(v.lower() for v in stage_variables)}
         names.update(name for name in doc.parameters()
-                     if str(name).startswith("var.") and words & _words(str(name)[4:]))
+                     if str(name).startswith("var.") and _names_the_stage(str(name)[4:], words))
         return frozenset(names)
 
     def stage_written(self, doc: Document, stage_parameter: str,
@@ -296,10 +297,17 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str, Path | Non
                     yield policy, rid, base + ("managed_policy_arns", index), rid, None
 
 
-def _words(name: str) -> set[str]:
-    """The words of a variable's name: stage_name, stageName -> {stage, name}."""
+# How a variable names the stage in more words: stage_name, envName, app_env, target_environment.
+_STAGE_PREFIXES = ("app", "deploy", "deployment", "target", "current", "aws")
+_STAGE_SUFFIXES = ("name", "id")
+
+
+def _names_the_stage(name: str, words: set[str]) -> bool:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name[:100])
-    return {w.lower() for w in re.split(r"[\s_\-]+", spaced) if w}
+    parts = [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
+    if len(parts) == 2 and parts[0] in words and parts[1] in _STAGE_SUFFIXES:
+        return True
+    return len(parts) == 2 and parts[1] in words and parts[0] in _STAGE_PREFIXES
 
 
 def _attached_principals(doc: Document) -> dict[str, list[str]]:

@@ -20,15 +20,19 @@ def mask_interpolations(text: str) -> tuple[str, int]:
     count = 0
     i, n = 0, len(text)
     in_string = False
+    held_lines = 0  # newlines of an interpolation taken out of a string, put back after it
     while i < n:
         char = text[i]
         if in_string:
             if text.startswith("${", i):
                 end = _interpolation_end(text, i)
-                if end > 0 and '"' in text[i:end]:
-                    # "${replace(x.arn, "/:\\d+$/", ":*")}": its own quotes would end the JSON
-                    # string; the value is made when applied, so it stays a ${...} of its own.
+                inside = text[i:end] if end > 0 else ""
+                if '"' in inside or "\n" in inside:
+                    # "${replace(x.arn, "/:\\d+$/", ":*")}", maybe over several lines: its own
+                    # quotes would end the JSON string; the value is made when applied, so it
+                    # stays a ${...} of its own, and its newlines follow the string.
                     out.append("${...}")
+                    held_lines += inside.count("\n")
                     count += 1
                     i = end
                     continue
@@ -39,6 +43,8 @@ def mask_interpolations(text: str) -> tuple[str, int]:
                 continue
             if char == '"':
                 in_string = False
+                out.append("\n" * held_lines)
+                held_lines = 0
             i += 1
             continue
         if char == '"':
@@ -91,8 +97,6 @@ def _interpolation_end(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return i + 1
-        elif char == "\n":
-            return -1  # an interpolation inside a JSON string does not span lines
         i += 1
     return -1
 

@@ -13,7 +13,7 @@ from typing import Iterable
 from reviewer.engine import actions
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import (ENDPOINT_POLICY, RESOURCE_POLICY, PolicyDocument, Statement,
+from reviewer.engine.iam import (ENDPOINT_POLICY, PolicyDocument, Statement,
                                  attachments, policy_documents, statements)
 from reviewer.engine.managed_policies import full_access
 from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
@@ -127,10 +127,14 @@ def _full_access_policies(doc: Document, allowed: list[str]) -> Iterable[Hit]:
 
 
 def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool:
-    """AWS's default key policy statement: kms:* for the account's own root, on the key."""
-    if policy.kind != RESOURCE_POLICY or not policy.path or policy.path[-1] not in KEY_POLICIES:
+    """AWS's default key policy statement: kms:* on "*" for the account's own root. Only a
+    key policy can say it (an identity policy has no Principal, and no other resource
+    policy grants kms:*), whether written on the key or in a policy document it uses."""
+    if policy.kind == ENDPOINT_POLICY or "Principal" not in statement.data:
         return False
     if [a.lower() for a, _ in statement.values("Action")] != ["kms:*"]:
+        return False
+    if [r.strip() for r, _ in statement.values("Resource")] != ["*"]:
         return False
     principal = statement.data.get("Principal")
     if not isinstance(principal, dict) or set(principal) != {"AWS"}:
@@ -139,13 +143,10 @@ def _kms_default_statement(policy: PolicyDocument, statement: Statement) -> bool
     return bool(roots) and all(_OWN_ROOT.fullmatch(v) for v in roots)
 
 
-# A key's policy property: CloudFormation's KeyPolicy, Terraform's aws_kms_key.policy (the
-# last part of a policy's path; a key's is the only resource policy called plain "policy"
-# that holds a Principal of the account's root).
-KEY_POLICIES = ("KeyPolicy", "policy")
-# The account's own root, as templates write it (the account known only at deploy time):
-# ${AWS::AccountId}, or Terraform's data.aws_caller_identity.<name>.account_id.
-_ACCOUNT = r"(?:\$\{AWS::AccountId\}|\$\{data\.aws_caller_identity\.[\w-]{1,64}\.account_id\})"
+# The account's own root, as templates write it: the account known only at deploy time
+# (${AWS::AccountId}, data.aws_caller_identity.<name>.account_id, a variable); a literal
+# account is account-separation's to judge.
+_ACCOUNT = r"\$\{[A-Za-z][\w.:-]{0,100}\}"
 _PARTITION = r"(?:aws|\$\{AWS::Partition\}|\$\{data\.aws_partition\.[\w-]{1,64}\.partition\})"
 _OWN_ROOT = re.compile(rf"arn:{_PARTITION}:iam::{_ACCOUNT}:root|{_ACCOUNT}")
 

@@ -14,14 +14,16 @@ policies that are not its own are no path.
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections import defaultdict
 from typing import Any, Iterable
 
 from reviewer.engine import risk
 from reviewer.engine.document import SET_BY_CALLER, Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import (IDENTITY, Statement, function_roles, policy_documents,
-                                 principal_name, statements)
+from reviewer.engine.iam import (IDENTITY, Statement, attachments, function_roles,
+                                 policy_documents, principal_name, statements)
 from reviewer.engine.reach import reaches, statement_arns
 from reviewer.engine.values import UNKNOWN, as_list, intrinsic, referenced_names
 from reviewer.rules.base import Context, RuleKind
@@ -102,6 +104,7 @@ class PrivilegeEscalation(RuleKind):
 _RUN_AS_ACTIONS = frozenset({"ssm:startsession", "ssm:sendcommand", "lambda:updatefunctioncode"})
 # How a resource comes to run as a role, beside a function's own (type, property path, and
 # whether it names an instance profile, whose role then counts).
+_NOT_RUN_AS = re.compile(r"^arn:[^:]{1,40}:ssm:[^:]{0,40}:[^:]{0,40}:(?:document|session)/")
 _PROFILE_HOLDERS = {"AWS::EC2::Instance": "IamInstanceProfile", "aws_instance": "iam_instance_profile"}
 _PROFILE_ROLES = {"AWS::IAM::InstanceProfile": "Roles", "aws_iam_instance_profile": "role"}
 
@@ -129,6 +132,8 @@ def _targets(statement: Statement, runs_as: dict[str, str]) -> set[str]:
     reference to a resource of the document that runs as a known role; else empty."""
     roles: set[str] = set()
     for item in as_list(statement.data.get("Resource")):
+        if isinstance(item, str) and _NOT_RUN_AS.search(item):
+            continue  # the SSM document a session uses runs as nobody
         named = [n for n in referenced_names(item) if n in runs_as]
         if not named:
             return set()
@@ -159,17 +164,29 @@ def _decided_elsewhere(item: Any, parameters: dict[str, Any]) -> bool:
 # Actions that escalate by rewriting a policy: only through a policy the principal holds.
 _POLICY_VERSION_ACTIONS = frozenset({"iam:createpolicyversion", "iam:setdefaultpolicyversion"})
 _POLICY_NAME_KEYS = ("ManagedPolicyName", "name")  # the model's name of a managed policy
+_MANAGED_POLICY_TYPES = ("AWS::IAM::ManagedPolicy", "aws_iam_policy")
+UNNAMED = "\x00unnamed"  # a policy of the principal whose name is not written here
 
 
 def _own_policy_names(doc: Document) -> dict[str, set[str]]:
-    """Principal -> the literal names of the managed policies this document attaches to it."""
+    """Principal -> the literal names of the managed policies this document attaches to it
+    (UNNAMED for one whose name is generated or known only when deployed)."""
     resources = {r.logical_id: r for r in doc.resources()}
     out: dict[str, set[str]] = defaultdict(set)
     for policy in policy_documents(doc):
         resource = resources.get(policy.resource or "")
-        names = [resource.properties.get(k) for k in _POLICY_NAME_KEYS] if resource else []
+        if resource is None or resource.type not in _MANAGED_POLICY_TYPES:
+            continue  # an inline policy has no versions to write
+        names = [resource.properties.get(k) for k in _POLICY_NAME_KEYS]
         for principal in policy.principals:
             out[principal].update(n for n in names if isinstance(n, str))
+            if not any(isinstance(n, str) for n in names):
+                out[principal].add(UNNAMED)
+    for attachment in attachments(doc):
+        # A customer policy attached by its ARN: its name is the ARN's last part.
+        _, _, rest = attachment.policy.partition(":policy/")
+        if rest and ":iam::aws:" not in attachment.policy:
+            out[attachment.principal].add(UNNAMED if "${" in rest else rest.rsplit("/", 1)[-1])
     return out
 
 
@@ -180,9 +197,14 @@ def _may_be_own_policy(arns: list[str] | None, own: set[str]) -> bool:
         return True
     for arn in arns:
         _, _, rest = arn.partition(":policy/")
-        if not rest or "*" in rest or "?" in rest or "${" in arn:
-            return True
-        if rest.rsplit("/", 1)[-1] in own:
+        name = rest.rsplit("/", 1)[-1]
+        if not rest or "${" in rest or name.strip("*?") == "":
+            return True  # a name known only when deployed, or any policy at all
+        if "*" in name or "?" in name:
+            # AWSQuickSight*Policy: only the policies so named, which may include its own.
+            if UNNAMED in own or any(fnmatch.fnmatchcase(n, name) for n in own):
+                return True
+        elif name in own:
             return True
     return False
 
@@ -191,7 +213,8 @@ def _only_own_user(statement: Statement) -> bool:
     """Every resource is the caller's own IAM user (``user/${aws:username}``, in any path):
     managing one's own access keys or password raises nobody's privileges, the usual
     self-service policy."""
-    resources = [r.lower() for r, _ in statement.values("Resource")]
+    # Terraform's policy documents write IAM's variable as &{aws:username}.
+    resources = [r.lower().replace("&{", "${") for r, _ in statement.values("Resource")]
     return bool(resources) and all(":user/" in r and r.endswith("/${aws:username}") for r in resources)
 
 

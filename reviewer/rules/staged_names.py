@@ -255,16 +255,31 @@ def staged_value(value: Any, stage: str) -> Any:
 
 
 def _as_written(doc: Document, value: Any, key: str) -> str:
-    """The value in the author's own words where its line shows it, else from the model."""
+    """The value in the author's own words where its line shows it, else from the model;
+    with what it comes to where that differs (a variable, a caller's argument)."""
     text = doc.written(value, key)
     if text is None:
         return _show(value)
-    plain = not any(c in text for c in " \"'!$") and not text.startswith(("{", "["))
+    file = getattr(value, "source", "") or doc.path
+    expression = doc.adapter.syntax(doc, file) == "hcl" and not text.startswith('"')
+    plain = not expression and not any(c in text for c in " \"'!$") \
+        and not text.startswith(("{", "["))
     if plain:
         return f'"{text}"'
-    if isinstance(value, str) and text.strip("\"'") != value:
-        return f'{text} (that is "{value}")'  # a variable the reader resolved
+    resolved = value if isinstance(value, str) else _default_of(value, doc.parameters())
+    if resolved is not None and text.strip("\"'") != resolved:
+        return f'{text} (that is "{resolved}")'  # a variable the reader resolved
     return text
+
+
+def _default_of(value: Any, parameters: dict[str, Any]) -> str | None:
+    """The default of the parameter (or variable) a ``Ref`` names, where it is a text."""
+    found = intrinsic(value)
+    if not found or found[0] != "Ref" or not isinstance(found[1], str):
+        return None
+    declared = parameters.get(found[1])
+    default = declared.get("Default") if isinstance(declared, dict) else None
+    return default if isinstance(default, str) else None
 
 
 def _show(value: Any) -> str:

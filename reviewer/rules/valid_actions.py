@@ -88,5 +88,11 @@ def _problem(name: str, ignored: set[str]) -> tuple[str, str | None] | None:
     names = [body["name"] for body in actions.service_actions(prefix).values()]
     # difflib is quadratic in the name's length: no suggestions for absurd names.
     near = difflib.get_close_matches(action, names, n=3, cutoff=0.6) if len(action) <= 128 else []
-    hint = (" did you mean " + ", ".join(f"{prefix}:{n}" for n in near) + "?") if near else ""
-    return f'"{name}" is not an action of {prefix};{hint or " check the spelling"}', None
+    if near:
+        hint = " did you mean " + ", ".join(f"{prefix}:{n}" for n in near) + "?"
+        return f'"{name}" is not an action of {prefix};{hint}', None
+    # Nothing like it: a misspelling, or an action newer than the data (AWS Transform's
+    # guide lists actions its service reference did not yet): said mildly.
+    return (f'"{name}" is not an action of {prefix} in AWS\'s service reference '
+            f"({actions.data_version()}): check the spelling, or the action is newer than "
+            "that data", "warning")

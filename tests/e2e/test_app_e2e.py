@@ -342,7 +342,7 @@ def test_pull_request_changing_the_organisations_rules(world: dict[str, Any]) ->
     [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
     assert run["conclusion"] == "failure", run["output"]
     comments = gh.review_comments_for(OWNER, ".github", 3)
-    assert [(c["path"], c["line"]) for c in comments] == [("policy-reviewer/no-wildcard-actions.yml", 11)]
+    assert [(c["path"], c["line"]) for c in comments] == [("policy-reviewer/no-wildcard-actions.yml", 31)]
     assert 'unknown parameter "alow"' in comments[0]["body"]
     summary = run["output"]["summary"]
     assert "### Rule changes" in summary

@@ -75,3 +75,14 @@ def test_a_prefix_two_apis_share_is_not_judged() -> None:
     # load balancer (found on terraform-aws-iam's load balancer controller policy).
     assert findings({"Effect": "Allow", "Action": "elasticloadbalancing:AddTags",
                      "Resource": "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*"}) == []
+
+
+def test_a_star_ending_a_segment_may_match_past_the_colons_after_it() -> None:
+    # AWS's own AmazonRedshiftQueryEditorV2FullAccess: the account's "*" takes
+    # "123456789012:secret", so this names the query editor's secrets.
+    secret = "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}"
+    assert may_match(secret, "arn:aws:secretsmanager:*:*:sqlworkbench!*")
+    # Past a colon only: a volume is still no instance, whatever the stars before it.
+    instance = "arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}"
+    assert not may_match(instance, "arn:aws:ec2:*:*:volume/vol-1")
+    assert not may_match(secret, "arn:aws:secretsmanager:eu-west-1:111111111111:sqlworkbench!x")

@@ -79,3 +79,12 @@ def test_a_tag_key_that_the_data_writes_as_plain_tag_key_matches_any_tag() -> No
                       {"StringEquals": {"secretsmanager:ResourceTag/managed-by": "eso"}}) == []
     assert keys_found("secretsmanager:GetSecretValue",
                       {"StringEquals": {"secretsmanager:Resourcetags/managed-by": "eso"}}) != []
+
+
+def test_an_action_nothing_like_any_known_one_is_said_mildly() -> None:
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObjekt", "s3:Zzqxwv"], "Resource": "*"}]})
+    found = {f.message.split('"')[1]: f for f in run(policy, rule="valid-actions", path="p.json")}
+    typo, unknown = found["s3:GetObjekt"], found["s3:Zzqxwv"]
+    assert typo.severity == "error" and "did you mean s3:GetObject" in typo.message
+    assert unknown.severity == "warning" and "newer than that data" in unknown.message
