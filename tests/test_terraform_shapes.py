@@ -670,3 +670,25 @@ def test_the_default_key_statement_in_a_policy_document_the_key_uses() -> None:
         """}
     [found] = scan(files, rule="no-wildcard-actions")
     assert found.severity == "warning" and "default statement" in found.message
+
+
+def test_an_open_access_policy_of_a_search_domain_inside_a_vpc_trusts_no_one_outside() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_elasticsearch_domain" "logs" {
+          domain_name = "logs-${var.stage}"
+          vpc_options {
+            subnet_ids         = ["subnet-1"]
+            security_group_ids = ["sg-1"]
+          }
+          access_policies = jsonencode({Statement = [{
+            Effect = "Allow", Principal = {AWS = ["*"]}, Action = "es:*", Resource = "*"}]})
+        }
+        resource "aws_elasticsearch_domain" "public" {
+          domain_name     = "public-${var.stage}"
+          access_policies = jsonencode({Statement = [{
+            Effect = "Allow", Principal = {AWS = ["*"]}, Action = "es:*", Resource = "*"}]})
+        }
+        variable "stage" {}
+        """}
+    assert [f.resource for f in scan(files, rule="account-separation")] == [
+        "aws_elasticsearch_domain.public"]

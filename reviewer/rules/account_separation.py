@@ -143,13 +143,18 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
     own = org.accounts.get(stage) if stage else None
     parameters = doc.parameters()
     keys = {r.logical_id for r in doc.resources() if r.type in KEY_TYPES}
+    in_a_vpc = {r.logical_id for r in doc.resources()
+                if r.type in VPC_DOMAINS and r.properties.get(VPC_DOMAINS[r.type])}
     for policy in policy_documents(doc):
         if policy.kind not in (TRUST, RESOURCE_POLICY):
             continue
         found = statements(policy, parameters)
         # The private-API pattern: Allow "*", then Deny "*" unless a condition holds (the
         # request comes through our VPC endpoint, from our organisation): the Deny gates it.
-        gated = any(_denies_everyone_unless(s, parameters) for s in found)
+        # A search domain inside a VPC is reached only through its security groups: an
+        # open access policy is the usual one there (OpenSearch's guide), not a trust in "*".
+        gated = policy.resource in in_a_vpc or \
+            any(_denies_everyone_unless(s, parameters) for s in found)
         for statement in found:
             auth = _function_url_auth(statement)
             open_url = auth == "NONE"
@@ -180,6 +185,11 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
                 if account and _foreign(account, own, org, policy.kind):
                     yield Hit(path, _root_message(account, policy.resource in keys),
                               f"trust-root:{account}", policy.resource)
+
+
+# Search domains placed in a VPC, by the property that places them there.
+VPC_DOMAINS = {"AWS::OpenSearchService::Domain": "VPCOptions", "AWS::Elasticsearch::Domain": "VPCOptions",
+               "aws_opensearch_domain": "vpc_options", "aws_elasticsearch_domain": "vpc_options"}
 
 
 def _function_url_auth(statement: Statement) -> str | None:
