@@ -692,3 +692,53 @@ def test_an_open_access_policy_of_a_search_domain_inside_a_vpc_trusts_no_one_out
         """}
     assert [f.resource for f in scan(files, rule="account-separation")] == [
         "aws_elasticsearch_domain.public"]
+
+
+def test_a_self_service_policy_may_be_shared_and_a_sender_address_narrows_sending() -> None:
+    files = {"main.tf": ROOT + """\
+        data "aws_iam_policy_document" "self" {
+          statement {
+            actions   = ["iam:CreateAccessKey", "iam:EnableMFADevice", "iam:ChangePassword"]
+            resources = ["arn:aws:iam::*:user/&{aws:username}"]
+          }
+          statement {
+            effect        = "Deny"
+            not_actions   = ["iam:EnableMFADevice", "iam:ChangePassword"]
+            resources     = ["*"]
+            condition {
+              test     = "BoolIfExists"
+              variable = "aws:MultiFactorAuthPresent"
+              values   = ["false"]
+            }
+          }
+        }
+        resource "aws_iam_policy" "self" {
+          name   = "manage-own-credentials"
+          policy = data.aws_iam_policy_document.self.json
+        }
+        resource "aws_iam_group_policy_attachment" "admins" {
+          group      = "admins"
+          policy_arn = aws_iam_policy.self.arn
+        }
+        resource "aws_iam_group_policy_attachment" "developers" {
+          group      = "developers"
+          policy_arn = aws_iam_policy.self.arn
+        }
+        data "aws_iam_policy_document" "mailer" {
+          statement {
+            actions   = ["ses:SendEmail"]
+            resources = ["*"]
+            condition {
+              test     = "StringEquals"
+              variable = "ses:FromAddress"
+              values   = ["no-reply@example.org"]
+            }
+          }
+        }
+        resource "aws_iam_policy" "mailer" {
+          name   = "mailer"
+          policy = data.aws_iam_policy_document.mailer.json
+        }
+        """}
+    found = scan(files)
+    assert [f for f in found if f.rule_id in ("no-shared-policies", "no-wildcard-resources")] == []

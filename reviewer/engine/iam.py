@@ -94,6 +94,14 @@ class Statement:
         return isinstance(condition, dict) and bool(condition)
 
 
+def only_own_user(statement: Statement) -> bool:
+    """Every resource is the caller's own IAM user (``user/${aws:username}``, in any path;
+    Terraform's policy documents write it ``&{aws:username}``): managing one's own access
+    keys, password or MFA raises nobody's privileges, the usual self-service policy."""
+    resources = [r.lower().replace("&{", "${") for r, _ in statement.values("Resource")]
+    return bool(resources) and all(":user/" in r and r.endswith("/${aws:username}") for r in resources)
+
+
 def policy_documents(doc: Document) -> list[PolicyDocument]:
     """All policy documents of a document, as its format's adapter finds them (worked out
     once per document: every IAM rule asks)."""

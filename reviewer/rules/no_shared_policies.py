@@ -14,8 +14,9 @@ from typing import Any, Iterable
 
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.iam import FunctionRole, attachments, function_roles, is_aws_managed, principal_of
-from reviewer.engine.values import intrinsic
+from reviewer.engine.iam import (FunctionRole, attachments, function_roles, is_aws_managed,
+                                 only_own_user, policy_documents, principal_of, statements)
+from reviewer.engine.values import intrinsic, referenced_names
 from reviewer.rules.base import Context, RuleKind
 
 _POLICY_ARN = re.compile(r"^arn:[^:]*:iam::(?:\$\{[^}]+\}|[^:]*):policy/.+")
@@ -42,7 +43,10 @@ class NoSharedPolicies(RuleKind):
             if attachment.policy in resources or _is_customer_policy(attachment.policy):
                 attached[attachment.policy].append(
                     (attachment.principal, attachment.path, attachment.resource))
+        self_service = _self_service_policies(doc)
         for policy, places in attached.items():
+            if policy in self_service:
+                continue  # each user manages only themselves: sharing grows no one's access
             seen: dict[str, None] = {}  # in attachment order
             for principal, path, holder in places:
                 if principal in seen:
@@ -108,6 +112,28 @@ def _named(policy: str, principal: str, holder: str, resources: dict[str, Any]) 
     if holder not in (policy, principal):
         return holder
     return policy if policy in resources else principal
+
+
+def _self_service_policies(doc: Document) -> set[str]:
+    """Policies of the document whose every Allow acts only on the caller's own user (AWS's
+    'manage your own credentials, with MFA' policy): Deny statements may say anything."""
+    out: set[str] = set()
+    holders: set[str] = set()
+    parameters = doc.parameters()
+    for policy in policy_documents(doc):
+        if not policy.resource:
+            continue
+        holders.add(policy.resource)
+        allows = [s for s in statements(policy, parameters) if s.allows]
+        if allows and all(only_own_user(s) for s in allows):
+            out.add(policy.resource)
+    if out:
+        # A policy whose document is written apart (Terraform's aws_iam_policy_document).
+        for resource in doc.resources():
+            documents = referenced_names(resource.properties) & holders
+            if documents and documents <= out:
+                out.add(resource.logical_id)
+    return out
 
 
 def _is_customer_policy(ref: str) -> bool:

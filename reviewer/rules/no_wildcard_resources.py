@@ -30,9 +30,10 @@ PERIMETER_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpa
 # dataset is for CloudWatch's newer OTLP datasets; classic metric data has no ARN and takes "*"
 # (CloudWatch's guide). "Required: false" alone says no such thing (s3:PutObject has it too).
 STAR_ONLY = frozenset({"cloudwatch:putmetricdata"})
-# ecs:cluster picks the container instances and tasks of one cluster, as ECS's guide scopes them.
+# ecs:cluster picks the container instances and tasks of one cluster, as ECS's guide scopes
+# them; ses:FromAddress the identity an email is sent as.
 NAMING_REQUEST_KEYS = ("kms:RequestAlias", "cloudwatch:namespace", "secretsmanager:SecretId",
-                       "ecs:cluster")
+                       "ecs:cluster", "ses:FromAddress")
 # How a documented resource key that identifies resources ends (ec2:InstanceID, kms:ResourceAliases).
 IDENTIFIER_SUFFIXES = ("id", "ids", "arn", "arns", "name", "names", "alias", "aliases")
 

@@ -23,7 +23,7 @@ from reviewer.engine import risk
 from reviewer.engine.document import SET_BY_CALLER, Document
 from reviewer.engine.finding import Hit
 from reviewer.engine.iam import (IDENTITY, Statement, attachments, function_roles,
-                                 policy_documents, principal_name, statements)
+                                 only_own_user, policy_documents, principal_name, statements)
 from reviewer.engine.reach import reaches, statement_arns
 from reviewer.engine.values import UNKNOWN, as_list, intrinsic, referenced_names
 from reviewer.rules.base import Context, RuleKind
@@ -57,7 +57,7 @@ class PrivilegeEscalation(RuleKind):
             if policy.kind != IDENTITY:
                 continue
             for statement in statements(policy, parameters):
-                if not statement.allows or _only_own_user(statement):
+                if not statement.allows or only_own_user(statement):
                     continue
                 if _resources_decided_elsewhere(statement, parameters):
                     continue  # known when deployed (a caller's role ARNs): neither flag nor clear
@@ -207,15 +207,6 @@ def _may_be_own_policy(arns: list[str] | None, own: set[str]) -> bool:
         elif name in own:
             return True
     return False
-
-
-def _only_own_user(statement: Statement) -> bool:
-    """Every resource is the caller's own IAM user (``user/${aws:username}``, in any path):
-    managing one's own access keys or password raises nobody's privileges, the usual
-    self-service policy."""
-    # Terraform's policy documents write IAM's variable as &{aws:username}.
-    resources = [r.lower().replace("&{", "${") for r, _ in statement.values("Resource")]
-    return bool(resources) and all(":user/" in r and r.endswith("/${aws:username}") for r in resources)
 
 
 def _add(grant: risk.Grant, statement: Statement) -> None:
