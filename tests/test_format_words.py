@@ -115,3 +115,30 @@ def test_a_name_a_caller_passes_into_a_module_is_shown_with_what_it_comes_to() -
     [found] = [f for f in scan(files) if f.rule_id == "staged-names"]
     assert found.message.startswith(
         'name var.policy_name (that is "concourse-worker") does not contain the stage')
+
+
+def test_resources_in_a_message_are_shown_as_written() -> None:
+    files = {"main.tf": ROOT + """\
+        locals {
+          region = var.region == "" ? "" : var.region
+        }
+        variable "region" {
+          default = ""
+        }
+        data "aws_iam_policy_document" "p" {
+          statement {
+            actions   = ["athena:ListDatabases"]
+            resources = [
+              "arn:aws:athena:${local.region}:111111111111:catalog/AwsDataCatalog/database/logs",
+            ]
+          }
+        }
+        """, "one-line.json": """\
+        {"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+                        "Resource": ["arn:aws:sns:eu-west-1:111111111111:a", "arn:aws:sns:eu-west-1:111111111111:b"]}]}
+        """}
+    found = {f.path: f.message for f in scan(files, rule="action-resource-match")}
+    assert "cannot act on arn:aws:athena:${local.region}:111111111111:catalog/" in found["main.tf"]
+    # Two values on one line: each shown on its own, never the line with its key.
+    assert "cannot act on arn:aws:sns:eu-west-1:111111111111:a, arn:aws:sns:eu-west-1:111111111111:b:" \
+        in found["one-line.json"]

@@ -181,3 +181,17 @@ def test_a_part_whose_file_name_depends_on_the_stage_is_said_not_reviewed() -> N
     assert (note.path, note.start_line, note.severity) == ("svc/serverless.yml", 4, "note")
     assert "serverless.functions.${opt:stage}.yml" in note.message
     assert "known only when the service is deployed" in note.message
+
+
+def test_a_named_part_whose_key_depends_on_the_stage_is_no_unknown_file() -> None:
+    files = {
+        "svc/serverless.yml": """\
+            service: ws
+            provider:
+              name: aws
+              environment:
+                SECRET: ${file(./env.yml):${opt:stage, 'dev'}.secret}
+            """,
+        "svc/env.yml": "dev:\n  secret: x\n",
+    }
+    assert [f for f in scan(files) if f.rule_id == "include-not-reviewed"] == []

@@ -242,10 +242,15 @@ def test_staged_names_with_hcl_suggestions() -> None:
         .replace("var.stage", "var.env_name")
     [found] = scan(files, rule="staged-names")
     assert found.suggestion == '  function_name = "orders-${var.env_name}" # the name'
+    # Declaring none, it uses what its text already takes for the stage (the workspace, or
+    # a variable a Terragrunt-generated file declares); using none, no fix is written.
     files["main.tf"] = files["main.tf"].replace('variable "env_name" {}', "") \
         .replace("${var.env_name}", "${terraform.workspace}")
     [found] = scan(files, rule="staged-names")
-    assert found.suggestion is None and "declares no stage variable" in found.message
+    assert found.suggestion == '  function_name = "orders-${terraform.workspace}" # the name'
+    files["main.tf"] = files["main.tf"].replace("${terraform.workspace}", "prod")
+    found = [f for f in scan(files, rule="staged-names") if f.resource == "aws_lambda_function.fixed"]
+    assert found[0].suggestion is None and "declares no stage variable" in found[0].message
 
 
 def test_the_stage_variable_follows_the_organisation_stage_parameter() -> None:

@@ -698,6 +698,14 @@ def test_a_self_service_policy_may_be_shared_and_a_sender_address_narrows_sendin
     files = {"main.tf": ROOT + """\
         data "aws_iam_policy_document" "self" {
           statement {
+            actions   = ["iam:ListVirtualMFADevices", "iam:GetAccountPasswordPolicy"]
+            resources = ["*"]
+          }
+          statement {
+            actions   = ["iam:CreateVirtualMFADevice"]
+            resources = ["arn:aws:iam::*:mfa/&{aws:username}"]
+          }
+          statement {
             actions   = ["iam:CreateAccessKey", "iam:EnableMFADevice", "iam:ChangePassword"]
             resources = ["arn:aws:iam::*:user/&{aws:username}"]
           }
@@ -742,3 +750,73 @@ def test_a_self_service_policy_may_be_shared_and_a_sender_address_narrows_sendin
         """}
     found = scan(files)
     assert [f for f in found if f.rule_id in ("no-shared-policies", "no-wildcard-resources")] == []
+    # A policy that writes anything beyond the caller's own user is shared like any other.
+    files["main.tf"] = files["main.tf"].replace('"iam:GetAccountPasswordPolicy"', '"iam:CreateUser"')
+    assert [f.rule_id for f in scan(files, rule="no-shared-policies")] == ["no-shared-policies"]
+
+
+def test_a_name_that_follows_a_name_decided_elsewhere_is_unknown_too() -> None:
+    files = {"modules/fn/main.tf": """\
+        variable "prefix" {}
+        resource "aws_lambda_function" "function" {
+          function_name = "${var.prefix}_handler"
+        }
+        resource "aws_cloudwatch_metric_alarm" "errors" {
+          alarm_name = "${aws_lambda_function.function.function_name}_invocation_errors"
+        }
+        resource "aws_sqs_queue" "literal" {
+          name = "jobs"
+        }
+        """}
+    found = scan(files, rule="staged-names")
+    # The alarm follows the function's name, which the module's caller decides.
+    assert [f.resource for f in found] == ["aws_sqs_queue.literal"]
+    assert found[0].message.endswith("two stages of this module would collide")
+
+
+def test_a_heredoc_with_a_fragment_of_members_made_when_applied_is_read() -> None:
+    # govuk-aws: a condition fragment that is "" or a whole operator block, by a variable.
+    files = {"main.tf": ROOT + '''\
+        variable "restrict" {}
+        locals {
+          maybe_ip = var.restrict ? "\\"IpAddress\\": {\\"aws:SourceIp\\": [\\"10.0.0.0/8\\"]}," : ""
+        }
+        resource "aws_iam_role" "user" {
+          name               = "user-${var.stage}"
+          assume_role_policy = <<-EOF
+          {
+            "Statement": [{
+              "Effect": "Allow",
+              "Principal": {"AWS": ["arn:aws:iam::111111111111:root"]},
+              "Action": "sts:AssumeRole",
+              "Condition": {
+                ${local.maybe_ip}
+                "Bool": {"aws:MultiFactorAuthPresent": "true"}
+              }
+            }]
+          }
+          EOF
+        }
+        variable "stage" {}
+        '''}
+    found = scan(files)
+    assert [f for f in found if f.rule_id == "template-parse"] == []
+    assert [f.rule_id for f in found if f.rule_id == "valid-condition-keys"] == []
+
+
+def test_the_access_policy_of_a_vpc_domain_written_apart_trusts_no_one_outside() -> None:
+    files = {"main.tf": ROOT + """\
+        resource "aws_opensearch_domain" "logs" {
+          domain_name = "logs-${var.stage}"
+          vpc_options {
+            subnet_ids = ["subnet-1"]
+          }
+        }
+        resource "aws_opensearch_domain_policy" "logs" {
+          domain_name     = aws_opensearch_domain.logs.domain_name
+          access_policies = jsonencode({Statement = [{
+            Effect = "Allow", Principal = {AWS = "*"}, Action = "es:*", Resource = "*"}]})
+        }
+        variable "stage" {}
+        """}
+    assert scan(files, rule="account-separation") == []

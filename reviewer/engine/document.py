@@ -59,6 +59,7 @@ class Adapter:
     document with nothing format-specific: resources as written, no policies."""
 
     format = CLOUDFORMATION
+    unit = "template"  # what one deployable document is called in the format's words
     # Must a document that uses the stage declare it (CloudFormation's stage parameter)? A
     # Terraform module declares its variables for Terraform's own sake, and the Serverless
     # Framework knows its stage.
@@ -129,6 +130,13 @@ _PLAIN = Adapter()
 
 
 MAX_WRITTEN = 200  # a value longer than this is shown from the model, not quoted whole
+
+
+def _one_value(text: str) -> bool:
+    """Is the text one value alone: one quoted string, or a plain scalar with no key?"""
+    if text[0] in "\"'":
+        return len(text) > 1 and text[-1] == text[0] and text[0] not in text[1:-1]
+    return not any(mark in text for mark in ('"', "'", ": ", " = ", ",")) and text[0] not in "[{"
 
 
 def _without_comment(text: str) -> str:
@@ -205,6 +213,8 @@ class Document:
         text = _without_comment(text).rstrip(",").strip()
         if not text or len(text) > MAX_WRITTEN or text.endswith(("{", "[", "(", "<<", "|", ">")):
             return None
+        if key is None and not _one_value(text):
+            return None  # the line holds a key, or several values: not this one alone
         return text
 
     def locate(self, path: Path) -> tuple[str, int, int]:

@@ -95,11 +95,13 @@ class Statement:
 
 
 def only_own_user(statement: Statement) -> bool:
-    """Every resource is the caller's own IAM user (``user/${aws:username}``, in any path;
+    """Every resource is the caller's own IAM user or MFA device (``user/${aws:username}``,
+    ``mfa/${aws:username}``, in any path;
     Terraform's policy documents write it ``&{aws:username}``): managing one's own access
     keys, password or MFA raises nobody's privileges, the usual self-service policy."""
     resources = [r.lower().replace("&{", "${") for r, _ in statement.values("Resource")]
-    return bool(resources) and all(":user/" in r and r.endswith("/${aws:username}") for r in resources)
+    return bool(resources) and all((":user/" in r or ":mfa/" in r) and r.endswith("/${aws:username}")
+                                   for r in resources)
 
 
 def policy_documents(doc: Document) -> list[PolicyDocument]:

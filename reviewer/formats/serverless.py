@@ -44,6 +44,7 @@ class ServerlessAdapter(CloudFormationAdapter):
     framework's words."""
 
     format = SERVERLESS
+    unit = "service"
     declares_stage = False
 
     def role_id(self, resource: Resource) -> str:

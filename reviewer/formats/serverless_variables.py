@@ -279,7 +279,10 @@ class Resolver:
                 address.append(str(found))
             else:
                 written = "".join(p if isinstance(p, str) else getattr(p, "raw", "") for p in option)
-                if written.lstrip().startswith("file(") and self.includes is not None:
+                # file(x.${opt:stage}.yml): the name is made when deployed; file(x.yml):${...}
+                # names its file, and only the key inside it is unknown.
+                if written.lstrip().startswith("file(") and ")" not in "".join(address) \
+                        and self.includes is not None:
                     self.includes.unknown_name(written.strip(), self.line)
                 return None  # an address only deployment knows
         text = "".join(address).strip()

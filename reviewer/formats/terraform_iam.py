@@ -82,6 +82,7 @@ class TerraformAdapter(Adapter):
     """A Terraform module (one folder's ``.tf`` files)."""
 
     format = TERRAFORM
+    unit = "module"
 
     def policy_documents(self, doc: Document) -> list[iam.PolicyDocument]:
         return policy_documents(doc) if doc.kind == TEMPLATE else []
@@ -114,7 +115,18 @@ class TerraformAdapter(Adapter):
         if wanted in declared:
             return wanted
         staged = sorted(self.stage_names(doc, stage_parameter, stage_variables) & set(declared))
-        return staged[0] if staged else None
+        if staged:
+            return staged[0]
+        # Declared elsewhere (a Terragrunt-generated variables file) or the workspace: what
+        # the module's own text already uses for the stage.
+        names = [stage_parameter.lower(), *(v.lower() for v in stage_variables)]
+        used = re.compile(r"\b(var\.(?:" + "|".join(re.escape(n) for n in names) +
+                          r")|terraform\.workspace)\b")
+        for text in (doc.sources or {doc.path: doc.text}).values():
+            found = used.search(text[:MAX_SCANNED_TEXT])
+            if found:
+                return found.group(1)
+        return None
 
     def syntax(self, doc: Document, file: str) -> str:
         return "hcl" if file.endswith((".tf", ".tfvars")) else super().syntax(doc, file)
@@ -300,6 +312,9 @@ def attachments(doc: Document) -> Iterator[tuple[str, str, Path, str, Path | Non
 # How a variable names the stage in more words: stage_name, envName, app_env, target_environment.
 _STAGE_PREFIXES = ("app", "deploy", "deployment", "target", "current", "aws")
 _STAGE_SUFFIXES = ("name", "id")
+
+
+MAX_SCANNED_TEXT = 1024 * 1024  # a module's file read for the stage it uses, at most
 
 
 def _names_the_stage(name: str, words: set[str]) -> bool:

@@ -64,7 +64,14 @@ def mask_interpolations(text: str) -> tuple[str, int]:
                 j += 1
             if j >= n:
                 return text, 0
-            out.append('"' + PLACEHOLDER + '"')
+            before = _last_mark(out)
+            after = text[j + 1:j + 1 + MAX_INTERPOLATION].lstrip()[:1]
+            if before in ("{", ",") and after in ('"', "}"):
+                # "Condition": { ${local.maybe_ip_restriction} "Bool": {...} }: a fragment of
+                # members, made when applied: one member whose value is unknown.
+                out.append(f'"{PLACEHOLDER}": "{PLACEHOLDER}"' + ("," if after == '"' else ""))
+            else:
+                out.append('"' + PLACEHOLDER + '"')
             count += 1
             i = j + 1
             continue
@@ -74,6 +81,15 @@ def mask_interpolations(text: str) -> tuple[str, int]:
 
 
 MAX_INTERPOLATION = 4096
+
+
+def _last_mark(out: list[str]) -> str:
+    """The last character written that is not white space (looking back a bounded way)."""
+    for piece in reversed(out[-MAX_INTERPOLATION:]):
+        stripped = piece.rstrip()
+        if stripped:
+            return stripped[-1]
+    return ""
 
 
 def _interpolation_end(text: str, start: int) -> int:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from reviewer.engine.document import PARAMETERS, Document
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.iam import RESOURCE_POLICY, TRUST, Statement, policy_documents, statements
-from reviewer.engine.values import intrinsic, possible_strings, walk_strings
+from reviewer.engine.values import intrinsic, possible_strings, referenced_names, walk_strings
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 ACCOUNT_ID = re.compile(r"(?<![\d.])(\d{12})(?![\d.])")
@@ -145,6 +145,9 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
     keys = {r.logical_id for r in doc.resources() if r.type in KEY_TYPES}
     in_a_vpc = {r.logical_id for r in doc.resources()
                 if r.type in VPC_DOMAINS and r.properties.get(VPC_DOMAINS[r.type])}
+    # Terraform's aws_opensearch_domain_policy: the access policy of the domain it names.
+    in_a_vpc |= {r.logical_id for r in doc.resources() if r.type in DOMAIN_POLICIES
+                 and referenced_names(r.properties.get(DOMAIN_POLICIES[r.type])) & in_a_vpc}
     for policy in policy_documents(doc):
         if policy.kind not in (TRUST, RESOURCE_POLICY):
             continue
@@ -190,6 +193,10 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
 # Search domains placed in a VPC, by the property that places them there.
 VPC_DOMAINS = {"AWS::OpenSearchService::Domain": "VPCOptions", "AWS::Elasticsearch::Domain": "VPCOptions",
                "aws_opensearch_domain": "vpc_options", "aws_elasticsearch_domain": "vpc_options"}
+
+
+DOMAIN_POLICIES = {"aws_opensearch_domain_policy": "domain_name",
+                   "aws_elasticsearch_domain_policy": "domain_name"}
 
 
 def _function_url_auth(statement: Statement) -> str | None:

@@ -14,11 +14,13 @@ from typing import Iterable
 
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
-from reviewer.engine.iam import policy_documents, statements
+from reviewer.engine.iam import Statement, policy_documents, statements
+from reviewer.engine.values import as_list
 from reviewer.engine.reach import miss, statement_arns
 from reviewer.rules.base import Context, RuleKind
 
 SHOWN_TYPES = 3
+SHOWN_ARNS = 3
 
 
 class ActionResourceMatch(RuleKind):
@@ -35,14 +37,25 @@ class ActionResourceMatch(RuleKind):
                 arns = statement_arns(statement)
                 if arns is None:
                     continue
+                shown = _as_written(doc, statement, arns)
                 for action, path in statement.values("Action"):
-                    problem = _mismatch(action.strip(), arns)
+                    problem = _mismatch(action.strip(), arns, shown)
                     if problem:
                         yield Hit(path, problem, f"{action.strip().lower()}:" + ",".join(sorted(arns)),
                                   policy.resource)
 
 
-def _mismatch(action: str, arns: list[str]) -> str | None:
+def _as_written(doc: Document, statement: Statement, arns: list[str]) -> list[str]:
+    """The resources as their author wrote them, where each stands on a line of its own
+    (``${local.region}``, not one value the reader took for it); else the values worked out."""
+    items = as_list(statement.data.get("Resource"))
+    written = [doc.written(item) for item in items[:SHOWN_ARNS]]
+    if written and all(w is not None for w in written):
+        return [str(w).strip("\"'") for w in written]
+    return arns[:SHOWN_ARNS]
+
+
+def _mismatch(action: str, arns: list[str], shown_arns: list[str]) -> str | None:
     found = miss(action, arns)
     if found is None:
         return None
@@ -51,5 +64,5 @@ def _mismatch(action: str, arns: list[str]) -> str | None:
                 f'Resource "*", so here it grants nothing')
     shown = "; ".join(f"{kind} ({fmt})" for kind, fmt in found.types[:SHOWN_TYPES])
     more = f"; and {len(found.types) - SHOWN_TYPES} more" if len(found.types) > SHOWN_TYPES else ""
-    return (f"{action} cannot act on {', '.join(arns[:3])}: it acts on {shown}{more}; "
+    return (f"{action} cannot act on {', '.join(shown_arns)}: it acts on {shown}{more}; "
             "as written it grants nothing")

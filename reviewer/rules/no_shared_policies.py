@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable
 
+from reviewer.engine import actions
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.iam import (FunctionRole, attachments, function_roles, is_aws_managed,
@@ -47,17 +48,20 @@ class NoSharedPolicies(RuleKind):
         for policy, places in attached.items():
             if policy in self_service:
                 continue  # each user manages only themselves: sharing grows no one's access
-            seen: dict[str, None] = {}  # in attachment order
+            seen: dict[str, str | None] = {}  # principal -> its condition, in attachment order
             for principal, path, holder in places:
                 if principal in seen:
                     continue
-                first = next((other for other in seen if together.possible(
-                    conditions.get(other), conditions.get(principal))), None)
+                # The principal's own condition, else the attachment's (count = var.env ==
+                # "staging" ? 1 : 0): the policy is that principal's only where both exist.
+                condition = conditions.get(principal) or _condition_of(resources.get(holder))
+                first = next((other for other, theirs in seen.items()
+                              if together.possible(theirs, condition)), None)
                 if first:
                     yield Hit(path, f'customer policy "{policy}" is attached to {first} and also '
                                     f"to {principal}; give each principal a policy of its own",
                               f"{policy}->{principal}", _named(policy, principal, holder, resources))
-                seen[principal] = None
+                seen[principal] = condition
         yield from _shared_roles(doc, together)
 
     def check_project(self, docs: list[Document], ctx: Context) -> Iterable[tuple[Document, Hit]]:
@@ -125,7 +129,8 @@ def _self_service_policies(doc: Document) -> set[str]:
             continue
         holders.add(policy.resource)
         allows = [s for s in statements(policy, parameters) if s.allows]
-        if allows and all(only_own_user(s) for s in allows):
+        if allows and all(only_own_user(s) for s in allows if not _reads_only(s)) \
+                and any(only_own_user(s) for s in allows):
             out.add(policy.resource)
     if out:
         # A policy whose document is written apart (Terraform's aws_iam_policy_document).
@@ -136,8 +141,23 @@ def _self_service_policies(doc: Document) -> set[str]:
     return out
 
 
+def _reads_only(statement: Any) -> bool:
+    """Does the statement grant List and Read actions alone (AWS's self-service policy lets
+    every user list MFA devices and read the password policy)?"""
+    if "NotAction" in statement.data:
+        return False
+    names = [a for a, _ in statement.values("Action")]
+    return bool(names) and all(not actions.has_wildcard(a) and actions.access_level(a) in ("List", "Read")
+                               for a in names)
+
+
 def _is_customer_policy(ref: str) -> bool:
     return bool(_POLICY_ARN.match(ref)) and not is_aws_managed(ref)
+
+
+def _condition_of(resource: Any) -> str | None:
+    condition = resource.node.get("Condition") if resource is not None else None
+    return condition if isinstance(condition, str) else None
 
 
 def _principal_conditions(doc: Document, resources: dict[str, Any]) -> dict[str, str]:

@@ -62,7 +62,7 @@ class NoWildcardActions(RuleKind):
                                   "account's own root, so that IAM policies decide who may use "
                                   "the key: AWS recommends it, and whether to keep it is the "
                                   "organisation's choice (allow_kms_default_statement), not a "
-                                  "mistake in this template",
+                                  f"mistake in this {doc.adapter.unit}",
                                   "kms-default-statement", policy.resource, severity="warning")
                     continue
                 sampled = False

@@ -70,7 +70,7 @@ class StagedNames(RuleKind):
                 yield Hit(
                     resource.path + ("Properties", prop),
                     f"{word} {_as_written(doc, value, word)} does not contain the stage "
-                    f"{how}; two stages of this template would collide",
+                    f"{how}; two stages of this {doc.adapter.unit} would collide",
                     f"{prop}={_show(value)}", resource.logical_id, replacement=replacement,
                 )
         if named and doc.adapter.declares_stage:
@@ -162,6 +162,7 @@ class _Names:
         # Each resource is judged once (names referring to names form a graph, maybe a
         # cycle); a resource still being judged counts as not unique.
         self._unique_ids: dict[str, bool] = {}
+        self._unknown_ids: dict[str, bool] = {}
         self._chain = 0
 
     def carries_stage(self, value: Any) -> bool:
@@ -200,7 +201,24 @@ class _Names:
                 if not isinstance(declared, dict) or declared.get("Default") in (None, "") \
                         or declared.get(SET_BY_CALLER):
                     return True
-        return False
+        # A name that follows another resource's name (an alarm named after its function):
+        # unknown where that name is.
+        return any(self._name_unknown(n) for n in referenced_names(value) if n in self.resources)
+
+    def _name_unknown(self, logical_id: str) -> bool:
+        if logical_id in self._unknown_ids:
+            return self._unknown_ids[logical_id]
+        self._unknown_ids[logical_id] = False  # a cycle of names decides nothing
+        if self._chain >= MAX_CHAIN:
+            return False
+        self._chain += 1
+        try:
+            resource = self.resources[logical_id]
+            values = [resource.properties.get(p) for p in self.names.get(resource.type, [])]
+            self._unknown_ids[logical_id] = any(v is not None and self.unknown(v) for v in values)
+        finally:
+            self._chain -= 1
+        return self._unknown_ids[logical_id]
 
     def _names_a_stage(self, text: str) -> bool:
         return any(word.lower() in self.stages for word in _WORD.findall(text[:MAX_NAME_CHARS]))
@@ -258,10 +276,11 @@ def _as_written(doc: Document, value: Any, key: str) -> str:
     """The value in the author's own words where its line shows it, else from the model;
     with what it comes to where that differs (a variable, a caller's argument)."""
     text = doc.written(value, key)
-    if text is None:
-        return _show(value)
     file = getattr(value, "source", "") or doc.path
-    expression = doc.adapter.syntax(doc, file) == "hcl" and not text.startswith('"')
+    hcl = doc.adapter.syntax(doc, file) == "hcl"
+    if text is None:
+        return _show_hcl(value) if hcl else _show(value)
+    expression = hcl and not text.startswith('"')
     plain = not expression and not any(c in text for c in " \"'!$") \
         and not text.startswith(("{", "["))
     if plain:
@@ -270,6 +289,17 @@ def _as_written(doc: Document, value: Any, key: str) -> str:
     if resolved is not None and text.strip("\"'") != resolved:
         return f'{text} (that is "{resolved}")'  # a variable the reader resolved
     return text
+
+
+def _show_hcl(value: Any) -> str:
+    """A value over several lines, in Terraform's words: a template string or a reference."""
+    found = intrinsic(value)
+    if found and found[0] == "Fn::Sub":
+        text = found[1][0] if isinstance(found[1], list) and found[1] else found[1]
+        return f'"{text}"' if isinstance(text, str) else "(a value made when applied)"
+    if found and found[0] in ("Ref", "Fn::ImportValue") and isinstance(found[1], str):
+        return found[1]
+    return f'"{value}"' if isinstance(value, str) else "(a value made when applied)"
 
 
 def _default_of(value: Any, parameters: dict[str, Any]) -> str | None:
