@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import logging
 import os
 import stat
 import sys
@@ -18,6 +17,7 @@ from typing import Sequence
 
 from reviewer.config.errors import ConfigError
 from reviewer.config.effective import InForce
+from reviewer import logs
 from reviewer.config.rulebook import DEFAULT_POLICIES, RuleSpec, load_rule_dir
 from reviewer.config.settings import (REPOSITORY_CONFIG, REPOSITORY_RULES, Settings, load_settings)
 from reviewer.engine.waivers import expiring
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors already
         return int(exc.code or 0)
     if args.command not in ("serve", "worker", "jobs"):
-        _terminal_logging()
+        logs.use_terminal()
     try:
         if args.command == "scan":
             return _scan(args)
@@ -104,42 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # `policy-reviewer scan . | head`
         return EXIT_OK
-
-
-def _terminal_logging() -> None:
-    """What the engine logs (a rule's bug, a file it could not read) reaches the terminal as
-    one line each, its traceback only with LOG_LEVEL=DEBUG: the report already carries the
-    finding, and a traceback in a CI log reads like the tool itself crashed."""
-    logger = logging.getLogger("reviewer")
-    if any(isinstance(h, _TerminalHandler) for h in logger.handlers):
-        return
-    debug = os.environ.get("LOG_LEVEL", "").upper() == "DEBUG"
-    handler = _TerminalHandler(sys.stderr)
-    handler.setFormatter(_OneLine(debug))
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
-    logger.propagate = False
-
-
-class _TerminalHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The CLI's own handler (so that a second ``main()`` adds no second one)."""
-
-
-class _OneLine(logging.Formatter):
-    """A log record as one line: the message and the exception's type and text."""
-
-    def __init__(self, debug: bool) -> None:
-        super().__init__()
-        self.debug = debug
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = "policy-reviewer: " + record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            text += f" ({type(exc).__name__}: {str(exc)[:200]})"
-            if self.debug:
-                text += "\n" + self.formatException(record.exc_info)
-        return text
 
 
 def _configure(args: argparse.Namespace, repo: Settings | None,

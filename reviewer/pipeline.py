@@ -5,16 +5,18 @@ tests all come through here."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from reviewer.config.config_change import ConfigJudge
-from reviewer.config.effective import InForce
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.evaluate import Evaluation, evaluate_documents
-from reviewer.engine.impact import RepoImpact, compare_impact
-from reviewer.engine.review import ChangeReview, review_evaluations
 from reviewer.formats import read_files
+
+if TYPE_CHECKING:  # a scan needs none of these: a CLI start does not pay for them
+    from reviewer.config.config_change import ConfigJudge
+    from reviewer.config.effective import InForce
+    from reviewer.engine.impact import RepoImpact
+    from reviewer.engine.review import ChangeReview
 
 
 def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings: Settings,
@@ -27,18 +29,22 @@ def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings
 def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
                   renames: Mapping[str, str], rules: Mapping[str, RuleSpec],
                   settings: Settings, today: dt.date | None = None,
-                  judge: ConfigJudge | None = None) -> ChangeReview:
+                  judge: "ConfigJudge | None" = None) -> "ChangeReview":
     """Review a change like a pull request: both sides read and judged with the same rules
     and settings, then compared (see ``engine.review.review_evaluations``)."""
     base = evaluate(base_files, rules, settings, today)
     head = evaluate(head_files, rules, settings, today)
+    from reviewer.engine.review import review_evaluations
+
     return review_evaluations(base, head, base_files, head_files, renames, judge)
 
 
-def impact_of(repo: str, files: Mapping[str, bytes], old: InForce, new: InForce) -> RepoImpact:
+def impact_of(repo: str, files: Mapping[str, bytes], old: "InForce", new: "InForce") -> "RepoImpact":
     """What a rule change adds to and removes from one repository's findings: its files read
     once and judged under both rule sets."""
     documents, problems = read_files(files)
     before = evaluate_documents(documents, old.rules, old.settings, findings=problems)
     after = evaluate_documents(documents, new.rules, new.settings, findings=problems)
+    from reviewer.engine.impact import compare_impact
+
     return compare_impact(repo, before.findings, after.findings)

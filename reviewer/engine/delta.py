@@ -51,9 +51,9 @@ def grants(documents: list[Document], failed: list[Finding] | None = None) -> Gr
         try:
             found = _document_grants(doc)
         except Exception as exc:  # noqa: BLE001 - one file must not take the others' delta
-            import logging
+            from reviewer import logs
 
-            logging.getLogger(__name__).exception("permission delta failed on %s", doc.path)
+            logs.logger(__name__).exception("permission delta failed on %s", doc.path)
             if failed is not None:
                 failed.append(Finding(
                     "review-incomplete", "error", doc.path, 1, 1,

@@ -103,10 +103,10 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
                    scope=doc.path if doc.sources else "")
 
 
-def _log() -> logging.Logger:
-    import logging  # only when a rule fails: not on every CLI start
+def _log() -> "logging.Logger":
+    from reviewer.logs import logger  # only when a rule fails: not on every CLI start
 
-    return logging.getLogger(__name__)
+    return logger(__name__)
 
 
 def rule_failure(rule_id: str, path: str, exc: BaseException, across: bool = False) -> Finding:

@@ -11,16 +11,15 @@ every other file is still read.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
+from reviewer import logs
 from reviewer.engine.document import TEMPLATE, Document, Unreadable
 from reviewer.engine.finding import Finding
 from reviewer.engine.locate import locate
 from reviewer.formats.paths import is_serverless, is_terraform
 from reviewer.formats.text import file_text
 
-log = logging.getLogger(__name__)
 
 # Terraform text one review reads (the engine's time limit is 120 s by default).
 MAX_TERRAFORM_BYTES = 4 * 1024 * 1024
@@ -77,7 +76,7 @@ def _guarded(path: str, files: Mapping[str, bytes], findings: list[Finding]) -> 
         if not path.endswith(_TERRAFORM_TEMPLATES):
             findings.append(not_reviewed(path, exc.message, exc.line))
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the rest
-        log.exception("reading %s failed", path)
+        logs.logger(__name__).exception("reading %s failed", path)
         findings.append(not_reviewed(path, f"not reviewed: the file could not be read "
                                            f"({type(exc).__name__}: {str(exc)[:200]}); please report it"))
     return None

@@ -60,10 +60,10 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
 
 def _failed(files: dict[str, str], exc: Exception) -> Problem:
     """A module whose reading failed in a way no bound foresaw: not reviewed, loudly."""
-    import logging
+    from reviewer import logs
 
     first = min(files)
-    logging.getLogger(__name__).exception("reading the Terraform module of %s failed", first)
+    logs.logger(__name__).exception("reading the Terraform module of %s failed", first)
     return Problem(first, 1, "not reviewed: this Terraform module could not be read "
                              f"({type(exc).__name__}: {str(exc)[:200]}); please report it")
 

@@ -62,7 +62,7 @@ class StagedNames(RuleKind):
                 named = True
                 if judge.carries_stage(value) or judge.unknown(value):
                     continue
-                if isinstance(value, str) and _stage_words(value) & laid_out:
+                if isinstance(value, str) and laid_out and _of_a_stage_shape(value, laid_out):
                     continue  # "app/staging/x" beside "app/production/x": one per stage
                 replacement = staged_value(value, written) if written else None
                 word = doc.adapter.word(resource, prop)
@@ -83,23 +83,32 @@ USUAL_STAGES = frozenset({"dev", "development", "test", "qa", "uat", "stage", "s
                           "preprod", "prod", "production", "sandbox"})
 
 
-def _stage_words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text[:MAX_NAME_CHARS])}
-
-
 def _stages_side_by_side(doc: Document, names: dict[str, list[str]],
                          stages: frozenset[str]) -> frozenset[str]:
-    """The stages a document's literal names spell out, when it spells out two or more (a
-    tools account's module that makes each stage's repository, side by side): each such
-    name is one stage's by construction. One stage alone proves nothing (a prod name
+    """The shapes of the literal names that spell out a stage, when a document spells out
+    two or more (a tools account's module that makes each stage's repository, side by
+    side): "app/\x00/restarter" for "app/staging/restarter". A name of one of those shapes
+    is one stage's by construction, whatever that stage is called ("app/alpaca/restarter"
+    beside the staging and production ones). One stage alone proves nothing (a prod name
     hard-coded in a template every stage deploys is the very mistake)."""
     seen: set[str] = set()
+    shapes: set[str] = set()
     for resource in doc.resources():
         for prop in names.get(resource.type, []):
             value = resource.properties.get(prop)
-            if isinstance(value, str):
-                seen |= _stage_words(value) & stages
-    return frozenset(seen) if len(seen) >= 2 else frozenset()
+            if not isinstance(value, str):
+                continue
+            for match in _WORD.finditer(value[:MAX_NAME_CHARS]):
+                if match.group(0).lower() in stages:
+                    seen.add(match.group(0).lower())
+                    shapes.add(value[:match.start()] + "\x00" + value[match.end():])
+    return frozenset(shapes) if len(seen) >= 2 else frozenset()
+
+
+def _of_a_stage_shape(value: str, shapes: frozenset[str]) -> bool:
+    """Does the name have the shape of the names laid out stage by stage?"""
+    return any(value[:m.start()] + "\x00" + value[m.end():] in shapes
+               for m in _WORD.finditer(value[:MAX_NAME_CHARS]))
 
 
 def _exists_in_some_stages(doc: Document, resource: Resource, judge: "_Names") -> bool:

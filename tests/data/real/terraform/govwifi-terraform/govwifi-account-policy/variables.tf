@@ -1,0 +1,12 @@
+variable "aws_region" {
+}
+
+variable "env" {
+}
+
+variable "aws_account_id" {
+}
+
+variable "region_name" {
+}
+

@@ -1,0 +1,2 @@
+variable "aws_account_id" {
+}

@@ -1,0 +1,4 @@
+variable "env_name" {
+  description = "E.g. staging"
+}
+

@@ -1,0 +1,8 @@
+variable "deployed_app_names" {
+}
+
+variable "aws_account_id" {
+}
+
+variable "env_name" {
+}

@@ -1,0 +1,3 @@
+output "endpoint" {
+  value = aws_elasticsearch_domain.govwifi_elasticsearch.endpoint
+}

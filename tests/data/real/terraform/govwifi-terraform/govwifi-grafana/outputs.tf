@@ -1,0 +1,3 @@
+output "eip_public_ip" {
+  value = aws_eip.grafana_eip.public_ip
+}

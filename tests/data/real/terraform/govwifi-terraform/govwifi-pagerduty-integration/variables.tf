@@ -1,0 +1,1 @@
+variable "sns_topic_subscription_https_endpoint" {}

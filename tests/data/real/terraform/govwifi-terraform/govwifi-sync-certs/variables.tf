@@ -1,0 +1,11 @@
+variable "env" {
+}
+
+variable "aws_account_id" {
+}
+
+variable "aws_region" {
+}
+
+variable "region_name" {
+}

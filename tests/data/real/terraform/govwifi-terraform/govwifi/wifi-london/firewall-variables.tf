@@ -1,0 +1,5 @@
+variable "bastion_server_ip" {
+}
+
+variable "administrator_cidrs" {
+}

@@ -1,0 +1,5 @@
+variable "administrator_cidrs" {
+}
+
+variable "bastion_server_ip" {
+}

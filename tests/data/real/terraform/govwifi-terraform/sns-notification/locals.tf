@@ -1,0 +1,4 @@
+locals {
+  enable_emails = length(var.emails) > 0 ? 1 : 0
+}
+

@@ -1,0 +1,9 @@
+variable "topic_name" {
+  type = string
+}
+
+variable "emails" {
+  type    = list(string)
+  default = []
+}
+

@@ -1,0 +1,3 @@
+output "lb_dns_name" {
+  value = aws_lb.main.dns_name
+}
