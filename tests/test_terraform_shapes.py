@@ -820,3 +820,27 @@ def test_the_access_policy_of_a_vpc_domain_written_apart_trusts_no_one_outside()
         variable "stage" {}
         """}
     assert scan(files, rule="account-separation") == []
+
+
+def test_a_vpc_domain_whose_access_policy_is_a_policy_document_trusts_no_one_outside() -> None:
+    files = {"main.tf": ROOT + """\
+        data "aws_iam_policy_document" "es" {
+          statement {
+            actions   = ["es:*"]
+            resources = ["*"]
+            principals {
+              type        = "AWS"
+              identifiers = ["*"]
+            }
+          }
+        }
+        resource "aws_elasticsearch_domain" "logs" {
+          domain_name     = "logs-${var.stage}"
+          access_policies = data.aws_iam_policy_document.es.json
+          vpc_options {
+            subnet_ids = ["subnet-1"]
+          }
+        }
+        variable "stage" {}
+        """}
+    assert scan(files, rule="account-separation") == []

@@ -148,6 +148,9 @@ def _trust_hits(doc: Document, org: Organisation, stage: str | None) -> Iterable
     # Terraform's aws_opensearch_domain_policy: the access policy of the domain it names.
     in_a_vpc |= {r.logical_id for r in doc.resources() if r.type in DOMAIN_POLICIES
                  and referenced_names(r.properties.get(DOMAIN_POLICIES[r.type])) & in_a_vpc}
+    # ... and a policy document such a domain (or its policy) takes its access policy from.
+    in_a_vpc |= {name for r in doc.resources() if r.logical_id in in_a_vpc
+                 for name in referenced_names(r.properties)}
     for policy in policy_documents(doc):
         if policy.kind not in (TRUST, RESOURCE_POLICY):
             continue
