@@ -1,15 +1,18 @@
-"""AWS managed policies (``data/aws-managed-policies.yml``, every current one): where each
-lives, so that a name is known to be AWS's, and what the "full access" ones grant."""
+"""AWS managed policies (``data/aws-managed-policies.json``, every current one; its ``_about``
+says where the list comes from): where each lives, so that a name is known to be AWS's, and
+what the "full access" ones grant."""
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
-import yaml
 
+# A name to look up; never an address or a logical id with a dot (aws_iam_policy.app).
+_NAME = re.compile(r"[\w+=,@-]{1,128}")
 # The partition may be written as a pseudo parameter (${AWS::Partition}) or a data source.
 _ARN = re.compile(r"^arn:(?:[a-z-]{1,20}|\$\{[^}]{1,100}\}):iam::aws:policy/((?:[\w+=,.@-]{1,64}/){0,4})([\w+=,.@-]{1,128})$")
 
@@ -37,8 +40,9 @@ class ManagedPolicy:
 
 @functools.lru_cache(maxsize=1)
 def _policies() -> dict[str, ManagedPolicy]:
-    text = (FilePath(__file__).parent / "data" / "aws-managed-policies.yml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    # JSON, not YAML: 1,569 entries load in a couple of milliseconds instead of thirty.
+    text = (FilePath(__file__).parent / "data" / "aws-managed-policies.json").read_text(encoding="utf-8")
+    data = json.loads(text)
     full = data.get("full_access") or {}
     out = {}
     for path, names in (data.get("paths") or {}).items():
@@ -56,6 +60,8 @@ def known_policy(ref: str) -> ManagedPolicy | None:
     if match:
         found = _policies().get(match.group(2))
         return found if found is not None and found.path == match.group(1) else None
+    if not _NAME.fullmatch(ref):
+        return None  # a customer policy's ARN, an address: nothing to look up
     return _policies().get(ref)
 
 
