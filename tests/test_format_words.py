@@ -142,3 +142,20 @@ def test_resources_in_a_message_are_shown_as_written() -> None:
     # Two values on one line: each shown on its own, never the line with its key.
     assert "cannot act on arn:aws:sns:eu-west-1:111111111111:a, arn:aws:sns:eu-west-1:111111111111:b:" \
         in found["one-line.json"]
+
+
+def test_a_name_from_a_conditional_local_is_shown_as_terraform_writes_it() -> None:
+    files = {"main.tf": ROOT + """\
+        variable "long" {
+          default = true
+        }
+        locals {
+          group = var.long ? "/aws/ecs/orders/api" : "/aws/ecs/orders"
+        }
+        resource "aws_cloudwatch_log_group" "this" {
+          name = local.group
+        }
+        """}
+    [found] = scan(files, rule="staged-names")
+    assert found.message.startswith(
+        'name var.long ? "/aws/ecs/orders/api" : "/aws/ecs/orders" does not contain the stage')

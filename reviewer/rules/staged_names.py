@@ -300,9 +300,14 @@ def _as_written(doc: Document, value: Any, key: str) -> str:
     return text
 
 
-def _show_hcl(value: Any) -> str:
-    """A value over several lines, in Terraform's words: a template string or a reference."""
+def _show_hcl(value: Any, depth: int = 0) -> str:
+    """A value over several lines, in Terraform's words: a template string, a reference, or
+    a conditional of them (``var.x ? "a" : "b"``)."""
     found = intrinsic(value)
+    if found and found[0] == "Fn::If" and isinstance(found[1], list) and len(found[1]) == 3 \
+            and isinstance(found[1][0], str) and depth < 2:
+        cond, yes, no = found[1]
+        return f"{cond[:80]} ? {_show_hcl(yes, depth + 1)} : {_show_hcl(no, depth + 1)}"
     if found and found[0] == "Fn::Sub":
         text = found[1][0] if isinstance(found[1], list) and found[1] else found[1]
         return f'"{text}"' if isinstance(text, str) else "(a value made when applied)"
