@@ -41,7 +41,10 @@ def _html(body: str, status: int = 200) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Vary"] = "Cookie"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    # frame-ancestors: no other site may frame the page (and trick a click on it).
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                                   "form-action 'self'; frame-ancestors 'none'")
+    response.headers["X-Frame-Options"] = "DENY"  # the same, for browsers without CSP 2
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -129,3 +129,9 @@ def test_the_impact_of_a_rule_change_is_listed_repository_by_repository() -> Non
     assert "acme/quiet" not in html  # nothing changes there
     assert "&lt;script&gt;x&lt;/script&gt;</strong>: could not be reviewed: no rule" in html
     assert "<script>" not in html
+
+
+def test_no_other_site_may_frame_a_page(client: Any) -> None:
+    for answer in (client.get("/logout"), client.get("/reviews/acme/billing/0")):
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["X-Frame-Options"] == "DENY"
