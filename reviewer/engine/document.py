@@ -199,6 +199,8 @@ class Document:
         if value.start_line > len(lines):
             return None
         text = lines[value.start_line - 1].strip()
+        if len(text) > 4 * MAX_WRITTEN:
+            return None  # a long line (minified JSON) holds more than one short value
         if text.startswith("- "):
             text = text[2:].lstrip()
         if key is not None:

@@ -46,16 +46,6 @@ def has_directives(text: str) -> bool:
     return "%{" in text and _DIRECTIVE.search(text) is not None
 
 
-def loop_variables(text: str) -> set[str]:
-    """The names a ``%{ for }`` binds (``%{ for i, arn in arns }``): unknown in its body."""
-    names: set[str] = set()
-    for match in itertools.islice(_DIRECTIVE.finditer(text), MAX_DIRECTIVES):
-        if match.group(2) == "for":
-            head = match.group(3).split(" in ", 1)[0]
-            names.update(n.strip() for n in head.split(",") if n.strip().isidentifier())
-    return names
-
-
 def renderings(text: str) -> list[str]:
     """The texts the template may render to, each the file's length and lines, directives
     blanked. Raises DirectiveError when the directives do not nest."""

@@ -65,7 +65,7 @@ def mask_interpolations(text: str) -> tuple[str, int]:
             if j >= n:
                 return text, 0
             before = _last_mark(out)
-            after = text[j + 1:j + 1 + MAX_INTERPOLATION].lstrip()[:1]
+            after = _next_mark(text, j + 1)
             if before in ("{", ",") and after in ('"', "}"):
                 # "Condition": { ${local.maybe_ip_restriction} "Bool": {...} }: a fragment of
                 # members, made when applied: one member whose value is unknown.
@@ -83,10 +83,19 @@ def mask_interpolations(text: str) -> tuple[str, int]:
 MAX_INTERPOLATION = 4096
 
 
+def _next_mark(text: str, start: int) -> str:
+    """The first character from ``start`` that is not white space (a bounded look ahead:
+    a text of many interpolations must not copy a window of it for each)."""
+    for i in range(start, min(len(text), start + MAX_INTERPOLATION)):
+        if not text[i].isspace():
+            return text[i]
+    return ""
+
+
 def _last_mark(out: list[str]) -> str:
     """The last character written that is not white space (looking back a bounded way)."""
-    for piece in reversed(out[-MAX_INTERPOLATION:]):
-        stripped = piece.rstrip()
+    for index in range(len(out) - 1, max(-1, len(out) - 1 - MAX_INTERPOLATION), -1):
+        stripped = out[index].rstrip()
         if stripped:
             return stripped[-1]
     return ""
