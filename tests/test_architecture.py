@@ -46,3 +46,54 @@ def test_modules_stay_small() -> None:
     sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
              for p in PACKAGE.rglob("*.py")}
     assert {p: n for p, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def _jobs_graph() -> dict[str, set[str]]:
+    """reviewer.jobs modules -> the reviewer.jobs modules they import, at any depth of the
+    file (imports inside functions count: they close circles just the same)."""
+    modules = {f"reviewer.jobs.{p.stem}": p for p in (PACKAGE / "jobs").glob("*.py")
+               if p.stem != "__init__"}
+    graph = {}
+    for name, path in modules.items():
+        found = set()
+        for imported in _imports(path):
+            for candidate in modules:
+                if imported == candidate or imported.startswith(candidate + "."):
+                    found.add(candidate)
+            if imported == "reviewer.jobs":
+                pass
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "reviewer.jobs":
+                found.update(f"reviewer.jobs.{a.name}" for a in node.names
+                             if f"reviewer.jobs.{a.name}" in modules)
+        graph[name] = found - {name}
+    return graph
+
+
+def test_the_jobs_package_imports_in_no_circle() -> None:
+    graph = _jobs_graph()
+    circles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in path:
+                circles.append(path[path.index(nxt):] + [nxt])
+            elif len(path) < len(graph):
+                visit(nxt, path + [nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert circles == []
+
+
+def test_one_handler_per_job_kind_and_handlers_import_no_other_handler() -> None:
+    from reviewer.jobs.dispatch import HANDLERS
+
+    handlers = set(HANDLERS.values())
+    graph = _jobs_graph()
+    for module in handlers:
+        path = PACKAGE / "jobs" / (module.rsplit(".", 1)[1] + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert {"run", "give_up"} <= names, module
+        assert graph[module] & (handlers | {"reviewer.jobs.tasks"}) == set(), module

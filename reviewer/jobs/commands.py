@@ -23,9 +23,10 @@ from github.Repository import Repository
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.github import fetch
-from reviewer.github.client import installation_client
 from reviewer.github.org import fetch_org_policies
 from reviewer.jobs import acceptances
+from reviewer.jobs.context import JobContext, repository
+from reviewer.jobs.in_force import rules_in_force
 from reviewer.jobs.queue import store
 from reviewer.report.comments import inert, markers_in
 from reviewer.web.payloads import COMMAND
@@ -40,13 +41,9 @@ USAGE = ("I understand `/policy-reviewer explain` (why this rule exists and how 
          "commit).")
 
 
-def run_command(payload: dict[str, Any]) -> dict[str, Any]:
+def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Carry out one reply command or button click; answer in the thread or the pull request."""
-    from reviewer.jobs.review_job import app_settings, rules_in_force, tokens
-
-    settings = app_settings()
-    client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
-    repo = client.get_repo(payload["repository"])
+    repo = repository(payload)
     owner = payload["repository"].split("/")[0]
     base = payload["base_sha"]
     config_text = fetch.read_with(repo._requester, repo.url, fetch.REPOSITORY_CONFIG, base)
@@ -59,7 +56,7 @@ def run_command(payload: dict[str, Any]) -> dict[str, Any]:
     rules, config = rules_in_force(payload, org, None if config_text is None
                                    else config_text.decode("utf-8", "replace"), rule_texts)
     if payload["kind"] == "accept-all":
-        return _accept_all(repo, payload, owner, config.approvers)
+        return _accept_all(repo, payload, owner, config.approvers, ctx)
     root = _our_comment(repo, int(payload["thread_id"]))
     if root is None:
         return {"ignored": "not a reply to one of the app's comments"}
@@ -69,7 +66,7 @@ def run_command(payload: dict[str, Any]) -> dict[str, Any]:
         answer = explain(root["rule"], rules)
     elif verb == "accept":
         answer = _accept_one(repo, payload, owner, config.approvers, root,
-                             words[1].strip() if len(words) > 1 else "")
+                             words[1].strip() if len(words) > 1 else "", ctx)
     else:
         answer = USAGE
     _reply(repo, int(payload["number"]), int(payload["thread_id"]), answer)
@@ -146,7 +143,7 @@ def _refusal(login: str, owner: str, teams: list[str]) -> str:
 
 
 def _accept_one(repo: Repository, payload: dict[str, Any], owner: str, teams: list[str],
-                root: dict[str, Any], reason: str) -> str:
+                root: dict[str, Any], reason: str, ctx: JobContext) -> str:
     login = payload["actor"]
     if not teams or not is_approver(repo, owner, teams, login):
         return _refusal(login, owner, teams)
@@ -156,12 +153,13 @@ def _accept_one(repo: Repository, payload: dict[str, Any], owner: str, teams: li
     store().add_note(acceptances.scope(payload), acceptances.note(acceptances.Acceptance(
         root["fingerprint"], head, login, reason[:acceptances.MAX_REASON], time.time(),
         rule=root["rule"] or "")))
-    _review_again(payload)
+    _review_again(payload, ctx)
     return (f"Accepted by @{login} for commit {head[:12]}: {inert(reason[:acceptances.MAX_REASON])}\n\n"
             "The check is run again for this commit; a new push is judged afresh.")
 
 
-def _accept_all(repo: Repository, payload: dict[str, Any], owner: str, teams: list[str]) -> dict[str, Any]:
+def _accept_all(repo: Repository, payload: dict[str, Any], owner: str, teams: list[str],
+                ctx: JobContext) -> dict[str, Any]:
     login = payload["actor"]
     number = int(payload["number"])
     if not teams or not is_approver(repo, owner, teams, login):
@@ -171,15 +169,19 @@ def _accept_all(repo: Repository, payload: dict[str, Any], owner: str, teams: li
     store().add_note(acceptances.scope(payload), acceptances.note(acceptances.Acceptance(
         acceptances.ALL, payload["head_sha"], login, "accepted with the check run's Accept button",
         time.time())))
-    _review_again(payload)
+    _review_again(payload, ctx)
     return {"accepted": True}
 
 
-def _review_again(payload: dict[str, Any]) -> None:
-    from reviewer.jobs.tasks import submit
-
+def _review_again(payload: dict[str, Any], ctx: JobContext) -> None:
     review = {k: payload[k] for k in ("installation_id", "repository", "number", "head_sha", "base_sha")}
-    submit(review, force=True)
+    ctx.submit(review, force=True)
+
+
+def give_up(payload: dict[str, Any], error: str) -> None:
+    """A command that kept failing: the person who gave it sees no answer; the log says why."""
+    log.error("a command for %s#%s was set aside: %s", payload.get("repository"),
+              payload.get("number"), error.splitlines()[0] if error else "")
 
 
 def _reply(repo: Repository, number: int, thread_id: int, body: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from huey import Huey, RedisHuey
 from huey.storage import SqliteStorage
 
-from reviewer.jobs.store import RedisStore, SqliteStore, Store
+from reviewer.jobs.store import REDIS_TIMEOUTS, RedisStore, SqliteStore, Store
 
 
 def data_dir() -> Path:
@@ -31,10 +31,6 @@ class _Storage(SqliteStorage):
         return conn
 
 
-# Without timeouts a call to an unreachable Redis waits for ever (redis-py before 8): the
-# webhook must answer 503 within GitHub's 10 seconds instead. Longer than huey's 1-second
-# blocking read. Settings in REDIS_URL's query string take precedence.
-REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 
 def redis_pool(url: str) -> Any:

@@ -5,58 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from functools import lru_cache
 from typing import Any
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import RuleSpec, parse_rule_text, shipped_rules
-from reviewer.config.settings import (REPOSITORY_CONFIG, Settings, layer,
-                                      parse_settings)
+from reviewer.config.rulebook import shipped_rules
+from reviewer.config.settings import REPOSITORY_CONFIG
 from reviewer.config.config_change import ConfigJudge, touches_configuration
-from reviewer.config.effective import in_force
 from reviewer.pipeline import review_change
 from reviewer.engine.waivers import expiring
 from reviewer.github import fetch, publish
 from reviewer.jobs.bounded import run_bounded
+from reviewer.jobs.context import JobContext, page_url, repository
+from reviewer.jobs.in_force import rule_layers, rules_in_force
 from reviewer.jobs.queue import store
 from reviewer.jobs.store import job_id, pull_scope
-from reviewer.github.auth import InstallationTokens
-from reviewer.github.client import installation_client
-from reviewer.github.org import OrgPolicies, fetch_org_policies, org_policies_from
-from reviewer.jobs import acceptances, impact_job
-from reviewer.github.settings import AppSettings, from_environment, page_settings
+from reviewer.github.org import fetch_org_policies, org_policies_from
+from reviewer.jobs import acceptances, impact_plan
 from reviewer.report import Report, page_record
 from reviewer.web import metrics
 
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
-def tokens() -> InstallationTokens:
-    """One token cache per worker process."""
-    return InstallationTokens(from_environment())
-
-
-def app_settings() -> AppSettings:
-    return from_environment()
-
-
-def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
-    """Review one pull request at one head commit and publish the result (or, for a reply
-    or a check run button, carry out the command)."""
-    if payload.get("kind") == impact_job.KIND:
-        from reviewer.jobs.tasks import MAX_ATTEMPTS
-
-        return impact_job.run_repository(payload, attempt, MAX_ATTEMPTS)
-    if payload.get("kind", "review") != "review":
-        from reviewer.jobs.commands import run_command
-
-        return run_command(payload)
+def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Review one pull request at one head commit and publish the result."""
     started = time.monotonic()
-    settings = app_settings()
-    client = installation_client(settings.api_url, tokens().token(int(payload["installation_id"])))
-    repo = client.get_repo(payload["repository"])
-    run = publish.start_check(repo, payload["head_sha"], first_attempt=attempt == 1,
+    repo = repository(payload)
+    run = publish.start_check(repo, payload["head_sha"], first_attempt=ctx.attempt == 1,
                               external_id=job_id(payload))
     try:
         owner = payload["repository"].split("/")[0]
@@ -96,8 +71,7 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
         touched = bool(change.base_files or change.head_files)
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
-        page = page_settings()
-        details = f"{page.public_url}/reviews/{payload['repository']}/{payload['number']}" if page else None
+        details = page_url(payload["repository"], int(payload["number"]))
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched, change.threads, resolved_before,
                                   details_url=details)
@@ -108,8 +82,8 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
                        keep=3)
         for thread in outcome["resolved_threads"]:
             notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
-        if impact_job.org_rule_change(payload, change):
-            _start_impact(payload, change, repo, run)
+        if impact_plan.org_rule_change(payload, change):
+            _start_impact(payload, change, repo, run, ctx)
     except ConfigError as exc:
         # The configuration in force (base commit, the organisation's folder) cannot be used.
         # No review without rules: fail, with the reason, so a required check blocks.
@@ -123,41 +97,14 @@ def run_review(payload: dict[str, Any], attempt: int = 2) -> dict[str, Any]:
     return outcome
 
 
-def _start_impact(payload: dict[str, Any], change: fetch.Change, repo: Any, run: Any) -> None:
+def _start_impact(payload: dict[str, Any], change: fetch.Change, repo: Any, run: Any,
+                  ctx: JobContext) -> None:
     """Queue the organisation rule change's impact on every repository (its own jobs)."""
-    from reviewer.jobs.tasks import submit
-
     try:
-        queued = impact_job.start(payload, change, repo, run, submit)
+        queued = impact_plan.start(payload, change, repo, run, ctx.submit)
         log.info("impact of %s#%s: %d repositories queued", payload["repository"], payload["number"], queued)
     except Exception:  # noqa: BLE001 - the review is published; its impact is extra
         log.exception("could not queue the impact of %s#%s", payload["repository"], payload["number"])
-
-
-def rules_in_force(payload: dict[str, Any], org: OrgPolicies, config_text: str | None,
-                   rule_texts: dict[str, str]) -> tuple[dict[str, RuleSpec], Settings]:
-    """Shipped rules, then the organisation's, then the repository's (read at the base)."""
-    repo_config = None
-    if config_text is not None:
-        # Read from the base commit: a pull request cannot loosen its own review.
-        repo_config = parse_settings(f"{REPOSITORY_CONFIG}@{payload['base_sha'][:12]}", config_text)
-    repo_rules = {}
-    for path, text in sorted(rule_texts.items()):
-        spec = parse_rule_text(f"{path}@{payload['base_sha'][:12]}", text)
-        repo_rules[spec.id] = spec
-    return layer({**shipped_rules(), **org.rules}, org.settings, repo_config,
-                 repo_rules)
-
-
-def rule_layers(org: OrgPolicies, config_text: str | None, rule_texts: dict[str, str]) -> dict[str, str]:
-    """Which layer set each rule, in words for the review page."""
-    repo_config = parse_settings(REPOSITORY_CONFIG, config_text) if config_text is not None else None
-    repo_rules = {}
-    for path, text in sorted(rule_texts.items()):
-        spec = parse_rule_text(path, text)
-        repo_rules[spec.id] = spec
-    base = {**shipped_rules(), **org.rules}
-    return in_force(base, set(org.rules), org.settings, repo_config, repo_rules).layers
 
 
 def incomplete(change: fetch.Change) -> list[str]:
@@ -170,17 +117,10 @@ def incomplete(change: fetch.Change) -> list[str]:
             "on a checkout."]
 
 
-def conclude_failed(payload: dict[str, Any], error: str) -> None:
+def give_up(payload: dict[str, Any], error: str) -> None:
     """A job that keeps failing: never leave its check run in progress forever."""
-    if payload.get("kind", "review") != "review":
-        log.error("a command for %s#%s was set aside: %s", payload.get("repository"),
-                  payload.get("number"), error.splitlines()[0] if error else "")
-        return  # a reply or a button: the check run is not this job's
     try:
-        settings = app_settings()
-        client = installation_client(settings.api_url,
-                                     tokens().token(int(payload["installation_id"])))
-        repo = client.get_repo(payload["repository"])
+        repo = repository(payload)
         run = publish.start_check(repo, payload["head_sha"], external_id=job_id(payload))
         publish.fail_check(run, "The review failed after several attempts and was set aside "
                                 f"for an operator (`policy-reviewer jobs dead`).\n\nLast error: {error}")

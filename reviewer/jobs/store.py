@@ -22,6 +22,10 @@ from typing import Any, Protocol
 QUEUED, RUNNING, DONE, DEAD = "queued", "running", "done", "dead"
 # How long a delivery id is remembered (GitHub redelivers within days, not months).
 DELIVERY_TTL = 14 * 24 * 3600
+# Without timeouts a call to an unreachable Redis waits for ever (redis-py before 8): the
+# webhook must answer 503 within GitHub's 10 seconds instead. Longer than huey's 1-second
+# blocking read. Settings in REDIS_URL's query string take precedence.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 # Notes kept per scope (a pull request's resolved threads, its acceptances): the newest.
 MAX_NOTES = 2000
 
@@ -225,8 +229,6 @@ class RedisStore:
 
     def __init__(self, url: str) -> None:
         import redis
-
-        from reviewer.jobs.queue import REDIS_TIMEOUTS
 
         self._r = redis.Redis.from_url(url, **REDIS_TIMEOUTS)
         self._prefix = "policy-reviewer:"

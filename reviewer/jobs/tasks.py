@@ -43,7 +43,8 @@ def submit(payload: dict[str, Any], force: bool = False) -> bool:
 @huey.task(context=True)
 def review(job_id: str, task: Any = None) -> None:
     """Run one review; on failure retry with exponential backoff, then dead-letter it."""
-    from reviewer.jobs.review_job import run_review
+    from reviewer.jobs import dispatch
+    from reviewer.jobs.context import JobContext
     from reviewer.web import metrics
 
     records = store()
@@ -58,7 +59,7 @@ def review(job_id: str, task: Any = None) -> None:
         return
     try:
         with _lease_kept(job_id):
-            run_review(job.payload, attempt=job.attempts)
+            dispatch.run(job.payload, JobContext(job.attempts, MAX_ATTEMPTS, submit))
     except Exception as exc:  # noqa: BLE001 - every failure is retried, then kept
         error = f"{type(exc).__name__}: {exc}"
         log.warning("review %s failed (attempt %d): %s", job_id, job.attempts, error.splitlines()[0])
@@ -73,13 +74,13 @@ def review(job_id: str, task: Any = None) -> None:
 
 
 def _dead(job: Job, error: str, shown: str | None = None) -> None:
-    """Set a job aside for an operator and conclude its check run as failed."""
-    from reviewer.jobs.review_job import conclude_failed
+    """Set a job aside for an operator and let its handler conclude what people wait on."""
+    from reviewer.jobs import dispatch
     from reviewer.web import metrics
 
     store().set_state(job.id, DEAD, error)
     metrics.JOBS.labels("dead").inc()
-    conclude_failed(job.payload, shown or error)
+    dispatch.give_up(job.payload, shown or error)
 
 
 @contextmanager

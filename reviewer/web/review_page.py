@@ -131,7 +131,7 @@ def review(owner: str, repo: str, number: int) -> Any:
         # A rule change's effect on every repository: each private one only to those who
         # can read it.
         results = visible_results(impact[-1].get("results") or [], token, settings.api_url)
-        from reviewer.jobs.impact_job import headline
+        from reviewer.jobs.impact_plan import headline
 
         hidden = len(impact[-1].get("results") or []) - len(results)
         record = {**record, "impact": {"results": results, "headline": headline(results), "hidden": hidden}}

@@ -103,7 +103,7 @@ def test_the_lease_is_kept_alive_while_the_job_runs(tasks: Any) -> None:
 
 def test_a_job_whose_worker_dies_every_time_ends_dead(tasks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     concluded: list[str] = []
-    monkeypatch.setattr("reviewer.jobs.review_job.conclude_failed",
+    monkeypatch.setattr("reviewer.jobs.dispatch.give_up",
                         lambda payload, error: concluded.append(error))
     store: SqliteStore = tasks.store()
     store.add_job(Job("poison", {"repository": "o/r"}))
