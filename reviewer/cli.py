@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     jsub.add_parser("dead", help="list jobs that kept failing")
     replay = jsub.add_parser("replay", help="queue a dead job again")
     replay.add_argument("job_id", metavar="ID")
+    doctor = sub.add_parser("doctor", help="check the app's wiring on GitHub: permissions, events, "
+                                           "required checks, merge queues, webhook")
+    doctor.add_argument("--format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
 
     from reviewer.policies_cli import add_commands
     add_commands(sub, common)
@@ -98,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("serve", "worker", "jobs"):
             from reviewer import service
             return service.run(args)
+        if args.command == "doctor":
+            return _doctor(args)
         return _admin(args)
     except (ConfigError, UsageError, AdminUsageError) as exc:
         print(f"policy-reviewer: {exc}", file=sys.stderr)
@@ -288,6 +294,47 @@ def _diff(args: argparse.Namespace) -> int:
                     delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head,
                     expiring=expiring(settings, _today()))
     return _emit(args, report)
+
+
+# ----------------------------------------------------------------------------- doctor
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """Read the app's wiring with its credentials and say what is wrong, each with its fix."""
+    from reviewer.doctor import diagnose, exit_status
+    from reviewer.doctor import render
+    from reviewer.github.settings import SettingError, app_credentials, check_private_key
+
+    try:
+        settings = app_credentials()
+        check_private_key(settings)
+    except SettingError as exc:  # names the variable, never its value
+        raise UsageError(str(exc)) from None
+    public_url = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
+    from reviewer.github.wiring import read_wiring
+
+    if os.environ.get("LOG_LEVEL", "").upper() != "DEBUG":
+        import logging
+
+        # PyGithub (once imported) logs each refused request to stderr; doctor reports them
+        # itself, in its own words.
+        logging.getLogger("github").setLevel(logging.CRITICAL)
+
+    sections = diagnose(read_wiring(settings, public_url=public_url,
+                                    client_id=os.environ.get("GITHUB_CLIENT_ID") or None))
+    if args.format == "json":
+        sys.stdout.write(render.as_json(sections))
+    else:
+        sys.stdout.write(render.text(sections, unicode=_can_write("✓✗→—")))
+    return exit_status(sections)
+
+
+def _can_write(marks: str) -> bool:
+    try:
+        marks.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 # ----------------------------------------------------------------------------- policies

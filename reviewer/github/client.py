@@ -49,15 +49,20 @@ class _CountedHTTPS(HTTPSRequestsConnectionClass):
 Requester.injectConnectionClasses(_CountedHTTP, _CountedHTTPS)
 
 
-def retry_policy() -> GithubRetry:
-    """Retry on 5xx, 429 and rate-limit 403s, for every method the app uses."""
+def retry_policy(total: int = RETRIES, max_rate_wait: float | None = None) -> GithubRetry:
+    """Retry on 5xx, 429 and rate-limit 403s, for every method the app uses.
+
+    ``total`` and ``max_rate_wait`` (seconds) bound it for a person waiting at a terminal
+    (``doctor``); the worker keeps the defaults, since a review is worth the wait.
+    """
+    wait = float(os.environ.get("POLICY_REVIEWER_MAX_RATE_WAIT", 900))
     return _CountingRetry(
-        total=RETRIES,
+        total=total,
         backoff_factor=float(os.environ.get("POLICY_REVIEWER_BACKOFF", BACKOFF)),
         status_forcelist=[429, *range(500, 600)],
         allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE"},
         secondary_rate_wait=float(os.environ.get("POLICY_REVIEWER_SECONDARY_WAIT", 60)),
-        max_rate_limit_wait=float(os.environ.get("POLICY_REVIEWER_MAX_RATE_WAIT", 900)),
+        max_rate_limit_wait=wait if max_rate_wait is None else min(wait, max_rate_wait),
         respect_retry_after_header=True,
         raise_on_status=False,
     )

@@ -59,6 +59,20 @@ def from_environment(env: dict[str, str] | None = None, need_key: bool = True) -
                        webhook_secret=secret)
 
 
+def app_credentials(env: dict[str, str] | None = None) -> AppSettings:
+    """GITHUB_APP_ID, the private key and GITHUB_API_URL, without the webhook secret.
+
+    For commands that act as the app but never receive a delivery (``doctor``): asking for
+    the webhook secret there would only push operators to copy one more secret around.
+    """
+    env = dict(os.environ if env is None else env)
+    key = _private_key(env)
+    if not env.get("GITHUB_APP_ID", ""):
+        raise MissingSetting("GITHUB_APP_ID is not set")
+    api_url = env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+    return AppSettings(app_id=env["GITHUB_APP_ID"], api_url=api_url, private_key=key, webhook_secret="")
+
+
 def _private_key(env: dict[str, str]) -> str:
     key = env.get("GITHUB_PRIVATE_KEY", "")
     if not key and env.get("GITHUB_PRIVATE_KEY_PATH"):

@@ -60,6 +60,7 @@ import jwt
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.e2e.standin_admin import AdminEndpoints
 from tests.e2e.standin_graphql import GraphQLEndpoint
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "github"
@@ -580,7 +581,7 @@ class _QuietHandler(WSGIRequestHandler):
 # --------------------------------------------------------------------------- the stand-in
 
 
-class GitHubStandIn:
+class GitHubStandIn(AdminEndpoints):
     """See the module docstring. Attributes worth knowing:
 
     ``violations`` (contract/auth problems: the app did something GitHub would refuse
@@ -646,6 +647,7 @@ class GitHubStandIn:
         self._lines_cache: dict[tuple[str, str, str], list[bytes] | None] = {}
         self._ids = iter(range(1001, 10**9))
         self.graphql = GraphQLEndpoint(self)
+        self._init_admin()
 
         self._lock = threading.RLock()
         self._server = None
@@ -962,8 +964,8 @@ class GitHubStandIn:
             if "owner" in params and "repo" in params and op.template.startswith("/repos/{owner}/{repo}"):
                 ctx.repo = self.repos.get((params["owner"].lower(), params["repo"].lower()))
                 if ctx.repo is None:
-                    raise _Reject(_not_found(), f"{where}: repository {params['owner']}/{params['repo']} is not "
-                                                "registered with the stand-in")
+                    raise self._unseen(op, where, f"repository {params['owner']}/{params['repo']} is not "
+                                                  "registered with the stand-in")
                 self._check_repo_access(ctx, where)
             handler = getattr(self, "_op_" + re.sub(r"\W", "_", op.operation_id), None)
             if handler is None:
@@ -1306,6 +1308,7 @@ class GitHubStandIn:
         app = self._example("integration", root)
         app.update(id=int(self.app_id) if str(self.app_id).isdigit() else self.app_id, slug=self.app_slug,
                    name=self.app_slug, html_url=f"https://github.com/apps/{self.app_slug}")
+        self._admin_app(app)
         return app
 
     def _repo_json(self, root: str, repo: RepoState) -> dict:
@@ -1544,6 +1547,7 @@ class GitHubStandIn:
         # apps/list-installations describes the account as allOf [simple-user, enterprise]: give it both shapes
         obj["account"].update(name=obj["account"]["login"], slug=obj["account"]["login"],
                               created_at="2020-01-01T00:00:00Z", updated_at="2020-01-01T00:00:00Z")
+        self._admin_installation(obj, installation_id)
         return obj
 
     def _op_apps_get_installation(self, ctx: _Ctx) -> Reply:
