@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from reviewer.config.rulebook import RuleSpec
 from reviewer.engine.diffmap import commentable
 from reviewer.engine.finding import Finding
+from reviewer.report.inert import block, code, paragraphs, prose
 
 MARKER = "<!-- policy-reviewer:{fingerprint} -->"
 # The marker closes the body: one elsewhere (inside a suggestion copied from the template)
@@ -35,37 +36,27 @@ def markers_in(text: str) -> set[str]:
     return set(_MARKER_RE.findall((text or "")[-200:]))
 
 
-def inert(text: str) -> str:
-    """Text from a template or a rule file, unable to open an HTML comment.
-
-    A message holding ``<!-- policy-reviewer:... -->`` would plant a marker in the app's
-    own comment and silence another finding for good.
-    """
-    return text.replace("<!--", "&lt;!--")
-
-
 def body(finding: Finding, rules: Mapping[str, RuleSpec]) -> str:
-    """Rule, message, rationale and, where mechanical, a suggestion block."""
+    """Rule, message, rationale and, where mechanical, a suggestion block; then how to ask
+    for ``explain`` and how an approver accepts. Text from the pull request and from rule
+    files is inert (reviewer.report.inert): a message holding a link, a heading, a mention or
+    ``<!-- policy-reviewer:... -->`` (which would plant a marker and silence another
+    finding for good) renders as the literal text."""
     spec = rules.get(finding.rule_id)
-    parts = [f"**{finding.severity}** `{finding.rule_id}`: {inert(finding.message)}"]
+    parts = [f"**{finding.severity}** {code(finding.rule_id)}: {prose(finding.message)}"]
     if spec:
-        parts.append(f"_Why:_ {inert(spec.rationale)}")
+        parts.append(f"_Why:_ {paragraphs(spec.rationale)}")
     if finding.suggestion is not None:
-        # A fence longer than any run of backticks in the line, so the line cannot close it.
-        fence = "`" * max(3, _longest_backtick_run(finding.suggestion) + 1)
-        parts.append(f"{fence}suggestion\n{finding.suggestion}\n{fence}")
+        parts.append(block(finding.suggestion, "suggestion"))
     elif spec and spec.fix:
-        parts.append(f"_Fix:_ {inert(spec.fix)}")
+        parts.append(f"_Fix:_ {paragraphs(spec.fix)}")
+    parts.append(f"<sub>{COMMENT_HELP}</sub>")
     parts.append(MARKER.format(fingerprint=finding.fingerprint))
     return "\n\n".join(parts)
 
 
-def _longest_backtick_run(text: str) -> int:
-    longest = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    return longest
+COMMENT_HELP = ("Reply `/policy-reviewer explain` for this rule's examples; an approver "
+                "replies `/policy-reviewer accept <reason>` to accept it for this commit.")
 
 
 def place(findings: list[Finding], hunks_by_path: Mapping[str, list[tuple[int, int]]],

@@ -1,4 +1,9 @@
-"""The check run's summary: counts, tables of findings, the permission delta."""
+"""The check run's summary: counts, tables of findings, the permission delta.
+
+Everything from the repository (paths, resources, messages, reasons) goes through
+``reviewer.report.inert``: GitHub renders this Markdown, and none of it may render a link, an
+image, a heading or a mention of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,36 @@ from dataclasses import dataclass
 
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
+from reviewer.report.inert import code, prose
 
 # GitHub refuses a check run output summary over 65,535 characters.
 MAX_SUMMARY = 65_535
 _TRUNCATED = "\n\n_The summary was cut to fit GitHub's limit; run `policy-reviewer diff` for all of it._\n"
+# How people talk to the app, said once in every summary and comment.
+HELP = ("Reply `/policy-reviewer explain` to an inline comment for why its rule exists and how "
+        "to fix it; an approver accepts a finding for this commit by replying "
+        "`/policy-reviewer accept <reason>` (or all of them with the check's Accept button).")
+DELTA_SHOWN = 20  # actions listed per principal; the rest are counted
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def severity_cell(finding: Finding) -> str:
+    """What a finding does to the check: blocks, or does not and why."""
+    if finding.waived:
+        how = "accepted" if finding.waived.startswith("accepted by") else "waived"
+        return f"{finding.severity}, {how}"
+    if finding.blocking and finding.state == "new":
+        return "**error: blocks**"
+    return finding.severity
 
 
 def _table(findings: list[Finding]) -> list[str]:
-    rows = ["| file | line | rule | resource | message |", "|---|---|---|---|---|"]
+    rows = ["| severity | file | line | rule | resource | message |", "|---|---|---|---|---|---|"]
     for f in sorted(findings, key=lambda f: (f.path, f.start_line)):
-        waived = f" _({_escape(f.waived)})_" if f.waived else ""
-        rows.append(f"| `{f.path}` | {f.start_line} | `{f.rule_id}` | {f.resource or ''} | "
-                    f"{_escape(f.message)}{waived} |")
+        waived = f" _({prose(f.waived, table=True)})_" if f.waived else ""
+        resource = code(f.resource, table=True) if f.resource else ""
+        rows.append(f"| {severity_cell(f)} | {code(f.path, table=True)} | {f.start_line} | "
+                    f"{code(f.rule_id, table=True)} | {resource} | "
+                    f"{prose(f.message, table=True)}{waived} |")
     return rows
 
 
@@ -35,26 +54,44 @@ class ThreadCounts:
 
 
 def title(report: Report) -> str:
-    """One line for the check run's title."""
+    """One line for the check run's title: what blocks, or why nothing does."""
     counts = report.summary()
     if report.incomplete:
         return "Review incomplete: part of this change was not reviewed"
     if report.failing():
         return f"{len(report.failing())} new error(s) block this change"
-    return f"No new errors ({counts['new']} new warning(s), {counts['fixed']} fixed)"
+    new = [f for f in report.findings if f.state == "new"]
+    let_through = sum(1 for f in new if f.severity == "error" and f.waived)
+    warnings = sum(1 for f in new if f.severity == "warning" and not f.waived)
+    parts = []
+    if let_through:
+        accepted = sum(1 for f in new if f.severity == "error" and f.waived
+                       and f.waived.startswith("accepted by"))
+        parts.append(f"{let_through} new error(s) " + (
+            "accepted" if accepted == let_through else
+            "waived" if not accepted else "accepted or waived"))
+    parts.append(f"{warnings} new warning(s)")
+    parts.append(f"{counts.get('fixed', 0)} fixed")
+    return "Nothing blocks: " + ", ".join(parts)
 
 
 def summary(report: Report, outside_diff: list[Finding] | None = None,
-            threads: ThreadCounts | None = None) -> str:
+            threads: ThreadCounts | None = None, help_line: bool = True) -> str:
     """Markdown summary, cut below GitHub's limit with a note (never an error)."""
     counts = report.summary()
-    out = [f"> **Not reviewed:** {_escape(reason)}" for reason in report.incomplete]
+    out = [f"> **Not reviewed:** {prose(reason)}" for reason in report.incomplete]
     out += [""] if out else []
-    out += [f"**{counts['new']} new**, {counts['fixed']} fixed, {counts['unchanged']} unchanged "
-            f"({counts['waived']} waived).", ""]
+    blocking = len(report.failing())
+    out += [f"**{counts['new']} new** ({blocking} blocking), {counts['fixed']} fixed, "
+            f"{counts['unchanged']} unchanged ({counts['waived']} waived or accepted).", ""]
+    if report.org_rules:
+        # Our own words; the owner's name in them is GitHub's (checked characters).
+        out += [f"Organisation rules: {report.org_rules}.", ""]
     if threads is not None:
         out += [f"Review threads: {threads.fixed} resolved as fixed, {threads.still_open} still open, "
                 f"{threads.new} new.", ""]
+    if help_line:
+        out += [HELP, ""]
     new = [f for f in report.findings if f.state == "new"]
     sections = [("New findings", new), ("Fixed by this change", report.fixed),
                 ("Unchanged (already on the base branch)",
@@ -67,32 +104,21 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
                 "| who | when | what | why |", "|---|---|---|---|"]
         for a in report.accepted:
             what = "every finding of this commit" if a.fingerprint == "*" else \
-                f"`{_escape(a.rule)}` on {_escape(a.resource) or 'the file'}"
-            out.append(f"| @{_escape(a.by)} | {a.when} | {what} | {_escape(a.reason)} |")
+                f"{code(a.rule, table=True)} on {code(a.resource, table=True) if a.resource else 'the file'}"
+            out.append(f"| {code('@' + a.by, table=True)} | {a.when} | {what} | "
+                       f"{prose(a.reason, table=True)} |")
         out.append("")
     if report.rule_changes:
-        out += ["### Rule changes", ""] + [f"- {line}" for line in report.rule_changes] + [""]
+        out += ["### Rule changes", ""] + [f"- {prose(line)}" for line in report.rule_changes] + [""]
     if report.expiring:
         out += ["### Waivers expiring soon", "", "| rule | where | expires | owner | set in |",
                 "|---|---|---|---|---|"]
         for w in report.expiring:
-            out.append(f"| `{_escape(w.rule)}` | {_escape(w.path or w.resource or '')} | "
-                       f"{w.expires.isoformat()} | {_escape(w.owner or '')} | "
-                       f"{_escape(w.source)}:{w.line} |")
+            out.append(f"| {code(w.rule, table=True)} | {code(w.path or w.resource or '', table=True)} | "
+                       f"{w.expires.isoformat()} | {prose(w.owner or '', table=True)} | "
+                       f"{code(f'{w.source}:{w.line}', table=True)} |")
         out.append("")
-    out += ["### Permission delta", ""]
-    if report.delta:
-        out += ["| principal | file | gains |", "|---|---|---|"]
-        for item in report.delta:
-            shown = ", ".join(f"`{a}`" + (f" _({', '.join(item.risks[a][:2])})_" if item.risks.get(a) else "")
-                              for a in item.added[:20])
-            if item.escalation:
-                shown = f"**can escalate privileges ({', '.join(item.escalation)})**; " + shown
-            more = f" and {len(item.added) - 20} more" if len(item.added) > 20 else ""
-            out.append(f"| {item.principal} | `{item.path}` | {len(item.added)}: {shown}{more} |")
-    else:
-        out.append("No principal gains permissions.")
-    out.append("")
+    out += ["### Permission delta", ""] + delta_lines(report) + [""]
     for heading, findings in sections:
         if findings:
             out += [f"### {heading} ({len(findings)})", ""] + _table(findings) + [""]
@@ -104,3 +130,20 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
         cut = text[: MAX_SUMMARY - len(_TRUNCATED) - len(footer)]
         text = cut[: cut.rfind("\n")] + _TRUNCATED
     return text + footer
+
+
+def delta_lines(report: Report) -> list[str]:
+    """The permission delta's table: per principal, the actions gained, riskiest first."""
+    if not report.delta:
+        return ["No principal gains permissions."]
+    out = ["| principal | file | gains |", "|---|---|---|"]
+    for item in report.delta:
+        shown = ", ".join(code(a, table=True) + (f" _({', '.join(item.risks[a][:2])})_"
+                                                  if item.risks.get(a) else "")
+                          for a in item.added[:DELTA_SHOWN])
+        if item.escalation:
+            shown = f"**can escalate privileges ({', '.join(item.escalation)})**; " + shown
+        more = f" and {len(item.added) - DELTA_SHOWN} more" if len(item.added) > DELTA_SHOWN else ""
+        out.append(f"| {code(item.principal, table=True)} | {code(item.path, table=True)} | "
+                   f"{len(item.added)}: {shown}{more} |")
+    return out

@@ -66,5 +66,6 @@ def test_text_from_a_template_or_rule_cannot_plant_a_marker() -> None:
     f.suggestion = "      FunctionName: x  # ``` " + planted
     text = body(f, {})
     assert markers_in(text) == {"c" * 32}
-    assert "&lt;!-- policy-reviewer:" + "b" * 32 in text
+    assert text.count("<!--") == 2  # ours, and the suggestion's (code: GitHub shows it)
+    assert "\\<\\!\\-\\- policy\\-reviewer:" + "b" * 32 in text  # the message's, escaped
     assert "````suggestion\n" in text and text.count("````") == 2  # the line cannot close it
