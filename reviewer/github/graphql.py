@@ -71,6 +71,51 @@ def execute(requester: Requester, query: str, variables: dict[str, Any]) -> Answ
     return Answer(body["data"], missing, remaining)
 
 
+@dataclass
+class Mutations:
+    """What a request of aliased mutations did: the aliases that succeeded and, for each
+    that did not, GitHub's reason (``type: message``)."""
+
+    done: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def mutate(requester: Requester, query: str, variables: dict[str, Any],
+           aliases: list[str]) -> Mutations:
+    """POST aliased mutations and say which of them GitHub carried out.
+
+    GitHub carries out each mutation of a request on its own: one refused (a permission,
+    its rate limit) leaves the others done, with ``null`` and an error at its alias. An
+    error that names no alias (the whole request failed) counts against every alias.
+    Failures of the request itself (HTTP, after the requester's retries) are raised.
+    """
+    headers, body = requester.requestJsonAndCheck(
+        "POST", requester.graphql_url, input={"query": query, "variables": variables})
+    body = body if isinstance(body, dict) else {}
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    _count_points(headers, data)
+    out = Mutations()
+    general = ""
+    for error in body.get("errors") or []:
+        if not isinstance(error, dict):
+            continue
+        reason = (f"{str(error.get('type') or 'ERROR')[:40]}: "
+                  f"{str(error.get('message', ''))[:_MAX_ERROR_TEXT]}")
+        path = error.get("path")
+        if isinstance(path, list) and path and path[0] in aliases:
+            out.refused.setdefault(path[0], reason)
+        else:
+            general = general or reason
+    for alias in aliases:
+        if alias in out.refused:
+            continue
+        if data.get(alias) is not None:
+            out.done.add(alias)
+        else:
+            out.refused[alias] = general or "no answer for this mutation"
+    return out
+
+
 def _count_points(headers: dict[str, Any], data: Any) -> int | None:
     rate = data.get("rateLimit") if isinstance(data, dict) else None
     remaining: int | None = None

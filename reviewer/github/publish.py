@@ -6,9 +6,11 @@ https://docs.github.com/en/rest/checks/runs#update-a-check-run
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping
 
 from github.CheckRun import CheckRun
+from github.CheckRunAnnotation import CheckRunAnnotation
 from github.PaginatedList import PaginatedList
 from github.PullRequestComment import PullRequestComment
 from github.Repository import Repository
@@ -16,10 +18,12 @@ from github.Repository import Repository
 from reviewer.config.rulebook import RuleSpec
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
-from reviewer.report import markdown
+from reviewer.report import inert, markdown
 from reviewer.github import threads as review_threads
 from reviewer.report.comments import body, markers_in, place
 from reviewer.web.payloads import ACCEPT, RERUN
+
+log = logging.getLogger(__name__)
 
 CHECK_NAME = "policy-reviewer"
 MAX_ANNOTATIONS = 50
@@ -76,13 +80,20 @@ def annotations(findings: list[Finding]) -> list[dict[str, Any]]:
 def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
                  notes: list[dict[str, Any]], details_url: str | None = None) -> None:
     """Complete the check run, sending annotations 50 per request (at most
-    ``MAX_ANNOTATION_REQUESTS`` requests; the summary says how many were left out)."""
+    ``MAX_ANNOTATION_REQUESTS`` requests; the summary says how many were left out).
+
+    GitHub appends the annotations of every update: a retried job whose worker died between
+    batches first reads what the run already shows and sends only the rest.
+    """
     room = MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS
     if len(notes) > room:
         note = (f"\n_{len(notes) - room} more finding(s) are in the tables above but not annotated "
                 "on the files (GitHub's annotations are sent 50 at a time)._\n")
         summary = summary[: markdown.MAX_SUMMARY - len(note)] + note
         notes = notes[:room]
+    shown = _annotated(run)
+    if shown:
+        notes = [n for n in notes if _key(n) not in shown]
     output: dict[str, Any] = {"title": title, "summary": summary,
                               "annotations": notes[:MAX_ANNOTATIONS]}
     extra: dict[str, Any] = {"actions": BUTTONS} if conclusion == "failure" else {}
@@ -92,6 +103,28 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
     for start in range(MAX_ANNOTATIONS, len(notes), MAX_ANNOTATIONS):
         run.edit(output={"title": title, "summary": summary,
                          "annotations": notes[start:start + MAX_ANNOTATIONS]})
+
+
+def _key(note: dict[str, Any]) -> tuple[Any, ...]:
+    return (note.get("path"), note.get("start_line"), note.get("end_line"),
+            note.get("annotation_level"), note.get("title"), note.get("message"))
+
+
+def _annotated(run: CheckRun) -> set[tuple[Any, ...]]:
+    """The annotations the run already shows (none for a fresh run: no call then)."""
+    output = getattr(run, "output", None)
+    if not getattr(output, "annotations_count", 0):
+        return set()
+    shown = set()
+    pages = PaginatedList(CheckRunAnnotation, run._requester, f"{run.url}/annotations",
+                          {"per_page": 100})
+    for index, item in enumerate(pages):
+        if index >= MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS:
+            break  # never more than the app sends
+        shown.add(_key({"path": item.path, "start_line": item.start_line,
+                        "end_line": item.end_line, "annotation_level": item.annotation_level,
+                        "title": item.title, "message": item.message}))
+    return shown
 
 
 def fail_check(run: CheckRun, explanation: str) -> None:
@@ -122,43 +155,138 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
             touched_templates: bool, threads: list[review_threads.Thread] | None = None,
             resolved_before: set[str] = frozenset(),  # type: ignore[assignment]
             details_url: str | None = None) -> dict[str, Any]:
-    """Post the review's comments (one review, all comments in it), bring the app's earlier
-    threads up to date (resolve the fixed, edit the reworded) and finish the check.
+    """Finish the check with the review's conclusion, then post its new comments and bring
+    the app's earlier threads up to date (resolve the fixed, edit the reworded).
 
-    ``threads`` are the pull request's review threads as read with the change; None when
-    they could not be read (GraphQL unavailable): then earlier comments are found through
-    REST so nothing is posted twice, and threads are left as they are this time.
+    The conclusion comes first and stands whatever GitHub refuses afterwards: comments and
+    thread housekeeping are best effort, and what could not be done is added to the summary
+    (``refusals``). New comments go before the conclusion, so a finished check always has
+    its comments (or says why not). ``threads`` are the pull request's review threads as read with the
+    change; None when they could not be read (GraphQL unavailable): then earlier comments
+    are found through REST so nothing is posted twice, and threads are left as they are.
     ``resolved_before``: the threads the app resolved on earlier reviews (a person may have
     reopened them since). The answer's ``resolved_threads`` are the ones resolved now.
     """
     todo: review_threads.Plan | None = None
+    refusals: list[str] = []
+    posted: set[str] | None
     if threads is None:
-        posted = posted_fingerprints(repo, number)
+        refusals.append("The review threads could not be read (GitHub's GraphQL API did not "
+                        "answer), so fixed threads were left open this time; the next review "
+                        "resolves them.")
+        try:
+            posted = posted_fingerprints(repo, number)
+        except Exception as exc:  # noqa: BLE001 - without them a comment could be posted twice
+            posted = None
+            refusals.append("New inline comments were not posted: the app could not read which "
+                            f"ones it posted before ({refusal_words(exc)}). The findings are in "
+                            "the tables above.")
     else:
         render = {f.fingerprint: body(f, rules) for f in report.findings}
         todo = review_threads.plan(threads, report.findings, head_sha, render, resolved_before,
                                    complete=not report.incomplete)
         posted = todo.silenced
-    placement = place(report.findings, hunks, posted, rules)
-    if placement.comments:
-        repo._requester.requestJsonAndCheck(
-            "POST", f"{repo.url}/pulls/{number}/reviews",
-            input={"commit_id": head_sha, "event": "COMMENT",
-                   "body": f"policy-reviewer found {len(placement.comments)} new problem(s) "
-                           "on the lines of this change.",
-                   "comments": placement.comments})
-    if todo is not None and not todo.empty:
-        review_threads.apply(repo._requester, todo)
+    placement = place(report.findings, hunks, posted or set(), rules)
+    comments = placement.comments if posted is not None else []
     counts = None if todo is None else markdown.ThreadCounts(
-        fixed=len(todo.resolve), still_open=todo.still_open, new=len(placement.comments))
+        fixed=len(todo.resolve), still_open=todo.still_open, new=len(comments))
     if report.fails():
         conclusion = "failure"
     else:
         conclusion = "success" if touched_templates else "neutral"
     title = markdown.title(report) if touched_templates or report.incomplete \
         else "No templates or policies changed"
-    finish_check(run, conclusion, title, markdown.summary(report, placement.outside_diff, counts),
+    # New comments first (a refusal is said in the summary), then the conclusion, which
+    # stands whatever GitHub refuses of the housekeeping after it.
+    refusals += _post_comments(repo, number, head_sha, comments)
+    summary = markdown.summary(report, placement.outside_diff, counts)
+    finish_check(run, conclusion, title, with_refusals(summary, refusals),
                  annotations(report.findings), details_url)
-    return {"conclusion": conclusion, "title": title, "comments": len(placement.comments),
-            "resolved_threads": [t.node_id for t in todo.resolve] if todo else [],
-            "edited": len(todo.edit) if todo else 0}
+    outcome = review_threads.Outcome()
+    if todo is not None and not todo.empty:
+        outcome = review_threads.apply(repo._requester, todo)
+        later = thread_refusals(outcome)
+        if later:
+            refusals += later
+            _amend(run, title, with_refusals(summary, refusals))
+    return {"conclusion": conclusion, "title": title, "comments": len(comments),
+            "resolved_threads": outcome.resolved, "edited": len(todo.edit) if todo else 0,
+            "refusals": refusals}
+
+
+MAX_COMMENTS_PER_REVIEW = 50
+
+
+def _post_comments(repo: Repository, number: int, head_sha: str,
+                   comments: list[dict[str, Any]]) -> list[str]:
+    """Post the new comments as reviews of at most ``MAX_COMMENTS_PER_REVIEW`` each (a
+    bounded request, and one refusal loses at most that many); say what could not be."""
+    failed, reason = 0, ""
+    for start in range(0, len(comments), MAX_COMMENTS_PER_REVIEW):
+        chunk = comments[start:start + MAX_COMMENTS_PER_REVIEW]
+        try:
+            repo._requester.requestJsonAndCheck(
+                "POST", f"{repo.url}/pulls/{number}/reviews",
+                input={"commit_id": head_sha, "event": "COMMENT",
+                       "body": f"policy-reviewer found {len(chunk)} new problem(s) on the lines "
+                               "of this change.", "comments": chunk})
+        except Exception as exc:  # noqa: BLE001 - the check run already has every finding
+            failed += len(chunk)
+            reason = reason or refusal_words(exc)
+    if not failed:
+        return []
+    return [f"{failed} new inline comment(s) could not be posted: GitHub refused ({reason}). "
+            "The findings are in the tables above; the next review posts them."]
+
+
+def thread_refusals(outcome: review_threads.Outcome) -> list[str]:
+    """Sentences for the summary about the thread steps GitHub refused."""
+    out = []
+    words = {"resolve": "fixed thread(s) could not be resolved",
+             "reply": "reply(ies) saying a finding was fixed could not be posted",
+             "edit": "comment(s) could not be updated to today's wording"}
+    for kind in ("resolve", "reply", "edit"):
+        count = outcome.refused.get(kind)
+        if not count:
+            continue
+        reason = outcome.reasons.get(kind, "")
+        text = f"{count} {words[kind]}: GitHub refused ({_inline(reason)})."
+        if "FORBIDDEN" in reason or "not accessible" in reason:
+            text += (" The installation lacks a permission GitHub wants for this; GitHub does "
+                     "not document which (Pull requests: write is asked for; some installations "
+                     "also needed Contents: write). Run `policy-reviewer doctor`.")
+        elif "RATE_LIMITED" in reason:
+            text += " The installation's GraphQL points are spent for now."
+        out.append(text + " They are tried again on the next review.")
+    return out
+
+
+def refusal_words(exc: BaseException) -> str:
+    """GitHub's answer in a few words: status and message, never a header or a token."""
+    status = getattr(exc, "status", None)
+    data = getattr(exc, "data", None)
+    message = data.get("message") if isinstance(data, dict) else None
+    if status:
+        return _inline(f"HTTP {status}" + (f": {message}" if message else ""))
+    return _inline(type(exc).__name__)
+
+
+def _inline(text: str) -> str:
+    """GitHub's own words, quoted inside our summary: one line, no Markdown of their own."""
+    return inert.code(str(text)[:200])
+
+
+def with_refusals(summary: str, refusals: list[str]) -> str:
+    """The summary with what GitHub refused said under it (within GitHub's limit)."""
+    if not refusals:
+        return summary
+    section = "\n\n### Not done on the pull request\n\n" + "\n".join(f"- {r}" for r in refusals) + "\n"
+    return summary[: markdown.MAX_SUMMARY - len(section)] + section
+
+
+def _amend(run: CheckRun, title: str, summary: str) -> None:
+    """Rewrite the finished check's summary (the conclusion stays)."""
+    try:
+        run.edit(output={"title": title, "summary": summary})
+    except Exception:  # noqa: BLE001 - the conclusion is published; this is extra
+        log.warning("could not add GitHub's refusals to the check run's summary")

@@ -24,10 +24,11 @@ from typing import Any, Iterable, Mapping
 from github.Requester import Requester
 
 from reviewer.engine.finding import Finding
-from reviewer.github.graphql import dig, execute
+from reviewer.github.graphql import dig, mutate
 from reviewer.report.comments import markers_in
 
 PAGE = 100
+FIXED_REPLY = "Fixed in"
 MAX_THREAD_PAGES = 30  # 3,000 threads: beyond that a pull request is not read further
 # GitHub counts each mutation against its secondary limit (about 2,000 points a minute, a
 # mutation 5): a hundred in one request stays well inside it.
@@ -75,6 +76,12 @@ class Thread:
     @property
     def people_spoke(self) -> bool:
         return any(not c.mine for c in self.comments[1:])
+
+    @property
+    def said_fixed(self) -> bool:
+        # An earlier attempt replied and then could not resolve (GitHub refused, or the
+        # worker died): one reply is enough, whatever commit it named.
+        return any(c.mine and c.body.startswith(FIXED_REPLY) for c in self.comments[1:])
 
 
 def parse_threads(nodes: Iterable[Any]) -> list[Thread]:
@@ -148,35 +155,79 @@ def plan(threads: list[Thread], findings: list[Finding], head_sha: str,
             # or not seen this time, which is not the same as fixed.
             continue
         out.resolve.append(thread)
-        if thread.people_spoke:
-            out.reply[thread.node_id] = f"Fixed in {short}: this finding is gone, so I resolved the thread."
+        if thread.people_spoke and not thread.said_fixed:
+            out.reply[thread.node_id] = f"{FIXED_REPLY} {short}: this finding is gone, so I resolved the thread."
     return out
 
 
-def apply(requester: Requester, todo: Plan) -> int:
-    """Send the plan as GraphQL mutations (replies, edits, then resolutions); count requests."""
-    steps: list[tuple[str, str, dict[str, str]]] = []
+@dataclass
+class Outcome:
+    """What ``apply`` got done: the threads resolved, and per kind of step ("reply",
+    "edit", "resolve") how many GitHub refused and its first reason."""
+
+    resolved: list[str] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.refused
+
+
+def apply(requester: Requester, todo: Plan) -> Outcome:
+    """Send the plan as GraphQL mutations (replies, edits, then resolutions), a bounded
+    number per request. Best effort: a refused step (a permission, a rate limit, an outage)
+    is counted with GitHub's reason, never raised, and the others still go."""
+    steps: list[tuple[str, str, str, dict[str, str]]] = []
     for thread_id, body in todo.reply.items():
-        steps.append(("addPullRequestReviewThreadReply",
+        steps.append(("reply", "addPullRequestReviewThreadReply",
                       "(input: {pullRequestReviewThreadId: $%(a)s_id, body: $%(a)s_body}) { comment { id } }",
                       {"id": thread_id, "body": body}))
     for comment_id, body in todo.edit.items():
-        steps.append(("updatePullRequestReviewComment",
+        steps.append(("edit", "updatePullRequestReviewComment",
                       "(input: {pullRequestReviewCommentId: $%(a)s_id, body: $%(a)s_body}) "
                       "{ pullRequestReviewComment { id } }", {"id": comment_id, "body": body}))
     for thread in todo.resolve:
-        steps.append(("resolveReviewThread", "(input: {threadId: $%(a)s_id}) { thread { id isResolved } }",
+        steps.append(("resolve", "resolveReviewThread",
+                      "(input: {threadId: $%(a)s_id}) { thread { id isResolved } }",
                       {"id": thread.node_id}))
-    requests = 0
+    out = Outcome()
     for start in range(0, len(steps), MUTATIONS_PER_REQUEST):
-        decls, fields, variables = [], [], {}
-        for index, (name, args, values) in enumerate(steps[start:start + MUTATIONS_PER_REQUEST]):
+        batch = steps[start:start + MUTATIONS_PER_REQUEST]
+        decls, fields, variables, aliases = [], [], {}, []
+        for index, (_, name, args, values) in enumerate(batch):
             alias = f"m{index}"
+            aliases.append(alias)
             # Only our own constant text is formatted here; the bodies travel as variables.
             fields.append(f"{alias}: {name}{args % {'a': alias}}")
             for key, value in values.items():
                 decls.append(f"${alias}_{key}: {'ID' if key == 'id' else 'String'}!")
                 variables[f"{alias}_{key}"] = value
-        execute(requester, f"mutation({', '.join(decls)}) {{ {' '.join(fields)} }}", variables)
-        requests += 1
-    return requests
+        try:
+            result = mutate(requester, f"mutation({', '.join(decls)}) {{ {' '.join(fields)} }}",
+                            variables, aliases)
+        except Exception as exc:  # noqa: BLE001 - GitHub down or refusing: the review stands
+            refused = {alias: _reason(exc) for alias in aliases}
+            done: set[str] = set()
+        else:
+            refused, done = result.refused, result.done
+        out.requests += 1
+        for alias, (kind, _, _, values) in zip(aliases, batch):
+            if alias in done:
+                if kind == "resolve":
+                    out.resolved.append(values["id"])
+            else:
+                out.refused[kind] = out.refused.get(kind, 0) + 1
+                out.reasons.setdefault(kind, refused.get(alias, "no answer"))
+    return out
+
+
+def _reason(exc: Exception) -> str:
+    """GitHub's refusal in a few words (never a token: PyGithub's exceptions carry none)."""
+    status = getattr(exc, "status", None)
+    data = getattr(exc, "data", None)
+    message = data.get("message") if isinstance(data, dict) else None
+    if status:
+        return f"HTTP {status}: {str(message or '')[:200]}".rstrip(": ")
+    return f"{type(exc).__name__}: {str(exc)[:200]}"

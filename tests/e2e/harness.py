@@ -97,6 +97,17 @@ class App:
         self.workers.append(proc)
         return proc
 
+    def settled(self) -> bool:
+        """No job waiting or running (the review's housekeeping after its check is done)."""
+        from reviewer.jobs.store import QUEUED, RUNNING, RedisStore, SqliteStore
+
+        url = self.env.get("REDIS_URL")
+        store = RedisStore(url) if url else SqliteStore(Path(self.env["POLICY_REVIEWER_DATA"]) / "jobs.db")
+        return not store.jobs(QUEUED) and not store.jobs(RUNNING)
+
+    def wait_settled(self, timeout: float = 60) -> None:
+        wait_for(self.settled, timeout, "every job to finish")
+
     def _healthy(self) -> bool:
         try:
             with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:

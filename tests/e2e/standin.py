@@ -617,6 +617,8 @@ class GitHubStandIn(AdminEndpoints):
         self.fail_after_rate = 0.0  # this share of writes happens, then answers 502 (tests idempotent retries)
         self.rate_limit_every = 0  # every Nth request: 403 primary rate limit, then 429 secondary, alternating
         self.latency = 0.0  # seconds added to every response
+        # operation id -> status GitHub refuses it with (e.g. 403: a permission is missing)
+        self.refuse_operations: dict[str, int] = {}
         self._rng = random.Random(seed)
         self._request_count = 0
         self._rate_limit_count = 0
@@ -960,6 +962,11 @@ class GitHubStandIn(AdminEndpoints):
         if injected is not None:
             call["injected"] = injected.status
             return injected
+        refused = self.refuse_operations.get(op.operation_id)
+        if refused is not None:
+            # GitHub's answer to an installation that lacks a permission: nothing changes.
+            call["injected"] = refused
+            return _error(refused, "Resource not accessible by integration")
         with self._lock:
             if "owner" in params and "repo" in params and op.template.startswith("/repos/{owner}/{repo}"):
                 ctx.repo = self.repos.get((params["owner"].lower(), params["repo"].lower()))

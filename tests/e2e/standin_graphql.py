@@ -49,6 +49,14 @@ def schema() -> GraphQLSchema:
         return built
 
 
+class Refused(Exception):
+    """GitHub refuses this mutation (``kind``: FORBIDDEN, RATE_LIMITED)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class NotFound(GraphQLError):
     """A missing or invisible object: GitHub answers ``null`` and an error of this type."""
 
@@ -83,6 +91,10 @@ class GraphQLEndpoint:
         self.gh = standin
         self.points_used: dict[str, int] = {}
         self.queries: list[str] = []  # every query text received, for tests
+        # Mutations GitHub refuses, by name -> the error's type: "FORBIDDEN" (a permission the
+        # installation lacks) or "RATE_LIMITED". Refused mutations change nothing.
+        self.refuse: dict[str, str] = {}
+        self.refused: list[str] = []  # the names of the mutations refused, in order
 
     # ------------------------------------------------------------------ request
 
@@ -126,6 +138,8 @@ class GraphQLEndpoint:
                                 "locations": [{"line": loc.line, "column": loc.column} for loc in error.locations or []]}
         if isinstance(original, NotFound):
             item["type"] = "NOT_FOUND"
+        elif isinstance(original, Refused):
+            item["type"] = original.kind
         elif isinstance(original, GraphQLError):
             item["type"] = "FORBIDDEN" if "permission" in error.message else "UNPROCESSABLE"
         else:
@@ -153,13 +167,26 @@ class GraphQLEndpoint:
                     "used": context["used"], "remaining": max(0, POINTS_PER_HOUR - context["used"]),
                     "resetAt": utc_iso(time.time() + 3600)}
 
-        return {
-            "repository": repository, "rateLimit": rate_limit,
+        mutations = {
             "resolveReviewThread": lambda _i, input: self._set_resolved(token, input, True),
             "unresolveReviewThread": lambda _i, input: self._set_resolved(token, input, False),
             "addPullRequestReviewThreadReply": lambda _i, input: self._reply(token, input),
             "updatePullRequestReviewComment": lambda _i, input: self._update(token, input),
         }
+        for name in list(mutations):
+            if name in self.refuse:
+                mutations[name] = self._refusal(name)
+        return {"repository": repository, "rateLimit": rate_limit, **mutations}
+
+    def _refusal(self, name: str) -> Any:
+        kind = self.refuse[name]
+
+        def refuse(_info: Any, **_: Any) -> None:
+            self.refused.append(name)
+            if kind == "RATE_LIMITED":
+                raise Refused("API rate limit exceeded for installation.", kind)
+            raise Refused("Resource not accessible by integration", kind)
+        return refuse
 
     def _can_see(self, token: dict, repo: RepoState) -> bool:
         if token.get("user"):

@@ -42,6 +42,7 @@ def review(gh: GitHubStandIn, app: App, action: str) -> dict[str, Any]:
     assert status == 202
     [run] = wait_for(lambda: [r for r in gh.check_runs_for(head, "policy-reviewer")
                               if r["status"] == "completed"], 90, f"the check run of {head[:8]}")
+    app.wait_settled()  # thread housekeeping comes after the conclusion
     return run
 
 
@@ -132,3 +133,67 @@ def test_threads_follow_the_code(world: dict[str, Any]) -> None:
     assert gh.violations == [], gh.violations
     assert gh.rejections == [], gh.rejections
 
+
+
+def test_a_refused_thread_mutation_never_costs_the_review(world: dict[str, Any]) -> None:
+    """GitHub refuses resolveReviewThread (FORBIDDEN, as on installations it wants another
+    permission of): the review still concludes with its real conclusion, once, the refusal
+    is said in the summary, the fixing reply is posted once, and a re-run posts no other."""
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    gh.graphql.refuse["resolveReviewThread"] = "FORBIDDEN"
+    review(gh, app, "opened")
+    [wildcard] = roots_on(gh, 63)
+    gh.add_thread_reply(wildcard["id"], "dev", "Do we need all of s3:Get*?")
+    head = push(gh, repo, '"s3:Get*"', '"s3:GetObject"', "only GetObject")
+    second = review(gh, app, "synchronize")
+    runs = [r for r in gh.check_runs_for(head, "policy-reviewer")]
+    assert len(runs) == 1 and runs[0]["conclusion"] == second["conclusion"] == "failure"
+    # The staged-names error is still there: failure is the review's verdict, not GitHub's.
+    assert "could not review" not in runs[0]["output"]["title"]
+    summary = runs[0]["output"]["summary"]
+    assert "### Not done on the pull request" in summary
+    assert "1 fixed thread(s) could not be resolved: GitHub refused (`FORBIDDEN: Resource not " \
+           "accessible by integration`)" in summary
+    assert "policy-reviewer doctor" in summary
+    assert gh.graphql.refused == ["resolveReviewThread"]
+    replies = [c["body"] for c in thread_of(gh, wildcard["id"]) if c.get("author") == gh.bot_login]
+    assert replies == [f"Fixed in {head[:12]}: this finding is gone, so I resolved the thread."]
+
+    # Re-run: the resolution is tried again (refused again), the reply is not repeated.
+    app.deliver("check_run", gh.check_run_event("rerequested", OWNER, REPO, NUMBER,
+                                                check_run_id=runs[0]["id"]))
+    wait_for(lambda: len(gh.graphql.refused) == 2, 90, "the second attempt")
+    app.wait_settled()
+    replies = [c["body"] for c in thread_of(gh, wildcard["id"]) if c.get("author") == gh.bot_login]
+    assert len(replies) == 1
+    assert gh.review_comments[wildcard["id"]].get("resolved") is not True
+    # Once GitHub allows it, the next review resolves it.
+    gh.graphql.refuse.clear()
+    push(gh, repo, "Runtime: python3.12", "Runtime: python3.13", "newer runtime")
+    review(gh, app, "synchronize")
+    assert gh.review_comments[wildcard["id"]]["resolved"] is True
+    assert gh.violations == [], gh.violations
+
+
+def test_a_rate_limited_mutation_and_a_refused_review_are_said_not_fatal(world: dict[str, Any]) -> None:
+    """GraphQL points spent on the mutations, and the REST review refused: the check still
+    completes with the findings, and says both."""
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    review(gh, app, "opened")
+    [name] = roots_on(gh, 39)
+    gh.graphql.refuse["resolveReviewThread"] = "RATE_LIMITED"
+    gh.refuse_operations["pulls/create-review"] = 403
+    push(gh, repo, "FunctionName: ArchiveInvoices", 'FunctionName: !Sub "ArchiveInvoices-${Stage}"',
+         "stage the name")
+    head = push(gh, repo, '"s3:Get*", "s3:PutObject"', '"s3:Get*", "s3:PutObject", "kms:*"',
+                "a new wildcard")
+    review(gh, app, "synchronize")
+    [run] = gh.check_runs_for(head, "policy-reviewer")  # as amended after the housekeeping
+    assert run["conclusion"] == "failure"
+    summary = run["output"]["summary"]
+    assert "GraphQL points are spent" in summary
+    assert "new inline comment(s) could not be posted: GitHub refused (`HTTP 403" in summary
+    assert "\"kms:\\*\" grants 58 actions" in summary  # the finding itself is in the tables
+    assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
+    assert gh.review_comments[name["id"]].get("resolved") is not True
+    assert gh.graphql.refused == ["resolveReviewThread"]
