@@ -28,7 +28,7 @@ from reviewer.formats.paths import companions, module_folders, module_siblings
 from reviewer.github import threads as review_threads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
                                      GraphQLRateLimited, dig, execute)
-from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY
+from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, OrgFiles
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Change:
     # The review threads on the pull request (None: not read, GraphQL was unavailable).
     threads: list[review_threads.Thread] | None = None
     # The organisation's policy-reviewer/ files by name (None: not read here).
-    org_files: dict[str, str] | None = None
+    org_files: OrgFiles | None = None
 
     def put(self, side: str, path: str, content: bytes | None) -> None:
         """File one answer: a base or head file, or the repository's configuration."""
@@ -267,6 +267,7 @@ class GraphQLReader:
                 decls.append("$org: String!")
                 variables["org"] = self.org
                 org = (f'org: repository(owner: $org, name: "{ORG_REPOSITORY}") {{ '
+                       'head: object(expression: "HEAD") { oid } '
                        f'object(expression: "HEAD:{ORG_FOLDER}") {{ ... on Tree {{ entries {{ name type object {{ ...file }} }} }} }} }}')
         query = (f"query({', '.join(decls)}) {{ {RATE_LIMIT_FIELDS} "
                  f"repository(owner: $owner, name: $name) {{ {' '.join(fields) or 'id'} }} {org} }}"
@@ -312,18 +313,25 @@ class GraphQLReader:
             return _rest_blob(self.repo._requester, self.repo.url, str(obj.get("oid", "")))
         return text.encode("utf-8")
 
-    def _org_files(self, data: dict[str, Any]) -> dict[str, str] | None:
-        if not self.org:
+    def _org_files(self, data: dict[str, Any]) -> OrgFiles | None:
+        """The organisation's folder as read with the change; None when the organisation's
+        repository did not answer (invisible or absent: the REST reader tells which)."""
+        if not self.org or not isinstance(data.get("org"), dict):
             return None
+        sha = str(dig(data, "org", "head", "oid") or "")
+        where = f"`{self.org}/{ORG_REPOSITORY}`"
+        folder = dig(data, "org", "object")
+        if not isinstance(folder, dict):
+            return OrgFiles({}, f"none: {where} has no `{ORG_FOLDER}/` folder at `{sha[:12]}`")
         out: dict[str, str] = {}
-        for entry in dig(data, "org", "object", "entries") or []:
+        for entry in folder.get("entries") or []:
             name = entry.get("name")
             if entry.get("type") != "blob" or not isinstance(name, str) or not name.endswith((".yml", ".yaml")):
                 continue
             text = _text(self._blob(entry.get("object"), name))
             if text is not None:
                 out[name] = text
-        return out
+        return OrgFiles(out, f"{where} at `{sha[:12]}`")
 
 
 def _text(content: bytes | None) -> str | None:

@@ -77,7 +77,7 @@ def start(payload: dict[str, Any], change: fetch.Change, repo: Any, run: CheckRu
         _append(run, run_output(repo, run.id), "Not worked out: this pull request comes from a "
                 "fork. Push the branch to the `.github` repository itself to see the impact.")
         return 0
-    current = change.org_files if change.org_files is not None else fetch_org_files(repo, owner)
+    current = (change.org_files if change.org_files is not None else fetch_org_files(repo, owner)).files
     old, new = folders(change, current)
     if old == new:
         return 0

@@ -19,9 +19,9 @@ from reviewer.jobs.context import JobContext, page_url, repository
 from reviewer.jobs.in_force import rule_layers, rules_in_force
 from reviewer.jobs.queue import store
 from reviewer.jobs.store import job_id, pull_scope
-from reviewer.github.org import fetch_org_policies, org_policies_from
+from reviewer.github.org import OrgRulesUnknown, fetch_org_policies, org_policies_from
 from reviewer.jobs import acceptances, impact_plan
-from reviewer.report import Report, page_record
+from reviewer.report import Report, inert, page_record
 from reviewer.web import metrics
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         owner = payload["repository"].split("/")[0]
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"], org=owner)
-        org = org_policies_from(owner, change.org_files) if change.org_files is not None \
-            else fetch_org_policies(repo, owner)
+        org = org_policies_from(owner, change.org_files.files, change.org_files.source) \
+            if change.org_files is not None else fetch_org_policies(repo, owner)
         changes_config = touches_configuration(set(change.base_files) | set(change.head_files))
         config_text, rule_texts = change.config_text, dict(change.rule_texts)
         try:
@@ -67,7 +67,7 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12],
                         incomplete=incomplete(change), accepted=accepted,
-                        expiring=expiring(config, dt.date.today()))
+                        expiring=expiring(config, dt.date.today()), org_rules=org.source)
         touched = bool(change.base_files or change.head_files)
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
@@ -89,9 +89,13 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         # No review without rules: fail, with the reason, so a required check blocks.
         publish.fail_check(run, "The configuration in force for this review (read from the "
                                 "base commit and the organisation's `.github` repository) "
-                                f"is invalid, so nothing was checked:\n\n`{exc}`\n\n"
+                                f"is invalid, so nothing was checked:\n\n{inert.code(exc)}\n\n"
                                 "Fix it on the base branch, then re-run this check.")
         return {"conclusion": "failure", "config_error": str(exc)}
+    except OrgRulesUnknown as exc:
+        # Retrying changes nothing until someone acts: fail now, saying what to do.
+        publish.fail_check(run, str(exc))
+        return {"conclusion": "failure", "org_rules_unknown": True}
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
     return outcome
@@ -118,11 +122,23 @@ def incomplete(change: fetch.Change) -> list[str]:
 
 
 def give_up(payload: dict[str, Any], error: str) -> None:
-    """A job that keeps failing: never leave its check run in progress forever."""
+    """A job that keeps failing: never leave its check run in progress forever. The check
+    says what happened and what to do, in words for the pull request's author; the error
+    itself (exception names, the job's id) is in the operator's logs."""
+    log.error("review of %s#%s at %s set aside after its last attempt: %s", payload.get("repository"),
+              payload.get("number"), str(payload.get("head_sha", ""))[:12],
+              error.splitlines()[0] if error else "")
     try:
         repo = repository(payload)
         run = publish.start_check(repo, payload["head_sha"], external_id=job_id(payload))
-        publish.fail_check(run, "The review failed after several attempts and was set aside "
-                                f"for an operator (`policy-reviewer jobs dead`).\n\nLast error: {error}")
+        publish.fail_check(run, COULD_NOT_REVIEW)
     except Exception:  # noqa: BLE001 - GitHub may be the thing that is down
         log.exception("could not conclude the check run of a dead job")
+
+
+COULD_NOT_REVIEW = (
+    "policy-reviewer tried to review this commit several times and could not finish, so "
+    "nothing was checked and this check does not pass.\n\n"
+    "**What to do:** press *Re-run* on this check (or push a new commit). If it fails again, "
+    "ask whoever runs policy-reviewer for your organisation: the reason is in the app's logs, "
+    "and they can replay the review once it is fixed.")

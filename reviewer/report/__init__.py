@@ -44,6 +44,8 @@ class Report:
     accepted: list[Any] = field(default_factory=list)
     # Waivers in force that expire soon (reviewer.config.settings.Waiver), soonest first.
     expiring: list[Any] = field(default_factory=list)
+    # Where the organisation's rules came from, in words ("" outside the app).
+    org_rules: str = ""
 
     def fails(self) -> bool:
         """Does this report fail the run (the check's conclusion, the CLI's exit status)?"""

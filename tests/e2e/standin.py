@@ -1541,6 +1541,18 @@ class GitHubStandIn(AdminEndpoints):
             obj.pop(key, None)
         return Reply(200, obj)
 
+    def _op_repos_get_commit(self, ctx: _Ctx) -> Reply:  # only in the full description
+        sha = self._resolve_commit(ctx, ctx.params["ref"])
+        if sha is None:
+            raise _Reject(_unprocessable(message=f"No commit found for SHA: {ctx.params['ref']}"),
+                          rejection=f"GET {ctx.req.path}: unknown commit")
+        _status, example = ctx.op.success()
+        obj = _rewrite(example or {}, ctx.root, ctx.repo.full_name)  # type: ignore[union-attr]
+        obj.update(sha=sha, node_id=_node_id("Commit", _stable_id("commit", sha)),
+                   url=f"{ctx.root}/repos/{ctx.repo.full_name}/commits/{sha}")  # type: ignore[union-attr]
+        obj.pop("files", None)
+        return Reply(200, obj)
+
     def _op_apps_get_authenticated(self, ctx: _Ctx) -> Reply:
         return Reply(200, self._app_json(ctx.root))
 
@@ -1576,7 +1588,9 @@ class GitHubStandIn(AdminEndpoints):
                  if (r.installation_id is None or r.installation_id == token.get("installation_id"))
                  and (token.get("repositories") is None or r.name in token["repositories"])]
         items, headers = self._paginate(ctx, [self._repo_json(ctx.root, r) for r in repos])
-        return Reply(200, {"total_count": len(repos), "repositories": items}, headers)
+        selection = self._installation_record(int(token.get("installation_id") or 0))["repository_selection"]
+        return Reply(200, {"total_count": len(repos), "repositories": items,
+                           "repository_selection": selection}, headers)
 
     def _op_repos_compare_commits_with_basehead(self, ctx: _Ctx) -> Reply:  # full description only
         basehead = ctx.params.get("basehead") or f"{ctx.params.get('base')}...{ctx.params.get('head')}"

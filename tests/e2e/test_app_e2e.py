@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from tests.github_markdown import shown
 from tests.e2e.harness import App, billing_repo, free_port, git, keypair, org_repo, wait_for
 from tests.e2e.standin import GitHubStandIn
 
@@ -213,6 +214,11 @@ def test_job_that_keeps_failing_is_dead_lettered_and_replayed(world: dict[str, A
     assert app.deliver("pull_request", event)[0] == 202
     [run] = wait_for(lambda: completed(gh, head), 60, "the failed job's check run")
     assert run["conclusion"] == "failure" and "could not review" in run["output"]["title"]
+    # Words for the pull request's author: what to do; the exception is for the logs.
+    words = run["output"]["summary"]
+    assert "press *Re-run*" in words and "ask whoever runs policy-reviewer" in words
+    assert "Exception" not in words and "jobs dead" not in words and "404" not in words
+    assert "UnknownObjectException" in app.logs_text()
     dead = app.cli("jobs", "dead")
     assert f"acme/billing#99@{head}" in dead.stdout and "attempts=5" in dead.stdout
     # The only complaints are about the unknown pull request itself (GitHub answers 404).
@@ -346,7 +352,7 @@ def test_pull_request_changing_the_organisations_rules(world: dict[str, Any]) ->
     assert 'unknown parameter "alow"' in comments[0]["body"]
     summary = run["output"]["summary"]
     assert "### Rule changes" in summary
-    assert "waiver added: `staged-names` on legacy/**, expires 2027-01-31" in summary
+    assert "waiver added: staged-names on legacy/**, expires 2027-01-31" in shown(summary)
     assert gh.violations == []
 
 
@@ -371,7 +377,7 @@ def test_pull_request_weakening_a_locked_rule_is_blocked_before_it_merges(world:
     lines = before.count("\n")
     # A misspelt rule id in a waiver would stop every review once merged: caught now.
     invalid = comments[(".github/policy-reviewer.yml", lines + 3)]
-    assert 'did you mean "staged-names"?' in invalid
+    assert 'did you mean "staged-names"?' in shown(invalid)
     # Once this file is invalid, nothing else in it is judged: fix the typo, and the lock bites.
     config.write_text(before + "  no-wildcard-actions: {enabled: false}\n")
     git(repo, "commit", "-qam", "fix the typo")
@@ -384,3 +390,78 @@ def test_pull_request_weakening_a_locked_rule_is_blocked_before_it_merges(world:
     assert "locked by the organisation" in locked and "may not disable it" in locked
     assert "this review still used the configuration of the base commit" in run["output"]["summary"]
     assert_clean(gh, app)
+
+
+def _lock_wildcards_and_switch_them_off(gh: GitHubStandIn, repo: Path, tmp: Path, installation: int) -> str:
+    """The org's .github locks no-wildcard-actions; the repository's base switches it off."""
+    gh.add_repo(OWNER, ".github", org_repo(tmp / "org-locked", {
+        "config.yml": "rules:\n  no-wildcard-actions: {locked: true}\n"}), installation_id=installation)
+    git(repo, "checkout", "-q", "main")
+    config = repo / ".github" / "policy-reviewer.yml"
+    config.write_text(config.read_text() + "  no-wildcard-actions: {enabled: false}\n")
+    git(repo, "commit", "-qam", "switch off wildcards")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "--no-edit", "main")
+    return gh.refresh_pull(OWNER, REPO, NUMBER, "main", "feature").head_sha
+
+
+def test_an_organisation_github_repository_the_app_cannot_see_fails_closed(world: dict[str, Any]) -> None:
+    """Installed on selected repositories, without .github: the organisation's lock must not
+    vanish (the repository's base switching the rule off would win); the review fails at
+    once, saying how to fix it, until the operator says the org keeps no rules there."""
+    gh, app, repo, tmp = world["gh"], world["app"], world["repo"], world["tmp"]
+    # .github belongs to another installation: invisible to this one, as GitHub answers 404.
+    head = _lock_wildcards_and_switch_them_off(gh, repo, tmp, installation=INSTALLATION + 1)
+    gh.set_installation(INSTALLATION, repository_selection="selected")
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert run["conclusion"] == "failure"
+    assert run["output"]["title"] == "policy-reviewer could not review this change"
+    summary = run["output"]["summary"]
+    assert "cannot see `acme/.github`" in summary and "Repository access" in summary
+    assert "POLICY_REVIEWER_ORGS_WITHOUT_RULES=acme" in summary
+    app.wait_settled()
+    assert "attempt 2" not in app.logs_text()  # not retried: nothing changes until someone acts
+    assert gh.review_comments_for(OWNER, REPO, NUMBER) == []  # no review with fewer rules
+
+    # The operator says acme keeps no rules in .github: reviewed, and the summary says so.
+    app.stop()
+    app.env["POLICY_REVIEWER_ORGS_WITHOUT_RULES"] = "other-org, ACME"
+    app.start_web()
+    app.start_worker()
+    status, answer = app.deliver("check_run", gh.check_run_event("rerequested", OWNER, REPO, NUMBER,
+                                                                 check_run_id=run["id"]))
+    assert (status, answer) == (202, {"queued": 1})
+    # A re-run makes a new check run; GitHub shows the newest.
+    wait_for(lambda: "could not review" not in completed(gh, head)[-1]["output"]["title"], 60, "the review")
+    summary = completed(gh, head)[-1]["output"]["summary"]
+    assert "Organisation rules: none: the app's operator says `acme` keeps no rules in `.github`." in summary
+
+
+def test_the_summary_says_where_the_organisations_rules_came_from(world: dict[str, Any]) -> None:
+    gh, app, repo, tmp = world["gh"], world["app"], world["repo"], world["tmp"]
+    head = _lock_wildcards_and_switch_them_off(gh, repo, tmp, installation=INSTALLATION)
+    gh.set_installation(INSTALLATION, repository_selection="selected")
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    org_head = git(tmp / "org-locked", "rev-parse", "HEAD").strip()
+    assert f"Organisation rules: `acme/.github` at `{org_head[:12]}`." in run["output"]["summary"]
+    assert ("stacks/billing.yaml", 63) in review_lines(gh)  # the lock holds
+    assert gh.violations == []
+
+
+def test_an_installation_on_every_repository_without_github_has_no_org_rules(world: dict[str, Any]) -> None:
+    gh, app = world["gh"], world["app"]
+    head = gh.pull(OWNER, REPO, NUMBER).head_sha
+    del gh.repos[(OWNER, ".github")]
+    gh.set_installation(INSTALLATION, repository_selection="all")
+    app.start_web()
+    app.start_worker()
+    app.deliver("pull_request", gh.pull_request_event("opened", OWNER, REPO, NUMBER))
+    [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
+    assert "Organisation rules: none: `acme` has no `.github` repository." in run["output"]["summary"]
+    assert run["conclusion"] == "failure"  # the review's own verdict
