@@ -55,6 +55,10 @@ class Settings:
     allow_repository_rules: bool = True  # organisation only: may repositories add rule files?
     # Organisation only: the GitHub teams (slugs) whose members may accept findings.
     approvers: list[str] = field(default_factory=list)
+    # Organisation only: may a pull request's author accept their own findings; the fewest
+    # characters of a reason for accepting.
+    authors_may_accept: bool = False
+    min_reason: int = 15
     # Organisation only: the longest a waiver may run from the day it is judged.
     max_waiver_days: int | None = None
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
@@ -112,6 +116,8 @@ def _parse(name: str, text: str) -> tuple[Settings, list[ConfigError]]:
         source=name,
         allow_repository_rules=data.get("allow_repository_rules", True),
         approvers=[str(t) for t in data.get("approvers", {}).get("teams", [])],
+        authors_may_accept=bool(data.get("approvers", {}).get("authors_may_accept", False)),
+        min_reason=int(data.get("approvers", {}).get("min_reason", 15)),
         max_waiver_days=data.get("max_waiver_days"),
         document=data,
     )
@@ -293,6 +299,8 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
         fail_on="all-errors" if "all-errors" in (org.fail_on, repo.fail_on) else "new-errors",
         source=repo.source,
         approvers=org.approvers,
+        authors_may_accept=org.authors_may_accept,
+        min_reason=org.min_reason,
         max_waiver_days=org.max_waiver_days,
         problems=org.problems + repo.problems + problems,
     )

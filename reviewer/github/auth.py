@@ -51,6 +51,19 @@ class InstallationTokens:
         self._tokens: dict[int, _Token] = {}
         self._lock = threading.Lock()
         self.issued = 0  # how many tokens were bought (for tests and metrics)
+        self._bot_login: str | None = None
+
+    def bot_login(self) -> str:
+        """The login GitHub gives this app's comments (``<slug>[bot]``), read once from
+        ``GET /app``: whose comments are the app's is GitHub's word, never a marker's."""
+        with self._lock:
+            if self._bot_login is None:
+                app_client = Github(
+                    base_url=self._settings.api_url, retry=retry_policy(),
+                    auth=Auth.AppAuthToken(app_jwt(self._settings.app_id, self._settings.private_key)))
+                _, app = app_client.requester.requestJsonAndCheck("GET", "/app")
+                self._bot_login = f"{app['slug']}[bot]"
+            return self._bot_login
 
     def token(self, installation_id: int) -> str:
         """A valid token for the installation, from the cache when possible."""

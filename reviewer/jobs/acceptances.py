@@ -32,6 +32,17 @@ class Acceptance:
         return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(self.at))
 
 
+SHORTENED = " […shortened]"
+
+
+def keep(reason: str) -> tuple[str, bool]:
+    """The reason as recorded: whole, or cut to ``MAX_REASON`` characters with a visible mark
+    (never silently); and whether it was cut."""
+    if len(reason) <= MAX_REASON:
+        return reason, False
+    return reason[:MAX_REASON] + SHORTENED, True
+
+
 def scope(payload: dict[str, Any]) -> str:
     """Where a pull request's acceptances are kept."""
     return pull_scope("accepted", payload["repository"], int(payload["number"]))
@@ -48,7 +59,7 @@ def for_commit(notes: list[dict[str, Any]], head: str) -> list[Acceptance]:
     for item in notes:
         try:
             acceptance = Acceptance(str(item["fingerprint"]), str(item["head"]), str(item["by"]),
-                                    str(item["reason"])[:MAX_REASON], float(item["at"]),
+                                    str(item["reason"])[:MAX_REASON + len(SHORTENED)], float(item["at"]),
                                     str(item.get("rule", "")), str(item.get("resource", "")))
         except (KeyError, TypeError, ValueError):
             continue

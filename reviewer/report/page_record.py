@@ -38,6 +38,8 @@ def build(report: Report, repository: str, number: int, head_sha: str, conclusio
         "repository": repository, "number": number, "head": head_sha, "conclusion": conclusion,
         "title": title, "at": time.time(),
         "incomplete": list(report.incomplete),
+        # What this head has, for commands ("this finding is no longer in the commit").
+        "fingerprints": sorted({f.fingerprint for f in report.findings})[:5000],
         "new": _bounded([f for f in report.findings if f.state == "new"]),
         "unchanged": _bounded([f for f in report.findings if f.state == "unchanged"]),
         "fixed": _bounded(report.fixed),

@@ -150,7 +150,7 @@ def check_run_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
 # The check run's buttons (identifiers at most 20 characters).
 ACCEPT, RERUN = "accept", "rerun"
 COMMAND = "/policy-reviewer"
-MAX_COMMAND_TEXT = 2000
+MAX_COMMAND_TEXT = 65_536  # GitHub's longest comment: a reason is kept whole or visibly cut, by us
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38}|[A-Za-z0-9_-]{0,30}\[bot\])")
 
 

@@ -1082,6 +1082,19 @@ class GitHubStandIn(AdminEndpoints):
             comment["author"] = author
             return comment
 
+    def add_thread_like(self, root_id: int, author: str, body: str) -> dict:
+        """A new thread on the same line as ``root_id``'s, opened by ``author`` (another app's
+        bot, say, copying the app's comment)."""
+        with self._lock:
+            root = self.review_comments[root_id]
+            pull = self.pulls[(root["owner"].lower(), root["repo"].lower(), root["number"])]
+            placed = {k: root[k] for k in ("path", "position", "line", "side", "start_line", "start_side",
+                                           "diff_hunk")}
+            comment = self._add_review_comment(pull, root["review_id"], root["commit_id"],
+                                               placed | {"body": body}, utc_iso())
+            comment["author"] = author
+            return comment
+
     def reply_event(self, root_id: int, login: str, body: str) -> dict:
         """A person replies in a thread: the reply is stored, the webhook payload returned."""
         comment = self.add_thread_reply(root_id, login, body)
@@ -1427,8 +1440,8 @@ class GitHubStandIn(AdminEndpoints):
             node_id=_node_id("PullRequestReviewComment", c["id"]), diff_hunk=c["diff_hunk"], path=c["path"],
             position=c["position"], original_position=c["position"], commit_id=c["commit_id"],
             original_commit_id=c["commit_id"], body=c["body"],
-            user=self._user_json(root, c["author"]) if c.get("author", self.bot_login) != self.bot_login
-            else self._bot_json(root),
+            user=self._user_json(root, c["author"], "Bot" if c["author"].endswith("[bot]") else "User")
+            if c.get("author", self.bot_login) != self.bot_login else self._bot_json(root),
             created_at=c["created_at"], updated_at=c["updated_at"], html_url=f"{html}#discussion_r{c['id']}",
             pull_request_url=f"{api}/pulls/{c['number']}", author_association="NONE",
             _links={"self": {"href": f"{api}/pulls/comments/{c['id']}"},

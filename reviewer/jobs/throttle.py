@@ -1,0 +1,65 @@
+"""How often the app answers people's commands: per person, per thread, per burst.
+
+On a public repository anyone can reply to the app's comments. Without a bound, 200
+``explain`` replies cost 1,003 API calls of the installation's budget, and 100 ``accept``
+replies 100 re-reviews. Each command is admitted here before any API call is made:
+
+* the same command (same text) in the same thread by the same person is answered once per
+  ``BURST`` seconds;
+* a person gets at most ``PER_PERSON`` answers per pull request and burst, and one notice
+  when they reach it; then silence until the burst is over;
+* a thread gets at most ``PER_THREAD`` answers per burst, whoever asks.
+
+The counts live in the app's store (shared by every worker): a race between two workers
+can let one more through, never an unbounded number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.jobs.store import Store, pull_scope
+
+BURST = 600.0
+PER_PERSON = 10
+PER_THREAD = 20
+_KEPT = 500  # notes kept per pull request (more than any burst can admit)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """``answer``: carry the command out; ``notice``: say once that the limit is reached."""
+
+    answer: bool
+    notice: bool = False
+    why: str = ""
+
+
+def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Admission:
+    """May this command be answered now? Records it when it may."""
+    now = time.time() if now is None else now
+    scope = pull_scope("commands", payload["repository"], int(payload["number"]))
+    recent = [n for n in store.notes(scope)
+              if isinstance(n.get("at"), (int, float)) and now - n["at"] < BURST]
+    actor, thread = str(payload.get("actor", "")), str(payload.get("thread_id", ""))
+    text = hashlib.sha256(str(payload.get("text", "")).encode()).hexdigest()[:16]
+    mine = [n for n in recent if n.get("by") == actor]
+    if any(n.get("thread") == thread and n.get("text") == text for n in mine):
+        return Admission(False, why="the same command was answered in this burst")
+    if any(n.get("notice") for n in mine):
+        return Admission(False, why="this person reached the limit of the burst")
+    if len(mine) >= PER_PERSON:
+        store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text,
+                               "notice": True}, keep=_KEPT)
+        return Admission(False, notice=True, why="this person reached the limit of the burst")
+    if sum(1 for n in recent if n.get("thread") == thread) >= PER_THREAD:
+        return Admission(False, why="this thread reached the limit of the burst")
+    store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text}, keep=_KEPT)
+    return Admission(True)
+
+
+NOTICE = (f"I answer at most {PER_PERSON} commands per person and pull request every "
+          f"{int(BURST // 60)} minutes; further ones in that time are not answered.")
