@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from github import GithubException
 from github.File import File
@@ -99,21 +99,7 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str,
     """
     change = Change()
     base_sha = merge_base(repo, base_sha, head_sha)
-    wanted: list[tuple[str, str, str]] = []  # (key in base/head, path to read, commit)
-    listed = 0
-    for item in list_files(repo, number):
-        listed += 1
-        path = item.filename
-        old = item.previous_filename or path
-        if not (path.lower().endswith(CANDIDATE_SUFFIXES) or old.lower().endswith(CANDIDATE_SUFFIXES)):
-            continue
-        change.hunks[path] = right_side_lines(item.patch)
-        if item.status == "renamed":
-            change.renames[old] = path
-        if item.status != "removed":
-            wanted.append(("head", path, head_sha))
-        if item.status not in ("added", "copied"):
-            wanted.append(("base", old, base_sha))
+    wanted, listed = plan_reads(change, list_files(repo, number), base_sha, head_sha)
     if listed >= MAX_FILES:
         # The listing stops at 3,000 whatever the pull request holds: only the pull
         # request's own count tells whether files are missing (one call, in this rare case).
@@ -126,6 +112,28 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str,
         change.org_files = None
         _read_rest(repo, change, wanted, base_sha, head_sha)
     return change
+
+
+def plan_reads(change: Change, items: Iterable[File], base_sha: str,
+               head_sha: str) -> tuple[list[tuple[str, str, str]], int]:
+    """What to read of a list of changed files: (side, path, commit) of each candidate, and
+    how many files were listed. Records each candidate's diff lines and renames."""
+    wanted: list[tuple[str, str, str]] = []  # (key in base/head, path to read, commit)
+    listed = 0
+    for item in items:
+        listed += 1
+        path = item.filename
+        old = item.previous_filename or path
+        if not (path.lower().endswith(CANDIDATE_SUFFIXES) or old.lower().endswith(CANDIDATE_SUFFIXES)):
+            continue
+        change.hunks[path] = right_side_lines(item.patch)
+        if item.status == "renamed":
+            change.renames[old] = path
+        if item.status != "removed":
+            wanted.append(("head", path, head_sha))
+        if item.status not in ("added", "copied"):
+            wanted.append(("base", old, base_sha))
+    return wanted, listed
 
 
 def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, str]],
@@ -192,7 +200,7 @@ class GraphQLReader:
     bytes, or binary).
     """
 
-    def __init__(self, repo: Repository, number: int, org: str | None) -> None:
+    def __init__(self, repo: Repository, number: int | None, org: str | None) -> None:
         self.repo, self.number, self.org = repo, number, org
         self.owner, self.name = repo.full_name.split("/", 1)
         self.requests = 0
@@ -215,7 +223,7 @@ class GraphQLReader:
         change.org_files = self._org_files(data)
         nodes = list(dig(data, "repository", "pullRequest", "reviewThreads", "nodes") or [])
         page = dig(data, "repository", "pullRequest", "reviewThreads", "pageInfo") or {}
-        for _ in range(review_threads.MAX_THREAD_PAGES - 1):
+        for _ in range(review_threads.MAX_THREAD_PAGES - 1 if self.number is not None else 0):
             if not page.get("hasNextPage"):
                 break
             more = self._threads_page(page.get("endCursor"))
@@ -257,12 +265,14 @@ class GraphQLReader:
             fields.append(f"t{index}: object(expression: $t{index}) {{ ... on Tree {{ entries {{ path type }} }} }}")
         org = ""
         if extras:
-            decls += ["$config: String!", "$rules: String!", "$number: Int!", "$threadsAfter: String"]
-            variables.update(config=f"{base_sha}:{REPOSITORY_CONFIG}", rules=f"{base_sha}:{REPOSITORY_RULES}",
-                             number=self.number, threadsAfter=None)
+            decls += ["$config: String!", "$rules: String!"]
+            variables.update(config=f"{base_sha}:{REPOSITORY_CONFIG}", rules=f"{base_sha}:{REPOSITORY_RULES}")
             fields += ["config: object(expression: $config) { ...file }",
-                       "rules: object(expression: $rules) { ... on Tree { entries { path type object { ...file } } } }",
-                       "pullRequest(number: $number) { " + review_threads.SELECTION + " }"]
+                       "rules: object(expression: $rules) { ... on Tree { entries { path type object { ...file } } } }"]
+            if self.number is not None:  # a merge group has no pull request, nor threads
+                decls += ["$number: Int!", "$threadsAfter: String"]
+                variables.update(number=self.number, threadsAfter=None)
+                fields.append("pullRequest(number: $number) { " + review_threads.SELECTION + " }")
             if self.org:
                 decls.append("$org: String!")
                 variables["org"] = self.org

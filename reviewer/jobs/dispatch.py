@@ -16,6 +16,7 @@ from reviewer.jobs.context import JobContext
 # only ever reviews never loads the others).
 HANDLERS = {
     "review": "reviewer.jobs.review_job",
+    "merge-group": "reviewer.jobs.merge_group_job",
     "command": "reviewer.jobs.commands",
     "accept-all": "reviewer.jobs.commands",
     "impact-repo": "reviewer.jobs.impact_job",

@@ -8,18 +8,14 @@ import time
 from typing import Any
 
 from reviewer.config.errors import ConfigError
-from reviewer.config.rulebook import shipped_rules
-from reviewer.config.settings import REPOSITORY_CONFIG
-from reviewer.config.config_change import ConfigJudge, touches_configuration
-from reviewer.pipeline import review_change
 from reviewer.engine.waivers import expiring
 from reviewer.github import fetch, publish
-from reviewer.jobs.bounded import run_bounded
 from reviewer.jobs.context import JobContext, page_url, repository
-from reviewer.jobs.in_force import rule_layers, rules_in_force
+from reviewer.jobs.in_force import rule_layers
+from reviewer.jobs.judge import judge
 from reviewer.jobs.queue import store
 from reviewer.jobs.store import job_id, pull_scope
-from reviewer.github.org import OrgRulesUnknown, fetch_org_policies, org_policies_from
+from reviewer.github.org import OrgRulesUnknown
 from reviewer.jobs import acceptances, impact_plan
 from reviewer.report import Report, inert, page_record
 from reviewer.web import metrics
@@ -37,29 +33,9 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         owner = payload["repository"].split("/")[0]
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
                                     payload["head_sha"], org=owner)
-        org = org_policies_from(owner, change.org_files.files, change.org_files.source) \
-            if change.org_files is not None else fetch_org_policies(repo, owner)
-        changes_config = touches_configuration(set(change.base_files) | set(change.head_files))
-        config_text, rule_texts = change.config_text, dict(change.rule_texts)
-        try:
-            rules, config = rules_in_force(payload, org, config_text, change.rule_texts)
-        except ConfigError:
-            if not changes_config:
-                raise
-            # The base's configuration is broken and this pull request changes it: review
-            # with the organisation's rules alone (no repository waivers: stricter, never
-            # looser), so that the fix itself can pass.
-            config_text, rule_texts = None, {}
-            rules, config = rules_in_force(payload, org, None, {})
-        judge = ConfigJudge({**shipped_rules(), **org.rules}, org.settings,
-                            dict(change.rule_texts))
-        # The engine runs in a child process with a time limit: a hostile change cannot hold
-        # this worker's thread for ever.
-        review = run_bounded(review_change, change.base_files, change.head_files,
-                             change.renames, rules, config, None, judge)
-        if config_text is None and change.config_text is not None:
-            review.rule_changes.insert(0, f"the base commit's `{REPOSITORY_CONFIG}` is invalid, so "
-                                          "this review used the organisation's rules alone")
+        judged = judge(payload, change, repo)
+        review, rules, config, org = judged.review, judged.rules, judged.config, judged.org
+        config_text, rule_texts = judged.config_text, judged.rule_texts
         notes = store()
         accepted = acceptances.for_commit(notes.notes(acceptances.scope(payload)), payload["head_sha"])
         findings = acceptances.apply(review.comparison.findings, accepted)

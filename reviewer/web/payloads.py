@@ -196,7 +196,37 @@ def check_suite_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return _linked_pulls(payload, suite, "check_suite", head, force=action == "rerequested")
 
 
+MERGE_GROUP_KIND = "merge-group"
+CANCEL_KIND = "cancel"
+_QUEUE_REF = re.compile(r"refs/heads/gh-readonly-queue/.{1,255}/pr-([0-9]{1,10})-[0-9a-f]{40}")
+
+
+def merge_group_jobs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`merge_group` `checks_requested`: review the queue's commit against its base and report
+    the required check on it. `destroyed`: the entry left the queue; its review, if not
+    started yet, is cancelled."""
+    action = _action(payload)
+    if action not in ("checks_requested", "destroyed"):
+        return []
+    group = _object(payload.get("merge_group"), "merge_group")
+    head = _sha(group.get("head_sha"), "merge_group.head_sha")
+    base = _sha(group.get("base_sha"), "merge_group.base_sha")
+    head_ref = group.get("head_ref")
+    if not isinstance(head_ref, str) or len(head_ref) > 400:
+        raise BadPayload("merge_group.head_ref is not a ref")
+    match = _QUEUE_REF.fullmatch(head_ref)
+    number = int(match.group(1)) if match else 0  # names the job; 0 when the ref is unusual
+    job = _job(payload, number, head, base)
+    job.update(kind=MERGE_GROUP_KIND, head_ref=head_ref, ref=head)
+    if action == "destroyed":
+        from reviewer.jobs.store import job_id
+
+        return [{"kind": CANCEL_KIND, "target": job_id(job), "force": False}]
+    return [job]
+
+
 HANDLERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "merge_group": merge_group_jobs,
     "pull_request": pull_request_jobs,
     "check_run": check_run_jobs,
     "check_suite": check_suite_jobs,

@@ -21,7 +21,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from reviewer.web import metrics
 from reviewer.web.errors import describe
-from reviewer.web.payloads import HANDLERS, BadPayload, parse
+from reviewer.web.payloads import CANCEL_KIND, HANDLERS, BadPayload, parse
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -155,7 +155,8 @@ def _enqueue(label: str, delivery: str, jobs: list[dict[str, Any]]) -> tuple[dic
     except Exception as exc:  # noqa: BLE001 - Redis down, disk full, folder not writable
         return _unavailable(label, delivery, exc)
     try:
-        queued = [submit(job, force=job.pop("force", False)) for job in jobs]
+        queued = [_cancel(job["target"]) if job.get("kind") == CANCEL_KIND
+                  else submit(job, force=job.pop("force", False)) for job in jobs]
     except Exception as exc:  # noqa: BLE001 - the queue is down: say so, lose nothing
         if delivery:
             try:
@@ -166,6 +167,19 @@ def _enqueue(label: str, delivery: str, jobs: list[dict[str, Any]]) -> tuple[dic
         return _unavailable(label, delivery, exc)
     metrics.DELIVERIES.labels(label, "queued" if any(queued) else "ignored").inc()
     return {"queued": sum(queued)}, 202
+
+
+def _cancel(target: str) -> bool:
+    """Cancel a job not started yet (a merge group that left the queue); False: nothing to do."""
+    from reviewer.jobs.queue import store
+    from reviewer.jobs.store import DONE, QUEUED
+
+    job = store().get_job(target)
+    if job is None or job.state != QUEUED:
+        return False  # running or finished: its check run is concluded as usual
+    store().set_state(target, DONE, "cancelled: the merge group left the queue")
+    log.info("cancelled %s: the merge group left the queue", target)
+    return True
 
 
 def _unavailable(label: str, delivery: str, exc: BaseException) -> tuple[dict[str, Any], int]:

@@ -852,6 +852,25 @@ class GitHubStandIn(AdminEndpoints):
             cs["head_commit"]["tree_id"] = git_rev(self._repo(owner, repo).path, pull.head_sha, "tree")
         return self._finish_event(event, owner, repo, installation_id)
 
+    def merge_group_event(self, action: str, owner: str, repo: str, base_ref: str, head_ref: str,
+                          installation_id: int | None = None) -> dict:
+        """A ``merge_group`` delivery for the queue branch ``head_ref`` (a real branch of the
+        repository, e.g. ``gh-readonly-queue/main/pr-7-<sha>``) on ``base_ref``."""
+        state = self._repo(owner, repo)
+        head = git_rev(state.path, head_ref)
+        base = git_rev(state.path, f"{head_ref}~1")  # the queue builds each entry on the last
+        if head is None or base is None:
+            raise ValueError(f"cannot resolve {head_ref!r} in {state.path}")
+        event = _load_event("merge_group", "checks_requested", "checks_requested")
+        event["action"] = action
+        group = event["merge_group"]
+        group.update(head_sha=head, base_sha=base, head_ref=f"refs/heads/{head_ref}",
+                     base_ref=f"refs/heads/{base_ref}")
+        group["head_commit"]["id"] = head
+        if action == "destroyed":
+            event["reason"] = "dequeued"
+        return self._finish_event(event, owner, repo, installation_id)
+
     def _finish_event(self, event: dict, owner: str, repo: str, installation_id: int | None) -> dict:
         state = self._repo(owner, repo)
         old_full_name = event["repository"]["full_name"]
@@ -1625,8 +1644,25 @@ class GitHubStandIn(AdminEndpoints):
             obj[key] = commit
         status = "identical" if ahead == behind == 0 else (
             "ahead" if behind == 0 else "behind" if ahead == 0 else "diverged")
+        # The commits (at most 250, as GitHub) and files (at most 300) from the merge base.
+        log = git(repo.path, "log", "--reverse", "--format=%H%x1f%B%x1e", f"{merge_base}..{head}").decode()
+        commits = []
+        for entry in [e for e in log.split("\x1e") if e.strip()][:250]:
+            sha, _, message = entry.strip().partition("\x1f")
+            commits.append({"sha": sha, "node_id": _node_id("Commit", _stable_id("commit", sha)),
+                            "url": f"{ctx.root}/repos/{repo.full_name}/commits/{sha}",
+                            "html_url": f"https://github.com/{repo.full_name}/commit/{sha}",
+                            "comments_url": f"{ctx.root}/repos/{repo.full_name}/commits/{sha}/comments",
+                            "commit": {"message": message.strip(), "url": f"{ctx.root}/repos/{repo.full_name}/git/commits/{sha}",
+                                       "author": None, "committer": None, "comment_count": 0,
+                                       "tree": {"sha": sha, "url": f"{ctx.root}/repos/{repo.full_name}/git/trees/{sha}"}},
+                            "author": None, "committer": None, "parents": []})
+        range_pull = PullState(repo.owner, repo.name, 0, base_ref, head_ref, merge_base, base, head, [], 0, 0,
+                               "", None, "", "open", False, utc_iso())
+        files = [self._file_json(ctx.root, repo, range_pull, f)
+                 for f in diff_files(repo.path, merge_base, head)[:300]]
         obj.update(status=status, ahead_by=ahead, behind_by=behind, total_commits=ahead,
-                   commits=[], files=[])
+                   commits=commits, files=files)
         return Reply(200, obj)
 
     _op_repos_compare_commits = _op_repos_compare_commits_with_basehead
