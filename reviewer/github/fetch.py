@@ -51,9 +51,8 @@ class Change:
     hunks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     config_text: str | None = None
     rule_texts: dict[str, str] = field(default_factory=dict)  # the repository's own rules
-    # Files of the pull request that GitHub did not list (it lists 3,000 at most), so that
-    # were never reviewed.
-    unlisted: int = 0
+    unlisted: int = 0  # files GitHub did not list (3,000 at most): never reviewed
+    title: str = ""  # the pull request's title, for the review page
     # The review threads on the pull request (None: not read, GraphQL was unavailable).
     threads: list[review_threads.Thread] | None = None
     # The organisation's policy-reviewer/ files by name (None: not read here).
@@ -221,6 +220,7 @@ class GraphQLReader:
                 if text is not None:
                     change.rule_texts[entry["path"]] = text
         change.org_files = self._org_files(data)
+        change.title = str(dig(data, "repository", "pullRequest", "title") or "")[:300]
         nodes = list(dig(data, "repository", "pullRequest", "reviewThreads", "nodes") or [])
         page = dig(data, "repository", "pullRequest", "reviewThreads", "pageInfo") or {}
         for _ in range(review_threads.MAX_THREAD_PAGES - 1 if self.number is not None else 0):
@@ -272,7 +272,7 @@ class GraphQLReader:
             if self.number is not None:  # a merge group has no pull request, nor threads
                 decls += ["$number: Int!", "$threadsAfter: String"]
                 variables.update(number=self.number, threadsAfter=None)
-                fields.append("pullRequest(number: $number) { " + review_threads.SELECTION + " }")
+                fields.append("pullRequest(number: $number) { title " + review_threads.SELECTION + " }")
             if self.org:
                 decls.append("$org: String!")
                 variables["org"] = self.org

@@ -127,15 +127,17 @@ def _annotated(run: CheckRun) -> set[tuple[Any, ...]]:
     return shown
 
 
-def fail_check(run: CheckRun, explanation: str) -> None:
+def fail_check(run: CheckRun, explanation: str, details_url: str | None = None) -> None:
     """Conclude a check run whose review could not be done, saying why.
 
     ``failure``, never ``neutral``: GitHub counts a neutral conclusion as passing a required
-    check, so a change that breaks the review would merge unreviewed.
+    check, so a change that breaks the review would merge unreviewed. ``details_url``: the
+    review page, which says the same and keeps the last good review below.
     """
+    extra: dict[str, Any] = {"details_url": details_url} if details_url else {}
     run.edit(status="completed", conclusion="failure", actions=BUTTONS[1:],
              output={"title": "policy-reviewer could not review this change",
-                     "summary": explanation[: markdown.MAX_SUMMARY]})
+                     "summary": explanation[: markdown.MAX_SUMMARY]}, **extra)
 
 
 def posted_fingerprints(repo: Repository, number: int) -> set[str]:

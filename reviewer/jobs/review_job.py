@@ -29,6 +29,8 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     repo = repository(payload)
     run = publish.start_check(repo, payload["head_sha"], first_attempt=ctx.attempt == 1,
                               external_id=job_id(payload))
+    details = page_url(payload["repository"], int(payload["number"]))
+    note_state(payload, "reviewing")
     try:
         owner = payload["repository"].split("/")[0]
         change = fetch.fetch_change(repo, int(payload["number"]), payload["base_sha"],
@@ -47,15 +49,16 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         touched = bool(change.base_files or change.head_files)
         scope = pull_scope("resolved", payload["repository"], int(payload["number"]))
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
-        details = page_url(payload["repository"], int(payload["number"]))
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched, change.threads, resolved_before,
                                   details_url=details)
         notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
                        page_record.build(report, payload["repository"], int(payload["number"]),
                                          payload["head_sha"], outcome["conclusion"], outcome["title"],
-                                         rules, rule_layers(org, config_text, rule_texts)),
+                                         rules, rule_layers(org, config_text, rule_texts),
+                                         change.title, thread_roots(change)),
                        keep=3)
+        note_state(payload, "reviewed", outcome["title"])
         for thread in outcome["resolved_threads"]:
             notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
         if impact_plan.org_rule_change(payload, change):
@@ -66,11 +69,13 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         publish.fail_check(run, "The configuration in force for this review (read from the "
                                 "base commit and the organisation's `.github` repository) "
                                 f"is invalid, so nothing was checked:\n\n{inert.code(exc)}\n\n"
-                                "Fix it on the base branch, then re-run this check.")
+                                "Fix it on the base branch, then re-run this check.", details)
+        note_state(payload, "failed", "the configuration in force is invalid: " + str(exc)[:500])
         return {"conclusion": "failure", "config_error": str(exc)}
     except OrgRulesUnknown as exc:
         # Retrying changes nothing until someone acts: fail now, saying what to do.
-        publish.fail_check(run, str(exc))
+        publish.fail_check(run, str(exc), details)
+        note_state(payload, "failed", str(exc).split("\n\n")[0])
         return {"conclusion": "failure", "org_rules_unknown": True}
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
@@ -85,6 +90,26 @@ def _start_impact(payload: dict[str, Any], change: fetch.Change, repo: Any, run:
         log.info("impact of %s#%s: %d repositories queued", payload["repository"], payload["number"], queued)
     except Exception:  # noqa: BLE001 - the review is published; its impact is extra
         log.exception("could not queue the impact of %s#%s", payload["repository"], payload["number"])
+
+
+def note_state(payload: dict[str, Any], state: str, words: str = "") -> None:
+    """Where the pull request's latest head stands, for its review page: ``reviewing``,
+    ``reviewed`` or ``failed`` (with words for people)."""
+    try:
+        store().add_note(pull_scope("state", payload["repository"], int(payload["number"])),
+                         {"head": payload["head_sha"], "state": state, "words": words[:1000],
+                          "at": time.time()}, keep=5)
+    except Exception:  # noqa: BLE001 - the page is extra; the review goes on
+        log.warning("could not note the state of %s#%s", payload["repository"], payload["number"])
+
+
+def thread_roots(change: fetch.Change) -> dict[str, int]:
+    """Each fingerprint's latest thread of the app: its opening comment's id."""
+    out: dict[str, int] = {}
+    for thread in change.threads or []:
+        if thread.fingerprint and thread.root.database_id:
+            out[thread.fingerprint] = thread.root.database_id
+    return out
 
 
 def incomplete(change: fetch.Change) -> list[str]:
@@ -107,7 +132,8 @@ def give_up(payload: dict[str, Any], error: str) -> None:
     try:
         repo = repository(payload)
         run = publish.start_check(repo, payload["head_sha"], external_id=job_id(payload))
-        publish.fail_check(run, COULD_NOT_REVIEW)
+        publish.fail_check(run, COULD_NOT_REVIEW, page_url(payload["repository"], int(payload["number"])))
+        note_state(payload, "failed", "the review could not finish after several attempts")
     except Exception:  # noqa: BLE001 - GitHub may be the thing that is down
         log.exception("could not conclude the check run of a dead job")
 

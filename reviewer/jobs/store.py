@@ -94,6 +94,7 @@ def worker_alive(worker: str) -> bool:
 class Store(Protocol):
     def claim_delivery(self, delivery_id: str) -> bool: ...
     def release_delivery(self, delivery_id: str) -> None: ...
+    def known(self, delivery_id: str) -> bool: ...
     def add_job(self, job: Job, rerun: bool = False) -> bool: ...
     def get_job(self, job_id: str) -> Job | None: ...
     def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
@@ -147,6 +148,12 @@ class SqliteStore:
     def release_delivery(self, delivery_id: str) -> None:
         """Forget a delivery whose jobs could not be queued, so a redelivery is accepted."""
         self._db().execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
+
+    def known(self, delivery_id: str) -> bool:
+        """Is this id claimed (and not yet forgotten)?"""
+        row = self._db().execute("SELECT 1 FROM deliveries WHERE id = ? AND at > ?",
+                                 (delivery_id, time.time() - DELIVERY_TTL)).fetchone()
+        return row is not None
 
     def add_job(self, job: Job, rerun: bool = False) -> bool:
         """Record a job unless the same one is waiting or running, or is done and this is no
@@ -238,6 +245,9 @@ class RedisStore:
 
     def release_delivery(self, delivery_id: str) -> None:
         self._r.delete(self._prefix + "delivery:" + delivery_id)
+
+    def known(self, delivery_id: str) -> bool:
+        return bool(self._r.exists(self._prefix + "delivery:" + delivery_id))
 
     def _key(self, job_id: str) -> str:
         return self._prefix + "job:" + job_id

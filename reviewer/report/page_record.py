@@ -18,31 +18,42 @@ MAX_FINDINGS = 500
 MAX_DELTA = 200
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+MAX_SUGGESTION = 2000
+
+
+def _finding(f: Finding, threads: Mapping[str, int]) -> dict[str, Any]:
     return {"rule": f.rule_id, "severity": f.severity, "path": f.path, "line": f.start_line,
-            "resource": f.resource or "", "message": f.message, "waived": f.waived or "",
-            "blocking": f.blocking}
+            "end_line": max(f.end_line, f.start_line), "resource": f.resource or "",
+            "message": f.message, "waived": f.waived or "",
+            "blocking": f.blocking and f.state == "new", "thread": threads.get(f.fingerprint),
+            "suggestion": (f.suggestion or "")[:MAX_SUGGESTION] or None}
 
 
-def _bounded(findings: list[Finding]) -> dict[str, Any]:
-    ordered = sorted(findings, key=lambda f: (f.path, f.start_line, f.rule_id))
-    return {"items": [_finding(f) for f in ordered[:MAX_FINDINGS]],
+def _bounded(findings: list[Finding], threads: Mapping[str, int]) -> dict[str, Any]:
+    # What blocks first, then by place.
+    ordered = sorted(findings, key=lambda f: (not (f.blocking and f.state == "new"), f.path,
+                                              f.start_line, f.rule_id))
+    return {"items": [_finding(f, threads) for f in ordered[:MAX_FINDINGS]],
             "more": max(0, len(ordered) - MAX_FINDINGS)}
 
 
 def build(report: Report, repository: str, number: int, head_sha: str, conclusion: str,
-          title: str, rules: Mapping[str, RuleSpec], layers: Mapping[str, str]) -> dict[str, Any]:
-    """The record of one published review. ``layers`` says which layer set each rule."""
+          title: str, rules: Mapping[str, RuleSpec], layers: Mapping[str, str],
+          pull_title: str = "", threads: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The record of one published review. ``layers`` says which layer set each rule;
+    ``threads`` maps a finding's fingerprint to the app's review comment opening its thread."""
     used = {f.rule_id for f in report.findings} | {f.rule_id for f in report.fixed}
+    threads = threads or {}
     return {
         "repository": repository, "number": number, "head": head_sha, "conclusion": conclusion,
-        "title": title, "at": time.time(),
+        "title": title, "at": time.time(), "pull_title": pull_title[:300],
+        "counts": report.summary(), "org_rules": report.org_rules,
         "incomplete": list(report.incomplete),
         # What this head has, for commands ("this finding is no longer in the commit").
         "fingerprints": sorted({f.fingerprint for f in report.findings})[:5000],
-        "new": _bounded([f for f in report.findings if f.state == "new"]),
-        "unchanged": _bounded([f for f in report.findings if f.state == "unchanged"]),
-        "fixed": _bounded(report.fixed),
+        "new": _bounded([f for f in report.findings if f.state == "new"], threads),
+        "unchanged": _bounded([f for f in report.findings if f.state == "unchanged"], threads),
+        "fixed": _bounded(report.fixed, threads),
         "delta": [{"principal": d.principal, "path": d.path, "added": list(d.added[:200]),
                    "more": max(0, len(d.added) - 200), "escalation": list(d.escalation),
                    "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]}}

@@ -41,9 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from reviewer.web.health import blueprint as health
     from reviewer.web.review_page import blueprint as review_page
+    from reviewer.web.sign_in import blueprint as sign_in
     from reviewer.web.webhook import blueprint as webhook
 
     app.register_blueprint(webhook)
     app.register_blueprint(health)
     app.register_blueprint(review_page)
+    app.register_blueprint(sign_in)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from reviewer.github.settings import InvalidSetting, MissingSetting, PageSetting
 from reviewer.web import create_app
 from reviewer.web.page_html import page
 
+LINKS = {"web": "https://github.com", "repository": "acme/billing", "number": 7}
 ENV = {"PUBLIC_URL": "https://reviewer.example.com/", "GITHUB_CLIENT_ID": "Iv1.x",
        "GITHUB_CLIENT_SECRET": "s", "SECRET_KEY": "x" * 40}
 
@@ -47,7 +49,11 @@ def hostile_record() -> dict[str, Any]:
 
 
 def test_text_from_repositories_and_people_is_escaped_everywhere() -> None:
-    html = page(hostile_record(), "<b>viewer</b>", "/logout")
+    record = hostile_record()
+    record["pull_title"] = record["title"]
+    record["new"]["items"][0].update(suggestion=record["title"], thread=5, end_line=1)
+    state = {"head": "<b>other</b>", "state": "failed", "words": record["title"]}
+    html = page(record, state, "<b>viewer</b>", '"><script>', LINKS)
     assert "<script" not in html and "<img" not in html and "<b>viewer" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "onerror=alert(2)&gt;&quot;&#x27;" in html
@@ -65,7 +71,7 @@ def test_rule_metadata_and_expiring_waivers_are_on_the_page() -> None:
                          "url": "https://wiki.example.com/q", "used": True}],
               "expiring": [{"rule": "staged-names", "where": "legacy/**", "expires": "2026-12-01",
                             "owner": "@sam", "source": "config.yml:5"}]}
-    html = page(record, "sam", "/logout")
+    html = page(record, None, "sam", "t", LINKS)
     assert "category: resilience · tags: sqs, reliability · owner: @acme/platform" in html
     assert '<a href="https://wiki.example.com/q" rel="noreferrer noopener">' in html
     assert "<code>staged-names</code> on legacy/**: expires 2026-12-01, owner @sam" in html
@@ -78,22 +84,47 @@ def client() -> Any:
     return app.test_client()
 
 
+def form_token(client: Any, path: str) -> str:
+    answer = client.get(path)
+    assert answer.status_code == 200 and b"<form method=post" in answer.data
+    return re.search(r'name=csrf value="([^"]+)"', answer.get_data(as_text=True)).group(1)
+
+
+def test_a_link_to_sign_in_or_out_changes_nothing_by_itself(client: Any) -> None:
+    """From another site, GET /login and GET /logout only show a button."""
+    with client.session_transaction() as session:
+        session.update(login="sam", sid="s1", since=0)
+    for path in ("/login?next=/reviews/acme/billing/7", "/logout"):
+        answer = client.get(path)
+        assert answer.status_code == 200 and b"<button" in answer.data
+        with client.session_transaction() as session:
+            assert session.get("login") == "sam"  # nothing changed
+    # A POST without this site's form token (another site's form) is refused.
+    for path in ("/login", "/logout"):
+        assert client.post(path, data={"next": "/reviews/acme/billing/7"}).status_code == 403
+        with client.session_transaction() as session:
+            assert session.get("login") == "sam"
+
+
 def test_sign_in_goes_to_github_and_never_redirects_elsewhere(client: Any) -> None:
-    answer = client.get("/login?next=/reviews/acme/billing/7")
-    assert answer.status_code == 302
+    token = form_token(client, "/login?next=/reviews/acme/billing/7")
+    answer = client.post("/login", data={"csrf": token, "next": "/reviews/acme/billing/7"})
+    assert answer.status_code == 303
     assert answer.headers["Location"].startswith("https://github.com/login/oauth/authorize?")
     assert "state=" in answer.headers["Location"]
     assert "redirect_uri=https%3A%2F%2Freviewer.example.com%2Foauth%2Fcallback" in answer.headers["Location"]
     with client.session_transaction() as session:
         assert session["next"] == "/reviews/acme/billing/7"
     for target in ("https://evil.example/", "//evil.example/reviews/a/b/1", "/reviews/a/b/1\n"):
-        client.get("/login", query_string={"next": target})
+        token = form_token(client, "/login")
+        client.post("/login", data={"csrf": token, "next": target})
         with client.session_transaction() as session:
             assert session["next"] == ""
 
 
 def test_a_callback_without_the_browsers_state_is_refused(client: Any) -> None:
-    client.get("/login?next=/reviews/acme/billing/7")
+    token = form_token(client, "/login?next=/reviews/acme/billing/7")
+    client.post("/login", data={"csrf": token, "next": "/reviews/acme/billing/7"})
     answer = client.get("/oauth/callback?code=abc&state=forged")
     assert answer.status_code == 400 and b"Sign-in failed" in answer.data
 
@@ -121,7 +152,7 @@ def test_the_impact_of_a_rule_change_is_listed_repository_by_repository() -> Non
                                          "message": evil}], "removed": []},
                              {"repo": "acme/quiet", "added_count": 0, "removed_count": 0},
                              {"repo": evil, "error": "no rule"}]}}
-    html = page(record, "sam", "/logout")
+    html = page(record, None, "sam", "t", LINKS)
     assert "<h2>Impact on the organisation's repositories</h2>" in html
     assert "adds 2 finding(s) (0 error(s)) in 1 repository" in html
     assert "<code>customer-managed-keys</code> q.yaml:2 &lt;script&gt;" in html

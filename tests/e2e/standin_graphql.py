@@ -301,7 +301,7 @@ class GraphQLEndpoint:
                                  "hasPreviousPage": start > 0, "startCursor": str(start)}}
 
         return {"__typename": "PullRequest", "id": _node_id("PR", pull.id), "number": pull.number,
-                "headRefOid": pull.head_sha, "reviewThreads": threads}
+                "headRefOid": pull.head_sha, "title": pull.title, "reviewThreads": threads}
 
     def _thread(self, pull: PullState, root: dict, token: dict) -> dict:
         gh = self.gh
