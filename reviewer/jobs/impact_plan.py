@@ -22,7 +22,7 @@ from reviewer.engine.impact import TOP
 from reviewer.github import fetch
 from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, fetch_org_files, org_policies_from
 from reviewer.jobs.context import page_url, repository
-from reviewer.report import markdown
+from reviewer.report import inert, markdown
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def start(payload: dict[str, Any], change: fetch.Change, repo: Any, run: CheckRu
     try:
         org_policies_from(owner, new)
     except ConfigError as exc:
-        _append(run, fresh, f"Not worked out: the rules as changed here are invalid (`{exc}`).")
+        _append(run, fresh, f"Not worked out: the rules as changed here are invalid ({inert.code(exc)}).")
         return 0
     try:
         repos = installation_repositories(repo)
@@ -207,7 +207,7 @@ def render(done: list[dict[str, Any]], plan: dict[str, Any], details: str | None
                      key=lambda n: (-n.get("added_count", 0), -n.get("removed_count", 0), n["repo"]))
     if touched:
         out += ["| repository | added | removed |", "|---|---|---|"]
-        out += [f"| {_cell(n['repo'])} | {n.get('added_count', 0)} | {n.get('removed_count', 0)} |"
+        out += [f"| {inert.code(n['repo'], table=True)} | {n.get('added_count', 0)} | {n.get('removed_count', 0)} |"
                 for n in touched[:TOP]]
         rules: dict[str, list[int]] = {}
         for n in shown:
@@ -217,11 +217,11 @@ def render(done: list[dict[str, Any]], plan: dict[str, Any], details: str | None
                 rules.setdefault(rule, [0, 0])[1] += count
         ranked = sorted(rules.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:TOP]
         out += ["", "| rule | added | removed |", "|---|---|---|"]
-        out += [f"| `{_cell(rule)}` | {a} | {r} |" for rule, (a, r) in ranked]
+        out += [f"| {inert.code(rule, table=True)} | {a} | {r} |" for rule, (a, r) in ranked]
     failed = [n for n in shown if n.get("error")]
     if failed:
         out += ["", "Could not be reviewed:", ""]
-        out += [f"- {_cell(n['repo'])}: {_cell(str(n['error']))}" for n in failed[:50]]
+        out += [f"- {inert.code(n['repo'])}: {inert.prose(str(n['error'])[:300])}" for n in failed[:50]]
         if len(failed) > 50:
             out.append(f"- and {len(failed) - 50} more")
     if plan.get("limited"):
@@ -229,7 +229,3 @@ def render(done: list[dict[str, Any]], plan: dict[str, Any], details: str | None
     if details:
         out += ["", f"The full list, finding by finding: [the review page]({details})."]
     return "\n".join(out)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")[:300]

@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.harness import App, git, keypair, org_repo, wait_for
 from tests.e2e.standin import GitHubStandIn
+from tests.github_markdown import shown
 
 OWNER, INSTALLATION, APP_ID, NUMBER = "acme", 4242, "1234", 12
 KEY = keypair()
@@ -108,10 +109,10 @@ def test_rule_change_impact_across_the_installation(world: dict[str, Any]) -> No
     # The installation also holds .github itself (nothing to review there): 5 repositories.
     assert (f"The rules as changed here adds {added} finding(s) (0 error(s)) in {touched} repositories, "
             f"removes {removed}; 5 reviewed, 1 could not be read.") in summary
-    assert "| acme/archive | 2 | 0 |" in summary and "| acme/orders | 1 | 0 |" in summary
+    assert "| `acme/archive` | 2 | 0 |" in summary and "| `acme/orders` | 1 | 0 |" in summary
     assert "| `customer-managed-keys` | 3 | 0 |" in summary
     assert "acme/broken" in summary.split("Could not be reviewed:")[1]
-    assert 'no rule "no-such-rule"' in summary
+    assert 'no rule "no-such-rule"' in shown(summary)
     # One job per repository went through the queue.
     jobs = app.cli("jobs", "dead")
     assert jobs.returncode == 0 and "impact-repo" not in jobs.stdout
@@ -130,7 +131,7 @@ def test_a_public_org_repository_names_public_repositories_only(world: dict[str,
     assert ("The rules as changed here adds 1 finding(s) (0 error(s)) in 1 repository, removes 0; "
             "4 reviewed, 1 could not be read.") in summary
     assert "1 private repository was judged too" in summary
-    assert "| acme/orders | 1 | 0 |" in summary and "| `customer-managed-keys` | 1 | 0 |" in summary
+    assert "| `acme/orders` | 1 | 0 |" in summary and "| `customer-managed-keys` | 1 | 0 |" in summary
 
 
 def test_a_pull_request_from_a_fork_is_not_run_over_everyones_code(world: dict[str, Any]) -> None:
