@@ -17,6 +17,9 @@ from reviewer.web import metrics
 RETRIES = 8
 BACKOFF = 0.3
 TIMEOUT = 20
+# Seconds between two writes of one client: 80 a minute, GitHub's pace for content creation.
+# https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+WRITE_GAP = 0.75
 
 
 class _CountingRetry(GithubRetry):
@@ -72,7 +75,8 @@ def installation_client(api_url: str, token: str) -> Github:
     """A client acting as one installation."""
     return Github(base_url=api_url, auth=Auth.Token(token), retry=retry_policy(),
                   timeout=TIMEOUT, per_page=100, lazy=True,
-                  # Reads are not paced (a review makes a handful); writes keep a short gap
-                  # to stay clear of GitHub's secondary rate limits.
+                  # Reads are not paced (a review makes a handful); writes keep GitHub's
+                  # pace for content creation, about 80 a minute, so a pull request with
+                  # hundreds of new findings is not stopped by its secondary rate limit.
                   seconds_between_requests=None,
-                  seconds_between_writes=float(os.environ.get("POLICY_REVIEWER_WRITE_GAP", 0.25)))
+                  seconds_between_writes=float(os.environ.get("POLICY_REVIEWER_WRITE_GAP", WRITE_GAP)))

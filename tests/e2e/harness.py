@@ -66,6 +66,8 @@ class App:
                     "GITHUB_PRIVATE_KEY": private_key, "GITHUB_WEBHOOK_SECRET": SECRET,
                     "POLICY_REVIEWER_DATA": str(data), "POLICY_REVIEWER_BACKOFF": "0.05",
                     "POLICY_REVIEWER_SECONDARY_WAIT": "1", "POLICY_REVIEWER_JOB_BACKOFF": "0.2",
+                    # GitHub's pace (0.75 s between writes) would only slow the tests down.
+                    "POLICY_REVIEWER_WRITE_GAP": "0.02",
                     "PYTHONPATH": str(ROOT)}
         # Each app has its own metrics folder (the test process may have set one for itself).
         self.env["PROMETHEUS_MULTIPROC_DIR"] = str(data / "metrics")

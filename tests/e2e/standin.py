@@ -70,6 +70,9 @@ SUBSET_SPEC = OPENAPI_DIR / "api.github.com.app-subset.json"
 FULL_SPEC = OPENAPI_DIR / "api.github.com.json"
 
 DOCS = "https://docs.github.com/rest"
+# Requests that create content, which GitHub paces (its secondary rate limits).
+CONTENT_CREATING = {"pulls/create-review", "pulls/create-review-comment",
+                    "pulls/create-reply-for-review-comment", "issues/create-comment"}
 BOT_LOGIN = "policy-reviewer[bot]"
 MAX_ANNOTATIONS_PER_REQUEST = 50
 MAX_OUTPUT_TEXT = 65535
@@ -619,6 +622,11 @@ class GitHubStandIn(AdminEndpoints):
         self.latency = 0.0  # seconds added to every response
         # operation id -> status GitHub refuses it with (e.g. 403: a permission is missing)
         self.refuse_operations: dict[str, int] = {}
+        # GitHub's pace for content-creating requests (about 80 a minute): (most, seconds).
+        # Past it: 403 "secondary rate limit" with Retry-After, and nothing created.
+        self.content_pace: tuple[int, float] | None = None
+        self._content_times: list[float] = []
+        self.paced = 0  # requests refused for going too fast
         self._rng = random.Random(seed)
         self._request_count = 0
         self._rate_limit_count = 0
@@ -981,6 +989,20 @@ class GitHubStandIn(AdminEndpoints):
         if injected is not None:
             call["injected"] = injected.status
             return injected
+        if self.content_pace and op.operation_id in CONTENT_CREATING:
+            most, window = self.content_pace
+            with self._lock:
+                now = time.monotonic()
+                self._content_times = [t for t in self._content_times if now - t < window]
+                if len(self._content_times) >= most:
+                    self.paced += 1
+                    call["injected"] = "secondary"
+                    reply = _error(403, "You have exceeded a secondary rate limit and have been "
+                                        "temporarily blocked from content creation. Please retry your "
+                                        "request again later.")
+                    reply.headers["Retry-After"] = str(math.ceil(window))
+                    return reply
+                self._content_times.append(now)
         refused = self.refuse_operations.get(op.operation_id)
         if refused is not None:
             # GitHub's answer to an installation that lacks a permission: nothing changes.

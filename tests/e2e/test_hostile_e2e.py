@@ -182,3 +182,24 @@ def test_a_late_check_suite_event_does_not_add_a_second_run(world: dict[str, Any
     # A re-run asked for by a person still runs.
     status, body = app.deliver("check_suite", gh.check_suite_event("rerequested", OWNER, REPO, 7))
     assert body.get("queued") == 1
+
+
+def test_hundreds_of_new_findings_are_all_posted_at_githubs_pace(world: dict[str, Any]) -> None:
+    """GitHub refuses content created too fast (secondary rate limit, with Retry-After):
+    a pull request with 300 new findings still completes, every comment posted once."""
+    gh = world["gh"]
+    gh.content_pace = (3, 2.0)  # three content-creating requests per two seconds
+    queues = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+                     f"      QueueName: orders-{i}\n" for i in range(300))
+    run = review(world, 9, {}, {"stacks/queues.yaml": "Resources:\n" + queues}, timeout=240)
+    assert run["conclusion"] == "failure"
+    world["app"].wait_settled(120)
+    comments = gh.review_comments_for(OWNER, REPO, 9)
+    named = [c for c in comments if 'QueueName "orders\\-' in c["body"]]
+    assert len(named) == 300 and len({c["line"] for c in named}) == 300  # each queue's, once
+    # 601 findings in all (names, encryption, the missing Stage parameter): each posted once.
+    assert len({(c["line"], c["body"].split(":")[0]) for c in comments}) == len(comments) == 601
+    assert gh.paced > 0  # GitHub's pace was reached, and waited out
+    [run] = gh.check_runs_for(run["head_sha"], "policy-reviewer")
+    assert "could not be posted" not in run["output"]["summary"]
+    assert gh.violations == [], gh.violations
