@@ -77,13 +77,9 @@ def list_files(repo: Repository, number: int) -> PaginatedList[File]:
 
 
 def merge_base(repo: Repository, base_sha: str, head_sha: str) -> str:
-    """Where the pull request forked from its base branch.
-
-    A pull request's ``base.sha`` is the base branch's tip; once the branch moves on, files
-    there differ from what the pull request changed. GitHub diffs against the merge base,
-    so the review reads base contents there too.
-    https://docs.github.com/en/rest/commits/commits#compare-two-commits
-    """
+    """Where the pull request forked from its base branch: GitHub diffs against the merge
+    base (``base.sha`` is the base branch's tip, which moves on), so the review reads there.
+    https://docs.github.com/en/rest/commits/commits#compare-two-commits"""
     return repo.compare(base_sha, head_sha).merge_base_commit.sha
 
 
@@ -105,8 +101,10 @@ def fetch_change(repo: Repository, number: int, base_sha: str, head_sha: str,
         change.unlisted = max(0, _changed_files(repo, number) - listed)
     try:
         GraphQLReader(repo, number, org).read(change, wanted, base_sha, head_sha)
-    except GraphQLRateLimited:
-        log.warning("GraphQL points spent: reading %d file(s) through REST", len(wanted))
+    except (GraphQLFailed, GithubException) as exc:  # spent or down: REST is a budget of its own
+        if isinstance(exc, GithubException) and exc.status < 500:
+            raise
+        log.warning("GraphQL unavailable (%s): reading %d file(s) through REST", type(exc).__name__, len(wanted))
         change.threads = None
         change.org_files = None
         _read_rest(repo, change, wanted, base_sha, head_sha)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from github import GithubException
 from github.Repository import Repository
 
 from reviewer.github.fetch import Change, GraphQLReader, _read_rest, plan_reads
-from reviewer.github.graphql import GraphQLRateLimited
+from reviewer.github.graphql import GraphQLFailed
 
 # GitHub's comparison lists at most this many files; a group changing more is not reviewed
 # in full, and the review says so (and fails).
@@ -68,7 +69,9 @@ def fetch_range(repo: Repository, base_sha: str, head_sha: str, head_ref: str,
     messages = [c.commit.message for c in comparison.commits]
     try:
         GraphQLReader(repo, None, org).read(change, wanted, merge_base, head_sha)
-    except GraphQLRateLimited:
+    except (GraphQLFailed, GithubException) as exc:  # spent or down: REST is a budget of its own
+        if isinstance(exc, GithubException) and exc.status < 500:
+            raise
         change.org_files = None
         _read_rest(repo, change, wanted, merge_base, head_sha)
     change.threads = []

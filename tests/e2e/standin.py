@@ -625,6 +625,7 @@ class GitHubStandIn(AdminEndpoints):
         # GitHub's pace for content-creating requests (about 80 a minute): (most, seconds).
         # Past it: 403 "secondary rate limit" with Retry-After, and nothing created.
         self.content_pace: tuple[int, float] | None = None
+        self.graphql_down = False  # every GraphQL request: 502 (REST still answers)
         self._content_times: list[float] = []
         self.paced = 0  # requests refused for going too fast
         self._rng = random.Random(seed)
@@ -1030,6 +1031,9 @@ class GitHubStandIn(AdminEndpoints):
 
     def _graphql(self, req: Request, data: bytes, call: dict, where: str) -> Reply:
         call["operation"] = "graphql"
+        if self.graphql_down:
+            call["injected"] = 502
+            return _bad_gateway()
         if req.method != "POST":
             raise _Reject(_not_found(), f"{where}: GraphQL takes POST only")
         scheme, _, credential = req.headers.get("Authorization", "").partition(" ")

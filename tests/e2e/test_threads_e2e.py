@@ -197,3 +197,23 @@ def test_a_rate_limited_mutation_and_a_refused_review_are_said_not_fatal(world: 
     assert len(gh.check_runs_for(head, "policy-reviewer")) == 1
     assert gh.review_comments[name["id"]].get("resolved") is not True
     assert gh.graphql.refused == ["resolveReviewThread"]
+
+
+def test_graphql_down_the_review_reads_through_rest_and_says_what_it_left(world: dict[str, Any]) -> None:
+    """GitHub's GraphQL API answers 502 to everything: files, configuration and earlier
+    comments are read through REST, nothing is posted twice, and the summary says the
+    threads were not brought up to date."""
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    review(gh, app, "opened")
+    posted = len(gh.review_comments_for(OWNER, REPO, NUMBER))
+    gh.graphql_down = True
+    head = push(gh, repo, '"s3:Get*"', '"s3:GetObject"', "only GetObject")
+    run = review(gh, app, "synchronize")
+    assert run["conclusion"] == "failure"  # the staged-names errors are still there
+    [run] = gh.check_runs_for(head, "policy-reviewer")
+    summary = run["output"]["summary"]
+    assert "The review threads could not be read" in summary
+    assert "could not review" not in run["output"]["title"]
+    assert len(gh.review_comments_for(OWNER, REPO, NUMBER)) == posted  # nothing posted twice
+    assert gh.calls_to("repos/get-content") or gh.calls_to("git/get-blob")
+    assert gh.violations == [], gh.violations
