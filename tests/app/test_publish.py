@@ -61,3 +61,23 @@ def test_a_retry_reuses_the_run_its_job_completed(tmp_path: Path) -> None:
         assert other.id != first.id
         assert len(gh.check_runs_for(head, "policy-reviewer")) == 2
         assert gh.violations == []
+
+
+def test_a_worker_killed_between_annotation_batches_never_shows_one_twice(tmp_path: Path) -> None:
+    """GitHub appends the annotations of every update: the retry reads what the run shows
+    and sends only the rest."""
+    with stand_in(tmp_path) as (gh, head):
+        repository = installation_client(gh.base_url or "", gh.issue_token(1)).get_repo("o/r")
+        job = f"o/r#1@{head}"
+        notes = [{"path": "a.yaml", "start_line": 1, "end_line": 1, "annotation_level": "warning",
+                  "title": f"t{i}", "message": f"m{i}"} for i in range(80)]
+        first = publish.start_check(repository, head, first_attempt=True, external_id=job)
+        # The first attempt completed the run with its first batch, then its worker died.
+        first.edit(status="completed", conclusion="failure",
+                   output={"title": "t", "summary": "s", "annotations": notes[:50]})
+        again = publish.start_check(repository, head, external_id=job)
+        publish.finish_check(again, "failure", "t", "s", notes)
+        [stored] = gh.check_runs_for(head, "policy-reviewer")
+        titles = [a["title"] for a in stored["annotations"]]
+        assert sorted(titles) == sorted(n["title"] for n in notes)  # all 80, each once
+        assert gh.violations == []
