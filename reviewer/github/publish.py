@@ -140,14 +140,15 @@ def fail_check(run: CheckRun, explanation: str, details_url: str | None = None) 
                      "summary": explanation[: markdown.MAX_SUMMARY]}, **extra)
 
 
-def posted_fingerprints(repo: Repository, number: int) -> set[str]:
+def posted_fingerprints(repo: Repository, number: int, bot_login: str) -> set[str]:
     """Fingerprints marked in the app's review comments already on the pull request."""
     comments = PaginatedList(PullRequestComment, repo._requester,
                              f"{repo.url}/pulls/{number}/comments", {"per_page": 100})
     found: set[str] = set()
     for comment in comments:
-        # Only the app's own comments count: anyone can write a marker in a reply.
-        if comment.user is not None and comment.user.type == "Bot":
+        # Only the app's own comments count (GitHub's word: its bot login): anyone, another
+        # app's bot too, can copy a marker into a comment and silence a finding with it.
+        if comment.user is not None and comment.user.type == "Bot" and comment.user.login == bot_login:
             found |= markers_in(comment.body)
     return found
 
@@ -156,7 +157,7 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
             hunks: Mapping[str, list[tuple[int, int]]], rules: Mapping[str, RuleSpec],
             touched_templates: bool, threads: list[review_threads.Thread] | None = None,
             resolved_before: set[str] = frozenset(),  # type: ignore[assignment]
-            details_url: str | None = None) -> dict[str, Any]:
+            details_url: str | None = None, bot_login: str = "") -> dict[str, Any]:
     """Finish the check with the review's conclusion, then post its new comments and bring
     the app's earlier threads up to date (resolve the fixed, edit the reworded).
 
@@ -167,7 +168,8 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
     change; None when they could not be read (GraphQL unavailable): then earlier comments
     are found through REST so nothing is posted twice, and threads are left as they are.
     ``resolved_before``: the threads the app resolved on earlier reviews (a person may have
-    reopened them since). The answer's ``resolved_threads`` are the ones resolved now.
+    reopened them since). ``bot_login``: the app's own login, whose comments alone count as
+    the app's. The answer's ``resolved_threads`` are the ones resolved now.
     """
     todo: review_threads.Plan | None = None
     refusals: list[str] = []
@@ -177,7 +179,7 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
                         "answer), so fixed threads were left open this time; the next review "
                         "resolves them.")
         try:
-            posted = posted_fingerprints(repo, number)
+            posted = posted_fingerprints(repo, number, bot_login)
         except Exception as exc:  # noqa: BLE001 - without them a comment could be posted twice
             posted = None
             refusals.append("New inline comments were not posted: the app could not read which "

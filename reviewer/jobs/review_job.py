@@ -10,7 +10,7 @@ from typing import Any
 from reviewer.config.errors import ConfigError
 from reviewer.engine.waivers import expiring
 from reviewer.github import fetch, publish
-from reviewer.jobs.context import JobContext, page_url, repository
+from reviewer.jobs.context import JobContext, page_url, repository, tokens
 from reviewer.jobs.in_force import rule_layers
 from reviewer.jobs.judge import judge
 from reviewer.jobs.queue import store
@@ -51,7 +51,7 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         resolved_before = {n["thread"] for n in notes.notes(scope) if isinstance(n.get("thread"), str)}
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched, change.threads, resolved_before,
-                                  details_url=details)
+                                  details_url=details, bot_login=tokens().bot_login())
         notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
                        page_record.build(report, payload["repository"], int(payload["number"]),
                                          payload["head_sha"], outcome["conclusion"], outcome["title"],

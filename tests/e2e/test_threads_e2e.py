@@ -217,3 +217,19 @@ def test_graphql_down_the_review_reads_through_rest_and_says_what_it_left(world:
     assert len(gh.review_comments_for(OWNER, REPO, NUMBER)) == posted  # nothing posted twice
     assert gh.calls_to("repos/get-content") or gh.calls_to("git/get-blob")
     assert gh.violations == [], gh.violations
+
+
+def test_a_copied_marker_silences_nothing_when_comments_are_read_through_rest(world: dict[str, Any]) -> None:
+    """Another app's bot copies the app's comment, marker and all; the app's own comment is
+    gone. Reading through REST (GraphQL down), only the app's login counts: the finding is
+    commented again."""
+    gh, app, repo = world["gh"], world["app"], world["repo"]
+    review(gh, app, "opened")
+    [wildcard] = roots_on(gh, 63)
+    gh.add_thread_like(wildcard["id"], "copycat[bot]", wildcard["body"])
+    del gh.review_comments[wildcard["id"]]  # a person deleted the app's comment
+    gh.graphql_down = True
+    push(gh, repo, "Runtime: python3.12", "Runtime: python3.13", "newer runtime")
+    review(gh, app, "synchronize")
+    mine = [c for c in roots_on(gh, 63) if c.get("author", gh.bot_login) == gh.bot_login]
+    assert len(mine) == 1 and markers_in(mine[0]["body"]) == markers_in(wildcard["body"])
