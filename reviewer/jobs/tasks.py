@@ -26,10 +26,26 @@ BASE_DELAY = float(os.environ.get("POLICY_REVIEWER_JOB_BACKOFF", 2))
 
 
 def submit(payload: dict[str, Any], force: bool = False) -> bool:
-    """Record and queue a review; False when the same one is already waiting or running."""
+    """Record and queue a review; False when the same one is already waiting or running.
+
+    ``force`` (a re-run, an acceptance) while the same job is running: the running attempt
+    may have read what changed too early, so the job runs once more when it finishes.
+    """
     job = Job(job_id(payload), payload)
-    if not store().add_job(job, rerun=force) and not force:
-        return False
+    if not store().add_job(job, rerun=force):
+        if not force:
+            return False
+        current = store().get_job(job.id)
+        if current is not None and current.state == RUNNING:
+            store().claim_delivery(AGAIN + job.id)
+            current = store().get_job(job.id)
+            if current is not None and current.state == RUNNING:
+                return True  # run again when this attempt finishes (_again)
+            store().release_delivery(AGAIN + job.id)
+            if not store().add_job(job, rerun=True):
+                return True  # queued again meanwhile by someone else
+        else:
+            return True  # waiting in the queue: it reads everything when it runs
     try:
         review(job.id)
     except Exception as exc:
@@ -71,6 +87,17 @@ def review(job_id: str, task: Any = None) -> None:
         raise RetryTask(delay=BASE_DELAY * 2 ** (job.attempts - 1)) from None
     records.set_state(job_id, DONE)
     metrics.JOBS.labels("done").inc()
+    _again(job)
+
+
+AGAIN = "again:"
+
+
+def _again(job: Job) -> None:
+    """Run a job once more if a re-run was asked for while it ran."""
+    if store().known(AGAIN + job.id):
+        store().release_delivery(AGAIN + job.id)
+        submit(job.payload, force=True)
 
 
 def _dead(job: Job, error: str, shown: str | None = None) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import pytest
 
 from reviewer.jobs.bounded import EngineFailed, EngineTimeout, run_bounded
-from reviewer.jobs.store import DEAD, QUEUED, RUNNING, Job, SqliteStore, worker_alive, worker_id
+from reviewer.jobs.store import DEAD, DONE, QUEUED, RUNNING, Job, SqliteStore, worker_alive, worker_id
 
 
 def spin() -> None:
@@ -152,3 +152,26 @@ def test_redis_clients_have_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     for pool in (make_huey().storage.pool, RedisStore(url)._r.connection_pool):
         assert pool.connection_kwargs["socket_connect_timeout"] == 2
         assert pool.connection_kwargs["socket_timeout"] == 5
+
+
+def test_a_rerun_asked_for_while_the_job_runs_runs_it_again_afterwards(
+        tasks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An acceptance arrives while its commit is being reviewed: the running attempt may
+    have read the acceptances before it; the job runs once more when it finishes."""
+    queued: list[str] = []
+    monkeypatch.setattr(tasks, "review", lambda job_id: queued.append(job_id))
+    payload = {"installation_id": 1, "repository": "o/r", "number": 7, "head_sha": "a" * 40,
+               "base_sha": "b" * 40}
+    store = tasks.store()
+    assert tasks.submit(payload)
+    job = store.start(queued[-1])
+    assert job is not None and job.state == RUNNING
+    assert tasks.submit(payload, force=True)  # asked for while running: not lost
+    assert len(queued) == 1 and store.get_job(job.id).state == RUNNING
+    store.set_state(job.id, DONE)
+    tasks._again(job)
+    assert queued == [job.id, job.id] and store.get_job(job.id).state == QUEUED
+    tasks._again(job)  # asked once, run once more
+    assert len(queued) == 2
+    # Waiting in the queue already: nothing more to do.
+    assert tasks.submit(payload, force=True) and len(queued) == 2
