@@ -28,17 +28,22 @@ class Active(HTMLParser):
     other than the renderer's own, and text outside code that GitHub would turn into a
     link or a mention (``@someone``, ``http://``, ``www.``, ``#12``)."""
 
+    # The app's own structure; anything else (a link, an image, a heading, a list that
+    # numbers itself, a rule) can only come from the text.
     STRUCTURE = {"p", "code", "pre", "em", "strong", "table", "thead", "tbody", "tr", "th",
-                 "td", "ul", "ol", "li", "blockquote", "br", "sub", "hr"}
+                 "td", "ul", "li", "blockquote", "br", "sub"}
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
+        self.tags: list[str] = []  # every element but code spans, in order
         self._code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "code":
             self._code += 1
+        else:
+            self.tags.append(tag)
         if tag not in self.STRUCTURE:
             self.found.append(f"<{tag}>")
 
@@ -52,7 +57,7 @@ class Active(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._code:
             return
-        for pattern in (r"@[A-Za-z0-9]", r"://", r"www\.", r"#[0-9]"):
+        for pattern in (r"@[A-Za-z0-9]", r"://", r"www\.", r"#[0-9]", r"(?i)GH-[0-9]"):
             if re.search(pattern, data):
                 self.found.append(f"text {data.strip()[:60]!r}")
 
@@ -65,3 +70,10 @@ def active(markdown: str, allowed_comments: int = 0) -> list[str]:
     comments = [f for f in parser.found if f.startswith("<!--")]
     others = [f for f in parser.found if not f.startswith("<!--")]
     return others + comments[allowed_comments:]
+
+
+def structure(markdown: str) -> list[str]:
+    """The elements GitHub renders, in order, code spans aside."""
+    parser = Active()
+    parser.feed(render(markdown))
+    return parser.tags

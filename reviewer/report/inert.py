@@ -22,7 +22,9 @@ import re
 _ESCAPE = re.compile(r"([\\`*_\[\]{}()#+\-!<>|~^$])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]{1,32};)")
 _SPACES = re.compile(r"(\s+)")
+_SEPARATOR = "\u200b"  # a zero-width space: invisible, and no part of either value
 _ISSUE = re.compile(r"#[0-9]")
+_GH_ISSUE = re.compile(r"GH-[0-9]", re.IGNORECASE)  # GitHub links GH-123 to issue 123
 _HEX = re.compile(r"[0-9a-f]{7,64}", re.IGNORECASE)
 _BACKTICKS = re.compile(r"`+")
 MAX_TEXT = 10_000  # no hostile text is longer than this anywhere we write
@@ -54,7 +56,7 @@ def code(text: object, table: bool = False) -> str:
 def prose(text: object, table: bool = False) -> str:
     """A message or a rationale as literal text on one line: its own `code` spans stay code
     spans, nothing else renders (no links, images, HTML, headings, emphasis, mentions)."""
-    raw = one_line(text)
+    raw = one_line(text).lstrip()  # four leading spaces would make a code block
     out: list[str] = []
     position = 0
     for start, end in _code_spans(raw):
@@ -63,7 +65,27 @@ def prose(text: object, table: bool = False) -> str:
         out.append(code(inner.strip(" ") or inner, table))
         position = end
     out.append(_escaped(raw[position:], table))
+    return _list_marker(_joined(out))
+
+
+def _joined(pieces: list[str]) -> str:
+    """The pieces in a row, never letting two code spans touch: their fences would merge into
+    one run of backticks that closes nothing, and the text inside them would render."""
+    out: list[str] = []
+    for piece in pieces:
+        if piece and out and out[-1].endswith("`") and piece.startswith("`"):
+            out.append(_SEPARATOR)
+        if piece:
+            out.append(piece)
     return "".join(out)
+
+
+def _list_marker(text: str) -> str:
+    """A line starting with "1." or "1)" would be an ordered list item."""
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if 0 < digits <= 9 and text[digits:digits + 1] in (".", ")"):
+        return text[:digits] + "\\" + text[digits:]
+    return text
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
@@ -115,7 +137,7 @@ def _active(word: str) -> bool:
     """Would GitHub link or mention this word by itself (a URL, www., an e-mail address,
     @someone, #123 or owner/repo#123, a commit-like hex word)?"""
     lowered = word.lower()
-    if "://" in word or "www." in lowered or "@" in word or _ISSUE.search(word):
+    if "://" in word or "www." in lowered or "@" in word or _ISSUE.search(word) or _GH_ISSUE.search(word):
         return True
     bare = word.strip(".,:;!?()[]'\"")
     return bool(_HEX.fullmatch(bare)) and any(c.isdigit() for c in bare) and \

@@ -17,9 +17,20 @@ from reviewer.jobs.acceptances import Acceptance
 from reviewer.report import Report, inert
 from reviewer.report.comments import body, markers_in
 from reviewer.report.markdown import summary, title
-from tests.github_markdown import active, render, shown
+from hypothesis import given, settings, strategies as st
+
+from tests.github_markdown import active, render, shown, structure
 
 HOSTILE = [
+    "`a@b`[APPROVED by security](https://evil.example) ```x``",
+    "`@acme/security`![p](https://evil.example/p.png) ```x``",
+    "x`[APPROVED](https://evil.example) ```y`@team",
+    "1. first\n2) second",
+    "    indented like code",
+    "--- *** ___",
+    "see GH-12 and acme/app#3",
+    "\u2028## heading after a line separator",
+    "<https://evil.example> <mailto:a@b.example> xmpp:a@b.example",
     "[APPROVED by security](https://evil.example/approve)",
     "![tracking](https://evil.example/pixel.png)",
     "\n## policy-reviewer: all checks passed\n",
@@ -61,6 +72,8 @@ def same_structure(hostile: str, benign: str, allowed_comments: int = 0) -> None
     """The hostile text adds nothing: the elements GitHub renders are the app's own (those
     of the same Markdown made with a benign word)."""
     assert active(hostile, allowed_comments) == active(benign, allowed_comments)
+    # Paragraph breaks of a rule's rationale are kept; nothing else may differ.
+    assert [t for t in structure(hostile) if t != "p"] == [t for t in structure(benign) if t != "p"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -134,3 +147,20 @@ def test_explain_renders_a_hostile_rule_file_as_text() -> None:
     markdown = explain("no-wildcard-actions", {"no-wildcard-actions": spec(text)})
     assert active(markdown) == []
     assert "APPROVED by security" in shown(markdown)
+
+
+PIECES = ["`", "``", "```", "~~~", "[", "]", "(", ")", "!", "<", ">", "@", "@team", "a@b.c",
+          "http://e.x", "www.e.x", "#1", "GH-1", "|", "\\", "*", "_", "#", "-", "1.", "&amp;",
+          "&#64;", "<img src=x>", "<!--", "-->", "\n", " ", "    ", "x", "security", ":"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=24))
+def test_no_combination_of_markdown_pieces_renders_as_more_than_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for table in (False, True):
+        out = inert.prose(text, table)
+        assert active(out) == [], (text, out)
+        assert structure(out) in ([], ["p"]), (text, out)
+        one = inert.code(text, table)
+        assert active(one) == [] and structure(one) in ([], ["p"]), (text, one)
