@@ -7,6 +7,7 @@ from typing import Any, Mapping
 import yaml
 
 from reviewer.config.rulebook import RuleSpec
+from reviewer.report.inert import block
 
 
 FORMAT_NAMES = {"cloudformation": "CloudFormation and SAM", "terraform": "Terraform",
@@ -38,12 +39,13 @@ def render_rules_markdown(rules: Mapping[str, RuleSpec]) -> str:
         if any(about):
             out += [" · ".join(a for a in about if a), ""]
         if spec.params:
-            out += ["Parameters (`with:`):", "", "```yaml",
-                    yaml.safe_dump(_plain(spec.params), sort_keys=False).rstrip(), "```", ""]
+            out += ["Parameters (`with:`):", "",
+                    block(yaml.safe_dump(_plain(spec.params), sort_keys=False).rstrip(), "yaml"), ""]
         for outcome, label in (("fail", "Fails"), ("pass", "Passes")):
             example = (spec.examples.get(outcome) or [None])[0]
             if example:
-                out += [f"{label}: {example['name']}", "", "```yaml", str(example["content"]).rstrip(), "```", ""]
+                # A fence longer than any run of backticks in the example: it cannot close it.
+                out += [f"{label}: {example['name']}", "", block(str(example["content"]).rstrip(), "yaml"), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
