@@ -70,7 +70,9 @@ def fetch_org_files(repo: Repository, owner: str) -> OrgFiles:
     try:
         _, meta = requester.requestJsonAndCheck("GET", f"/repos/{owner}/{ORG_REPOSITORY}")
     except GithubException as exc:
-        if exc.status not in (403, 404):
+        # Only 404 can mean "none". A 403 (a rate limit past the retries, SAML single sign-on,
+        # an IP allow list) says nothing about the rules: the job fails and is retried.
+        if exc.status != 404:
             raise
         return OrgFiles({}, absent_source(repo, owner))
     branch = str(meta.get("default_branch") or "main")
@@ -92,8 +94,8 @@ def fetch_org_files(repo: Repository, owner: str) -> OrgFiles:
 
 
 def absent_source(repo: Repository, owner: str) -> str:
-    """The organisation's ``.github`` repository answered 404 (or 403): no rules, if that can
-    be known; else ``OrgRulesUnknown``."""
+    """The organisation's ``.github`` repository answered 404: no rules, if that can be
+    known; else ``OrgRulesUnknown``."""
     said = operator_says_no_rules()
     if owner.lower() in said or "*" in said:
         return f"none: the app's operator says `{owner}` keeps no rules in `{ORG_REPOSITORY}`"

@@ -78,7 +78,8 @@ def annotations(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
-                 notes: list[dict[str, Any]], details_url: str | None = None) -> None:
+                 notes: list[dict[str, Any]], details_url: str | None = None,
+                 buttons: bool = True) -> None:
     """Complete the check run, sending annotations 50 per request (at most
     ``MAX_ANNOTATION_REQUESTS`` requests; the summary says how many were left out).
 
@@ -96,7 +97,9 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
         notes = [n for n in notes if _key(n) not in shown]
     output: dict[str, Any] = {"title": title, "summary": summary,
                               "annotations": notes[:MAX_ANNOTATIONS]}
-    extra: dict[str, Any] = {"actions": BUTTONS} if conclusion == "failure" else {}
+    # A merge group's check has no buttons: nothing to accept there, and GitHub's queue
+    # builds the group again when the pull request is queued again.
+    extra: dict[str, Any] = {"actions": BUTTONS} if conclusion == "failure" and buttons else {}
     if details_url:
         extra["details_url"] = details_url
     run.edit(status="completed", conclusion=conclusion, output=output, **extra)
@@ -127,7 +130,8 @@ def _annotated(run: CheckRun) -> set[tuple[Any, ...]]:
     return shown
 
 
-def fail_check(run: CheckRun, explanation: str, details_url: str | None = None) -> None:
+def fail_check(run: CheckRun, explanation: str, details_url: str | None = None,
+               buttons: bool = True) -> None:
     """Conclude a check run whose review could not be done, saying why.
 
     ``failure``, never ``neutral``: GitHub counts a neutral conclusion as passing a required
@@ -135,7 +139,9 @@ def fail_check(run: CheckRun, explanation: str, details_url: str | None = None) 
     review page, which says the same and keeps the last good review below.
     """
     extra: dict[str, Any] = {"details_url": details_url} if details_url else {}
-    run.edit(status="completed", conclusion="failure", actions=BUTTONS[1:],
+    if buttons:
+        extra["actions"] = BUTTONS[1:]
+    run.edit(status="completed", conclusion="failure",
              output={"title": "policy-reviewer could not review this change",
                      "summary": explanation[: markdown.MAX_SUMMARY]}, **extra)
 

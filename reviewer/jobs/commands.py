@@ -51,19 +51,23 @@ USAGE = ("I understand `/policy-reviewer explain` (why this rule exists and how 
 
 def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Carry out one reply command or button click; answer in the thread or the pull request."""
-    if payload["kind"] == "command":
-        admission = throttle.admit(store(), payload)
-        if not admission.answer and not admission.notice:
-            log.info("command on %s#%s not answered: %s", payload["repository"],
-                     payload["number"], admission.why)
-            return {"ignored": admission.why}
-        if admission.notice:
-            repo = repository(payload)
-            _reply(repo, int(payload["number"]), int(payload["thread_id"]), throttle.NOTICE)
-            return {"ignored": admission.why}
+    admission = throttle.admit(store(), payload)
+    if not admission.answer and not admission.notice:
+        log.info("command on %s#%s not answered: %s", payload["repository"],
+                 payload["number"], admission.why)
+        return {"ignored": admission.why}
     repo = repository(payload)
     if payload["kind"] == "accept-all":
+        if admission.notice:
+            return {"ignored": admission.why}  # the button: no thread to say it in
         return _ask_for_reason(repo, payload)
+    # Only under the app's own comments, before anything else is read or said.
+    root = _our_comment(repo, int(payload["thread_id"]), tokens().bot_login())
+    if root is None:
+        return {"ignored": "not a reply to one of the app's comments"}
+    if admission.notice:
+        _reply(repo, int(payload["number"]), int(payload["thread_id"]), throttle.NOTICE)
+        return {"ignored": admission.why}
     owner = payload["repository"].split("/")[0]
     try:
         rules, config = _rules(repo, payload, owner)
@@ -71,9 +75,6 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         # Who may accept is the organisation's word: without it, nothing is accepted.
         _reply(repo, int(payload["number"]), int(payload["thread_id"]), str(exc))
         return {"ignored": "the organisation's rules cannot be read"}
-    root = _our_comment(repo, int(payload["thread_id"]), tokens().bot_login())
-    if root is None:
-        return {"ignored": "not a reply to one of the app's comments"}
     words = payload["text"][len(COMMAND):].strip().split(None, 1) if payload["text"].startswith(COMMAND) else []
     verb = words[0].lower() if words else ""
     reason = words[1].strip() if len(words) > 1 else ""

@@ -2,7 +2,8 @@
 
 A job's payload names its kind (``review`` when it names none). Each handler module offers
 ``run(payload, ctx)`` and ``give_up(payload, error)`` (what to leave behind when the queue
-stops trying), and imports neither the queue nor another handler.
+stops trying). A handler imports no other handler and not the task queue (``tasks``): work
+it starts goes through ``ctx.submit``; the job records (``queue.store``) it may read.
 """
 
 from __future__ import annotations

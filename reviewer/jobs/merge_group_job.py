@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from typing import Any, Callable
 
@@ -49,7 +50,10 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         group = fetch_range(repo, payload["base_sha"], payload["head_sha"],
                             payload.get("head_ref", ""), org=owner)
         judged = judge(payload, group.change, repo)
-        accepted = carried_acceptances(payload["repository"], group.pulls)
+        # A pull request's acceptances count only if the head they were given for is in
+        # the group: commit messages name pull requests, and their authors write them.
+        accepted = carried_acceptances(payload["repository"], group.pulls,
+                                       lambda sha: _contains(repo, sha, payload["head_sha"]))
         findings = acceptances.apply(judged.review.comparison.findings, accepted)
         incomplete = []
         if group.change.unlisted:
@@ -70,29 +74,32 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         text = group_section(payload["repository"], group.pulls, report.findings, latest) + "\n\n" + \
             markdown.summary(report, help_line=False)
         publish.finish_check(run, conclusion, title, text[: markdown.MAX_SUMMARY],
-                             publish.annotations(report.findings))
+                             publish.annotations(report.findings), buttons=False)
         return {"conclusion": conclusion, "title": title, "pulls": group.pulls}
     except ConfigError as exc:
         publish.fail_check(run, "The configuration in force for this merge group (read from its "
                                 "base commit and the organisation's `.github` repository) is "
                                 f"invalid, so nothing was checked:\n\n{inert.code(exc)}\n\n"
-                                "Fix it on the base branch; the queue will try again.")
+                                "Fix it on the base branch, then queue the pull request again.",
+                           buttons=False)
         return {"conclusion": "failure", "config_error": str(exc)}
     except OrgRulesUnknown as exc:
-        publish.fail_check(run, str(exc))
+        publish.fail_check(run, str(exc), buttons=False)
         return {"conclusion": "failure", "org_rules_unknown": True}
     finally:
         metrics.JOB_SECONDS.observe(time.monotonic() - started)
 
 
-def carried_acceptances(repository: str, pulls: list[int]) -> list[acceptances.Acceptance]:
+def carried_acceptances(repository: str, pulls: list[int],
+                        contained: Callable[[str], bool]) -> list[acceptances.Acceptance]:
     """What approvers accepted on the group's pull requests, for the head each pull request
-    was last reviewed at: a finding accepted there is accepted in the group too. "Every
-    finding" of a pull request covers the findings that pull request's review had."""
+    was last reviewed at, when the group contains that head (``contained``): a finding
+    accepted there is accepted in the group too. "Every finding" of a pull request covers
+    the findings that pull request's review had."""
     out: list[acceptances.Acceptance] = []
     for number in pulls[:MAX_PULLS_NAMED]:
         latest = _latest_review(repository, number)
-        if latest is None:
+        if latest is None or not contained(str(latest.get("head", ""))):
             continue
         notes = store().notes(pull_scope("accepted", repository, number))
         for accepted in acceptances.for_commit(notes, str(latest.get("head"))):
@@ -141,6 +148,17 @@ def group_section(repository: str, pulls: list[int], findings: list[Finding],
     return "\n".join(out)
 
 
+def _contains(repo: Any, sha: str, head: str) -> bool:
+    """Is commit ``sha`` part of ``head``'s history (GitHub's comparison: ahead or identical)?"""
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+        return False
+    try:
+        return repo.compare(sha, head).status in ("ahead", "identical")
+    except Exception:  # noqa: BLE001 - unknown: the acceptance does not count
+        log.warning("could not tell whether %s is in merge group %s", sha[:12], head[:12])
+        return False
+
+
 def _latest_review(repository: str, number: int) -> dict[str, Any] | None:
     records = store().notes(pull_scope("review", repository, number))
     return records[-1] if records else None
@@ -157,6 +175,6 @@ def give_up(payload: dict[str, Any], error: str) -> None:
         publish.fail_check(run, "policy-reviewer tried to review this merge group several times and "
                                 "could not finish, so nothing was checked. Queue the pull request "
                                 "again; if it fails again, ask whoever runs policy-reviewer (the "
-                                "reason is in the app's logs).")
+                                "reason is in the app's logs).", buttons=False)
     except Exception:  # noqa: BLE001 - GitHub may be the thing that is down
         log.exception("could not conclude the check run of a dead merge group job")

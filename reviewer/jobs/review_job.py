@@ -52,15 +52,19 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         outcome = publish.publish(repo, int(payload["number"]), payload["head_sha"], run, report,
                                   change.hunks, rules, touched, change.threads, resolved_before,
                                   details_url=details, bot_login=tokens().bot_login())
-        notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
-                       page_record.build(report, payload["repository"], int(payload["number"]),
-                                         payload["head_sha"], outcome["conclusion"], outcome["title"],
-                                         rules, rule_layers(org, config_text, rule_texts),
-                                         change.title, thread_roots(change)),
-                       keep=3)
-        note_state(payload, "reviewed", outcome["title"])
-        for thread in outcome["resolved_threads"]:
-            notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
+        try:
+            notes.add_note(pull_scope("review", payload["repository"], int(payload["number"])),
+                           page_record.build(report, payload["repository"], int(payload["number"]),
+                                             payload["head_sha"], outcome["conclusion"], outcome["title"],
+                                             rules, rule_layers(org, config_text, rule_texts),
+                                             change.title, thread_roots(change)),
+                           keep=3)
+            note_state(payload, "reviewed", outcome["title"])
+            for thread in outcome["resolved_threads"]:
+                notes.add_note(scope, {"thread": thread, "head": payload["head_sha"]})
+        except Exception:  # noqa: BLE001 - published: a retry would reopen a finished check
+            log.exception("review of %s#%s published, but its records could not be kept",
+                          payload["repository"], payload["number"])
         if impact_plan.org_rule_change(payload, change):
             _start_impact(payload, change, repo, run, ctx)
     except ConfigError as exc:

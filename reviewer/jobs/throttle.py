@@ -8,7 +8,10 @@ replies 100 re-reviews. Each command is admitted here before any API call is mad
   ``BURST`` seconds;
 * a person gets at most ``PER_PERSON`` answers per pull request and burst, and one notice
   when they reach it; then silence until the burst is over;
-* a thread gets at most ``PER_THREAD`` answers per burst, whoever asks.
+* a thread gets at most ``PER_THREAD`` answers per burst, whoever asks;
+* a person gets at most ``PER_PERSON_EVERYWHERE`` answers per burst over every pull request
+  of the installation. The check run's Accept button counts as a command (its "thread" is
+  the button), so clicking it again and again asks once.
 
 The counts live in the app's store (shared by every worker): a race between two workers
 can let one more through, never an unbounded number.
@@ -26,6 +29,7 @@ from reviewer.jobs.store import Store, pull_scope
 BURST = 600.0
 PER_PERSON = 10
 PER_THREAD = 20
+PER_PERSON_EVERYWHERE = 30  # answers per person and burst over all pull requests of an installation
 _KEPT = 500  # notes kept per pull request (more than any burst can admit)
 
 
@@ -44,13 +48,20 @@ def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Ad
     scope = pull_scope("commands", payload["repository"], int(payload["number"]))
     recent = [n for n in store.notes(scope)
               if isinstance(n.get("at"), (int, float)) and now - n["at"] < BURST]
-    actor, thread = str(payload.get("actor", "")), str(payload.get("thread_id", ""))
+    actor, thread = str(payload.get("actor", "")), str(payload.get("thread_id", "button"))
     text = hashlib.sha256(str(payload.get("text", "")).encode()).hexdigest()[:16]
     mine = [n for n in recent if n.get("by") == actor]
     if any(n.get("thread") == thread and n.get("text") == text for n in mine):
         return Admission(False, why="the same command was answered in this burst")
     if any(n.get("notice") for n in mine):
         return Admission(False, why="this person reached the limit of the burst")
+    # Across every pull request of the installation too: one person cannot spend its API
+    # budget by spreading commands over many pull requests.
+    everywhere = f"commands-by:{payload.get('installation_id')}:{actor.lower()}"
+    count = [n for n in store.notes(everywhere)
+             if isinstance(n.get("at"), (int, float)) and now - n["at"] < BURST]
+    if len(count) >= PER_PERSON_EVERYWHERE:
+        return Admission(False, why="this person reached the limit of the burst on this installation")
     if len(mine) >= PER_PERSON:
         store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text,
                                "notice": True}, keep=_KEPT)
@@ -58,6 +69,7 @@ def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Ad
     if sum(1 for n in recent if n.get("thread") == thread) >= PER_THREAD:
         return Admission(False, why="this thread reached the limit of the burst")
     store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text}, keep=_KEPT)
+    store.add_note(everywhere, {"at": now}, keep=PER_PERSON_EVERYWHERE * 2)
     return Admission(True)
 
 
