@@ -98,6 +98,7 @@ class Store(Protocol):
     def add_job(self, job: Job, rerun: bool = False) -> bool: ...
     def get_job(self, job_id: str) -> Job | None: ...
     def set_state(self, job_id: str, state: str, error: str = "") -> None: ...
+    def cancel(self, job_id: str, error: str) -> bool: ...
     def start(self, job_id: str) -> Job | None: ...
     def touch(self, job_id: str) -> bool: ...
     def jobs(self, state: str | None = None) -> list[Job]: ...
@@ -195,6 +196,13 @@ class SqliteStore:
     def set_state(self, job_id: str, state: str, error: str = "") -> None:
         self._db().execute("UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?",
                            (state, error[:4000], time.time(), job_id))
+
+    def cancel(self, job_id: str, error: str) -> bool:
+        """Set a job that has not started aside as done; False if it started (or is gone)."""
+        cur = self._db().execute("UPDATE jobs SET state = ?, error = ?, heartbeat = ? "
+                                 "WHERE id = ? AND state = ?",
+                                 (DONE, error[:4000], time.time(), job_id, QUEUED))
+        return cur.rowcount == 1
 
     def jobs(self, state: str | None = None) -> list[Job]:
         sql, args = "SELECT * FROM jobs", ()
@@ -325,6 +333,24 @@ class RedisStore:
     def set_state(self, job_id: str, state: str, error: str = "") -> None:
         self._r.hset(self._key(job_id), mapping={"state": state, "error": error[:4000],
                                                  "heartbeat": time.time()})
+
+    def cancel(self, job_id: str, error: str) -> bool:
+        import redis
+
+        key = self._key(job_id)
+        with self._r.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                state = pipe.hget(key, "state")
+                if state is None or state.decode() != QUEUED:
+                    pipe.unwatch()
+                    return False
+                pipe.multi()
+                pipe.hset(key, mapping={"state": DONE, "error": error[:4000], "heartbeat": time.time()})
+                pipe.execute()
+                return True
+            except redis.WatchError:
+                return False  # it changed meanwhile: started, so it runs to the end
 
     def jobs(self, state: str | None = None) -> list[Job]:
         out = [j for j in (self.get_job(i.decode()) for i in self._r.smembers(self._prefix + "jobs")) if j]

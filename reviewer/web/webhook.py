@@ -172,12 +172,10 @@ def _enqueue(label: str, delivery: str, jobs: list[dict[str, Any]]) -> tuple[dic
 def _cancel(target: str) -> bool:
     """Cancel a job not started yet (a merge group that left the queue); False: nothing to do."""
     from reviewer.jobs.queue import store
-    from reviewer.jobs.store import DONE, QUEUED
 
-    job = store().get_job(target)
-    if job is None or job.state != QUEUED:
-        return False  # running or finished: its check run is concluded as usual
-    store().set_state(target, DONE, "cancelled: the merge group left the queue")
+    # Only a job still waiting; one that started runs to the end and concludes its check.
+    if not store().cancel(target, "cancelled: the merge group left the queue"):
+        return False
     log.info("cancelled %s: the merge group left the queue", target)
     return True
 

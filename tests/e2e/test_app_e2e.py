@@ -465,3 +465,33 @@ def test_an_installation_on_every_repository_without_github_has_no_org_rules(wor
     [run] = wait_for(lambda: completed(gh, head), 60, "the check run")
     assert "Organisation rules: none: `acme` has no `.github` repository." in run["output"]["summary"]
     assert run["conclusion"] == "failure"  # the review's own verdict
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_only_a_job_not_started_can_be_cancelled(kind: str, tmp_path: Path) -> None:
+    """A merge group that leaves the queue cancels its review only while it waits."""
+    from reviewer.jobs.store import DONE, QUEUED, RUNNING, Job, RedisStore, SqliteStore
+
+    server = None
+    if kind == "redis":
+        server = _redis_server(tmp_path)
+        if server is None:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server must be installed in CI")
+            pytest.skip("redis-server is not installed")
+        store: Any = RedisStore(f"redis://127.0.0.1:{server.port}/0")  # type: ignore[attr-defined]
+    else:
+        store = SqliteStore(tmp_path / "jobs.db")
+    try:
+        store.add_job(Job("waiting", {}))
+        store.add_job(Job("running", {}))
+        store.start("running")
+        assert store.cancel("waiting", "cancelled") and store.get_job("waiting").state == DONE
+        assert store.start("waiting") is None  # the queue's task finds nothing to do
+        assert not store.cancel("running", "cancelled") and store.get_job("running").state == RUNNING
+        assert not store.cancel("nothing", "cancelled")
+        assert QUEUED not in {j.state for j in store.jobs()}
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
