@@ -87,11 +87,8 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
     batches first reads what the run already shows and sends only the rest.
     """
     room = MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS
-    if len(notes) > room:
-        note = (f"\n_{len(notes) - room} more finding(s) are in the tables above but not annotated "
-                "on the files (GitHub's annotations are sent 50 at a time)._\n")
-        summary = summary[: markdown.MAX_SUMMARY - len(note)] + note
-        notes = notes[:room]
+    summary = with_annotation_note(summary, len(notes))
+    notes = notes[:room]
     shown = _annotated(run)
     if shown:
         notes = [n for n in notes if _key(n) not in shown]
@@ -106,6 +103,18 @@ def finish_check(run: CheckRun, conclusion: str, title: str, summary: str,
     for start in range(MAX_ANNOTATIONS, len(notes), MAX_ANNOTATIONS):
         run.edit(output={"title": title, "summary": summary,
                          "annotations": notes[start:start + MAX_ANNOTATIONS]})
+
+
+def with_annotation_note(summary: str, count: int) -> str:
+    """The summary, saying how many findings are not annotated (once, within the limit)."""
+    left_out = count - MAX_ANNOTATIONS * MAX_ANNOTATION_REQUESTS
+    if left_out <= 0:
+        return summary
+    note = (f"\n_{left_out} more finding(s) are in the tables above but not annotated "
+            "on the files (GitHub's annotations are sent 50 at a time)._\n")
+    if note in summary:
+        return summary
+    return summary[: markdown.MAX_SUMMARY - len(note)] + note
 
 
 def _key(note: dict[str, Any]) -> tuple[Any, ...]:
@@ -209,9 +218,9 @@ def publish(repo: Repository, number: int, head_sha: str, run: CheckRun, report:
     # New comments first (a refusal is said in the summary), then the conclusion, which
     # stands whatever GitHub refuses of the housekeeping after it.
     refusals += _post_comments(repo, number, head_sha, comments)
-    summary = markdown.summary(report, placement.outside_diff, counts)
-    finish_check(run, conclusion, title, with_refusals(summary, refusals),
-                 annotations(report.findings), details_url)
+    notes = annotations(report.findings)
+    summary = with_annotation_note(markdown.summary(report, placement.outside_diff, counts), len(notes))
+    finish_check(run, conclusion, title, with_refusals(summary, refusals), notes, details_url)
     outcome = review_threads.Outcome()
     if todo is not None and not todo.empty:
         outcome = review_threads.apply(repo._requester, todo)
