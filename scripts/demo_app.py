@@ -45,8 +45,11 @@ def main() -> int:
         print(textwrap.indent(run["output"]["summary"], "   "))
         comments = sorted(gh.review_comments_for(OWNER, REPO, NUMBER), key=lambda c: (c["path"], c["line"]))
         print(f"\n== Review: {len(gh.reviews_for(OWNER, REPO, NUMBER))} review, {len(comments)} inline comment(s)")
+        from tests.github_markdown import shown
+
         for comment in comments:
-            first = comment["body"].splitlines()[0]
+            # As GitHub shows it: the app escapes what the pull request wrote.
+            first = shown(comment["body"].split("\n\n")[0])
             print(f"   {comment['path']}:{comment['line']}  {first}")
         calls = len(gh.calls)
         print(f"\n{calls} GitHub API calls, {len(gh.violations)} contract violation(s)")
