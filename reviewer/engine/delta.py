@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from reviewer.engine import actions, risk
+from reviewer.engine.access_delta import AccessChange
 from reviewer.engine.document import TEMPLATE, Document
 from reviewer.engine.finding import Finding
 from reviewer.engine.values import TOO_MANY
@@ -30,11 +31,14 @@ class PrincipalDelta:
     added: list[str]
     risks: dict[str, list[str]] = field(default_factory=dict)  # action -> labels
     escalation: list[str] = field(default_factory=list)  # escalation paths now complete
+    # Access gained beyond new action names (wider resources, looser conditions, ...).
+    changes: list[AccessChange] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {"path": self.path, "principal": self.principal, "added": self.added,
                 "risks": {a: r for a, r in self.risks.items() if r},
-                "escalation_paths": self.escalation}
+                "escalation_paths": self.escalation,
+                "changes": [c.to_dict() for c in self.changes]}
 
     def shown(self, action: str) -> str:
         """``iam:PassRole [privilege escalation]``: an action with its worst risks."""
@@ -112,9 +116,12 @@ def _canonical(action: str) -> str:
     return expanded[0] if len(expanded) == 1 else action
 
 
-def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> list[PrincipalDelta]:
+def permission_delta(base: Grants, head: Grants, renames: dict[str, str],
+                     changes: dict[tuple[str, str], list[AccessChange]] | None = None) -> list[PrincipalDelta]:
     """Per principal, what head grants beyond base (files followed through renames), each
-    gained action labelled with its risks, riskiest first."""
+    gained action labelled with its risks, riskiest first; with ``changes``, the access
+    each principal (or resource) gains beyond new action names."""
+    changes = dict(changes or {})
     moved: Grants = defaultdict(set)
     for (path, principal), granted in base.items():
         moved[(renames.get(path, path), principal)].update(granted)
@@ -122,7 +129,8 @@ def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> lis
     out = []
     for (path, principal), granted in sorted(head.items()):
         added = granted - moved.get((path, principal), set())
-        if not added:
+        more = changes.pop((path, principal), [])
+        if not added and not more:
             continue
         grant = risk.Grant()
         grant.add(a for a in granted if ":" in a)  # not "managed policy X" and the like
@@ -132,5 +140,7 @@ def permission_delta(base: Grants, head: Grants, renames: dict[str, str]) -> lis
         gained = {a.lower() for a in added}
         # The paths this change completes: those it adds an action to.
         named = [p.name for p in complete if any(a.lower() in gained for a in p.actions)]
-        out.append(PrincipalDelta(path, principal, risk.riskiest_first(added, risks), risks, named))
+        out.append(PrincipalDelta(path, principal, risk.riskiest_first(added, risks), risks, named, more))
+    for (path, principal), more in sorted(changes.items()):  # resource and trust policies
+        out.append(PrincipalDelta(path, principal, [], {}, [], more))
     return out

@@ -9,6 +9,7 @@ from reviewer.config.config_change import (ConfigJudge, is_in_force_problem, rev
                                            touches_configuration)
 from reviewer.config.rulediff import is_rule_path, review_rule_files
 from reviewer.engine.compare import Comparison, compare
+from reviewer.engine.access_delta import access_changes, holders
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
 from reviewer.engine.evaluate import Evaluation
 from reviewer.engine.finding import Finding, disambiguate
@@ -58,5 +59,6 @@ def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[s
         head_findings = head_findings + failed
         disambiguate(head_findings)
     comparison = compare(base_findings, head_findings, dict(renames))
-    delta = permission_delta(base_grants, head_grants, dict(renames))
+    changes = access_changes(holders(base.documents), holders(head.documents), dict(renames))
+    delta = permission_delta(base_grants, head_grants, dict(renames), changes)
     return ChangeReview(comparison, delta, rule_changes)

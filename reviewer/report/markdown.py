@@ -133,11 +133,15 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
 
 
 def delta_lines(report: Report) -> list[str]:
-    """The permission delta's table: per principal, the actions gained, riskiest first."""
+    """The permission delta's table: per principal, the actions gained, riskiest first;
+    then the access gained beyond new actions (wider resources, looser conditions, ...)."""
     if not report.delta:
         return ["No principal gains permissions."]
     out = ["| principal | file | gains |", "|---|---|---|"]
+    widened = [item for item in report.delta if item.changes]
     for item in report.delta:
+        if not item.added:
+            continue
         shown = ", ".join(code(a, table=True) + (f" _({', '.join(item.risks[a][:2])})_"
                                                   if item.risks.get(a) else "")
                           for a in item.added[:DELTA_SHOWN])
@@ -146,4 +150,19 @@ def delta_lines(report: Report) -> list[str]:
         more = f" and {len(item.added) - DELTA_SHOWN} more" if len(item.added) > DELTA_SHOWN else ""
         out.append(f"| {code(item.principal, table=True)} | {code(item.path, table=True)} | "
                    f"{len(item.added)}: {shown}{more} |")
+    if len(out) == 2:
+        out = ["No principal gains new actions."]
+    if widened:
+        out += ["", "**Access widened** (no new action names, more access):", ""]
+        for item in widened:
+            out.append(f"- {code(item.principal)} in {code(item.path)}:")
+            for change in item.changes[:MAX_CHANGES_SHOWN]:
+                was = f" (was line {change.base_line})" if change.base_line else ""
+                actions = ", ".join(code(a) for a in change.actions[:5])
+                out.append(f"  - line {change.line}{was}, {change.headline}: {actions} {prose(change.detail)}")
+            if len(item.changes) > MAX_CHANGES_SHOWN:
+                out.append(f"  - and {len(item.changes) - MAX_CHANGES_SHOWN} more")
     return out
+
+
+MAX_CHANGES_SHOWN = 10

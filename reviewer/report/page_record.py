@@ -56,7 +56,8 @@ def build(report: Report, repository: str, number: int, head_sha: str, conclusio
         "fixed": _bounded(report.fixed, threads),
         "delta": [{"principal": d.principal, "path": d.path, "added": list(d.added[:200]),
                    "more": max(0, len(d.added) - 200), "escalation": list(d.escalation),
-                   "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]}}
+                   "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]},
+                   "changes": [c.to_dict() | {"headline": c.headline} for c in d.changes[:50]]}
                   for d in (report.delta or [])[:MAX_DELTA]],
         "rule_changes": list(report.rule_changes),
         "expiring": [{"rule": w.rule, "where": w.path or w.resource or "", "expires": w.expires.isoformat(),

@@ -97,8 +97,15 @@ def _delta(report: Report) -> list[str]:
     for item in report.delta:
         shown = ", ".join(item.shown(a) for a in item.added[:MAX_DELTA_ACTIONS])
         more = f", and {len(item.added) - MAX_DELTA_ACTIONS} more" if len(item.added) > MAX_DELTA_ACTIONS else ""
-        out.append(f"  {item.principal} ({item.path}): +{len(item.added)}: {shown}{more}")
+        if item.added:
+            out.append(f"  {item.principal} ({item.path}): +{len(item.added)}: {shown}{more}")
+        else:
+            out.append(f"  {item.principal} ({item.path}): no new actions, but:")
         if item.escalation:
             out.append(f"    can now escalate its privileges: {', '.join(item.escalation)}")
+        for change in item.changes:
+            was = f" (base line {change.base_line})" if change.base_line else ""
+            out.append(f"    line {change.line}{was}: {change.headline}: {', '.join(change.actions[:5])} "
+                       f"{change.detail}")
     out.append("")
     return out

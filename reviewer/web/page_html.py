@@ -187,9 +187,16 @@ def _delta(item: dict[str, Any]) -> str:
     rest = len(added) - DELTA_SHOWN + int(item.get("more") or 0)
     more = (f"<details><summary>and {rest} more</summary>{shown(added[DELTA_SHOWN:])}"
             + (f" and {_e(item['more'])} more" if item.get("more") else "") + "</details>") if rest > 0 else ""
+    gains = (f'<div>gains {len(added) + int(item.get("more") or 0)}: {shown(added[:DELTA_SHOWN])}</div>'
+             if added else "<div class=muted>no new actions</div>")
+    widened = "".join(
+        f"<li>line {_e(c.get('line'))}" + (f" (was line {_e(c['base_line'])})" if c.get("base_line") else "")
+        + f", {_e(c.get('headline', c.get('kind')))}: "
+        + ", ".join(f"<code>{_e(a)}</code>" for a in (c.get("actions") or [])[:5])
+        + f" {_e(c.get('detail', ''))}</li>" for c in item.get("changes") or [] if isinstance(c, dict))
     return (f'<div class=card><strong>{_e(item.get("principal"))}</strong> '
-            f'<span class=muted>{_e(item.get("path"))}</span>{escalation}'
-            f'<div>gains {len(added) + int(item.get("more") or 0)}: {shown(added[:DELTA_SHOWN])}</div>{more}</div>')
+            f'<span class=muted>{_e(item.get("path"))}</span>{escalation}{gains}{more}'
+            + (f"<div>Access widened:</div><ul>{widened}</ul>" if widened else "") + "</div>")
 
 
 def _finding(item: dict[str, Any], rule: dict[str, Any] | None, place: _Places, kind: str) -> str:

@@ -1,0 +1,281 @@
+"""The access model: each policy statement as what it allows or denies.
+
+A statement is read into actions (patterns, or ``NotAction``), resources (ARN patterns, or
+``NotResource``), principals (``Principal``/``NotPrincipal``, for trust and resource
+policies) and conditions (operator, key, values; ``...IfExists``; ``ForAllValues:`` and
+``ForAnyValue:``). A value known only when deployed (a parameter without a default, an
+attribute of another resource, a Terraform value known after apply) is kept as unknown,
+never guessed.
+
+Comparisons follow AWS's documented semantics: condition keys are case-insensitive and
+values compared by operator (IAM JSON policy elements: Condition operators); a condition
+block holds when every one of its conditions holds; ``*`` and ``?`` match within ARNs and
+strings as IAM's wildcards. "Covers" answers, for two statements of one policy holder,
+whether everything the narrower one allows the wider one allows too.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from reviewer.engine.finding import Path
+from reviewer.engine.iam import Statement
+from reviewer.engine.values import TOO_MANY, intrinsic, possible_strings
+
+MAX_VALUES = 200  # values read per element of one statement; more are "not worked out"
+# A template's reference left unresolved (``${Stage}``, ``${Bucket.Arn}``): known only when
+# deployed. IAM's own policy variables have a colon (``${aws:username}``) or are ``${*}``,
+# ``${?}``, ``${$}``: those are the policy's words, kept.
+_UNRESOLVED = re.compile(r"\$\{[A-Za-z0-9_.-]{1,200}\}")
+
+STRING_OPERATORS = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+NEGATED_STRING = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike",
+                  "arnnotequals", "arnnotlike"}
+LESS = {"numericlessthan", "numericlessthanequals", "datelessthan", "datelessthanequals"}
+GREATER = {"numericgreaterthan", "numericgreaterthanequals", "dategreaterthan",
+           "dategreaterthanequals"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition: ``operator`` in lower case without IfExists, ``key`` in lower case."""
+
+    operator: str
+    key: str
+    values: tuple[str, ...]
+    if_exists: bool = False
+    qualifier: str = ""  # "forallvalues", "foranyvalue" or ""
+    unknown: bool = False  # a value is known only when deployed
+    written: str = ""  # the operator as the policy writes it, for messages
+    name: str = ""  # the key as the policy writes it
+
+    def describe(self) -> str:
+        shown = ", ".join(self.values[:3]) + (", ..." if len(self.values) > 3 else "")
+        return f"{self.written or self.operator} {self.name or self.key} {shown}".strip()
+
+
+@dataclass
+class Access:
+    """What one statement allows or denies."""
+
+    effect: str  # "Allow" or "Deny"
+    path: Path
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] | None = None
+    resources: tuple[str, ...] = ("*",)
+    not_resources: tuple[str, ...] | None = None
+    principals: tuple[str, ...] | None = None  # None: an identity policy's statement
+    not_principals: tuple[str, ...] | None = None
+    conditions: tuple[Condition, ...] = ()
+    unknown: set[str] = field(default_factory=set)  # elements with values known only when deployed
+    sid: str = ""
+
+
+def read(statement: Statement) -> Access:
+    """The access of one statement (its effect may be either, or unknown: then Allow)."""
+    effects = statement.effects
+    access = Access("Deny" if effects == {"Deny"} else "Allow", statement.path,
+                    sid=str(statement.data.get("Sid") or ""))
+    if len(effects) > 1:
+        access.unknown.add("Effect")
+    access.actions = _strings(statement, "Action", access)
+    if "NotAction" in statement.data:
+        access.not_actions = _strings(statement, "NotAction", access)
+    if "NotResource" in statement.data:
+        access.not_resources = _strings(statement, "NotResource", access)
+        access.resources = ()
+    elif "Resource" in statement.data:
+        access.resources = _strings(statement, "Resource", access)
+    if "Principal" in statement.data or "NotPrincipal" in statement.data:
+        access.principals = _principals(statement, "Principal", access)
+        if "NotPrincipal" in statement.data:
+            access.not_principals = _principals(statement, "NotPrincipal", access)
+    access.conditions = conditions(statement.data.get("Condition"), statement, access)
+    return access
+
+
+def _strings(statement: Statement, key: str, access: Access) -> tuple[str, ...]:
+    found = statement.values(key)
+    out = []
+    for value, _ in found[:MAX_VALUES]:
+        if value == TOO_MANY or _UNRESOLVED.search(value):
+            access.unknown.add(key)
+            continue
+        out.append(value)
+    if len(found) > MAX_VALUES or _has_unknown(statement.data.get(key)):
+        access.unknown.add(key)
+    return tuple(out)
+
+
+def _has_unknown(node: Any) -> bool:
+    """Does the element hold a value no string was worked out for (GetAtt, apply-time)?"""
+    items = node if isinstance(node, list) else [node]
+    return any(intrinsic(item) is not None and not possible_strings(item, ()) for item in items[:MAX_VALUES])
+
+
+def _principals(statement: Statement, key: str, access: Access) -> tuple[str, ...]:
+    node = statement.data.get(key)
+    if node == "*":
+        return ("*",)
+    out: list[str] = []
+    if not isinstance(node, dict):
+        access.unknown.add(key)
+        return ()
+    for kind, values in node.items():
+        items = values if isinstance(values, list) else [values]
+        for item in items[:MAX_VALUES]:
+            texts = [s for s, _ in possible_strings(item, (), statement.parameters, statement.document.mappings)]
+            if not texts or any(t == TOO_MANY or _UNRESOLVED.search(t) for t in texts):
+                access.unknown.add(key)
+            out.extend(f"{kind}:{t}" if t != "*" or kind != "AWS" else "*" for t in texts
+                       if t != TOO_MANY and not _UNRESOLVED.search(t))
+    return tuple(out)
+
+
+def conditions(block: Any, statement: Statement | None, access: Access | None = None) -> tuple[Condition, ...]:
+    """A statement's conditions, one per operator and key."""
+    if block is None:
+        return ()
+    if not isinstance(block, dict) or intrinsic(block):
+        if access is not None:
+            access.unknown.add("Condition")
+        return ()
+    out = []
+    for operator, keys in block.items():
+        if not isinstance(operator, str):
+            continue
+        qualifier, _, name = operator.rpartition(":")
+        name = name.lower()
+        if_exists = name.endswith("ifexists")
+        if if_exists:
+            name = name[: -len("ifexists")]
+        if not isinstance(keys, dict):
+            if access is not None:
+                access.unknown.add("Condition")
+            continue
+        for key, raw in keys.items():
+            items = raw if isinstance(raw, list) else [raw]
+            values: list[str] = []
+            unknown = False
+            for item in items[:MAX_VALUES]:
+                if statement is not None:
+                    texts = [s for s, _ in possible_strings(item, (), statement.parameters,
+                                                            statement.document.mappings)]
+                else:
+                    texts = [str(item)] if isinstance(item, (str, int, float, bool)) else []
+                if not texts or any(t == TOO_MANY or _UNRESOLVED.search(str(t)) for t in texts):
+                    unknown = True
+                values.extend(str(t).lower() if isinstance(item, bool) else str(t)
+                              for t in texts if t != TOO_MANY)
+            out.append(Condition(name, str(key).lower(), tuple(values), if_exists,
+                                 qualifier.lower(), unknown, operator, str(key)))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- containment
+
+
+@lru_cache(maxsize=65536)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """IAM's wildcards: ``*`` any run of characters (``/`` too), ``?`` one character;
+    everything else literal (a ``[`` in an ARN is a character, not a set)."""
+    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern[:2048]]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def contained(narrow: str, wide: str, ignore_case: bool = False) -> bool:
+    """Does every string ``narrow`` matches (a pattern: ``*``, ``?``) match ``wide`` too?
+
+    Exact for literals; for a pattern inside a pattern, ``wide``'s wildcards are matched
+    against ``narrow``'s written text, wildcards included, which holds whenever ``wide``
+    has a ``*`` where ``narrow`` has one (the shapes IAM policies take)."""
+    if ignore_case:
+        narrow, wide = narrow.lower(), wide.lower()
+    if narrow == wide or wide == "*":
+        return True
+    if "*" not in wide and "?" not in wide:
+        return False
+    return _glob(wide).fullmatch(narrow) is not None
+
+
+def action_contained(narrow: str, wide: str) -> bool:
+    """Actions: case-insensitive, service prefix and name as one pattern."""
+    return contained(narrow, wide, ignore_case=True)
+
+
+def cidr_contained(narrow: str, wide: str) -> bool:
+    try:
+        a, b = ipaddress.ip_network(narrow, strict=False), ipaddress.ip_network(wide, strict=False)
+    except ValueError:
+        return narrow == wide
+    return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
+
+
+def implies(strict: Condition, loose: Condition) -> bool | None:
+    """Does ``strict`` holding make ``loose`` hold (same key)? None: unknown until deployed."""
+    if strict.key != loose.key:
+        return False
+    if strict.unknown or loose.unknown:
+        return None
+    if strict.qualifier != loose.qualifier:
+        return False
+    if strict.if_exists and not loose.if_exists and loose.operator != "null":
+        return False  # strict lets requests without the key through; loose does not
+    a, b = strict.operator, loose.operator
+    if a in STRING_OPERATORS and b in STRING_OPERATORS:
+        return _strings_implied(strict, loose)
+    if a in NEGATED_STRING and b in NEGATED_STRING:
+        fold = "ignorecase" in a
+        # strict must exclude at least what loose excludes.
+        return all(any(contained(w, v, fold) for v in strict.values) for w in loose.values)
+    if a == b == "ipaddress":
+        return all(any(cidr_contained(v, w) for w in loose.values) for v in strict.values)
+    if a == b == "notipaddress":
+        return all(any(cidr_contained(w, v) for v in strict.values) for w in loose.values)
+    if a in LESS and b in LESS and a.startswith("numeric") and b.startswith("numeric"):
+        return _numbers(strict.values, min) <= _numbers(loose.values, max) if \
+            _numbers(strict.values, min) is not None and _numbers(loose.values, max) is not None else False
+    if a in GREATER and b in GREATER and a.startswith("numeric") and b.startswith("numeric"):
+        return _numbers(strict.values, max) >= _numbers(loose.values, min) if \
+            _numbers(strict.values, max) is not None and _numbers(loose.values, min) is not None else False
+    if a == b:
+        return set(strict.values) <= set(loose.values) if a not in ("bool", "null") else \
+            set(v.lower() for v in strict.values) == set(v.lower() for v in loose.values)
+    return False
+
+
+def _strings_implied(strict: Condition, loose: Condition) -> bool:
+    """Every value the strict string condition lets through, the loose one does too."""
+    fold = "ignorecase" in loose.operator
+    if "ignorecase" in strict.operator and not fold:
+        return False  # strict takes any casing; loose only the one written
+    strict_like = strict.operator in ("stringlike", "arnlike")
+    loose_like = loose.operator in ("stringlike", "arnlike")
+    for value in strict.values:
+        if strict_like and not _literal(value):
+            # A pattern: only a pattern of loose can hold everything it matches.
+            if not loose_like or not any(contained(value, w, fold) for w in loose.values):
+                return False
+        elif loose_like:
+            if not any(contained(value, w, fold) for w in loose.values):
+                return False
+        elif not any((value.lower() == w.lower()) if fold else value == w for w in loose.values):
+            return False
+    return True
+
+
+def _literal(value: str) -> bool:
+    return "*" not in value and "?" not in value
+
+
+def _numbers(values: tuple[str, ...], pick: Any) -> float | None:
+    try:
+        return pick(float(v) for v in values)
+    except ValueError:
+        return None
