@@ -96,8 +96,40 @@ def read(statement: Statement) -> Access:
         access.principals = _principals(statement, "Principal", access)
         if "NotPrincipal" in statement.data:
             access.not_principals = _principals(statement, "NotPrincipal", access)
-    access.conditions = conditions(statement.data.get("Condition"), statement, access)
+    block = statement.data.get("Condition")
+    if statement.document.synthetic and isinstance(block, dict):
+        block = _as_conditions(block)
+    access.conditions = conditions(block, statement, access)
     return access
+
+
+# A Lambda permission's (or layer permission's) properties as the condition keys they are.
+_PERMISSION_KEYS = {"SourceArn": ("ArnLike", "aws:SourceArn"),
+                    "SourceAccount": ("StringEquals", "aws:SourceAccount"),
+                    "PrincipalOrgID": ("StringEquals", "aws:PrincipalOrgID"),
+                    "OrganizationId": ("StringEquals", "aws:PrincipalOrgID"),
+                    "FunctionUrlAuthType": ("StringEquals", "lambda:FunctionUrlAuthType")}
+
+
+def _as_conditions(block: dict[str, Any]) -> dict[str, Any]:
+    """A permission's properties written as a condition block; a real block stays."""
+    out: dict[str, Any] = {}
+    for key, value in block.items():
+        if key in _PERMISSION_KEYS:
+            operator, name = _PERMISSION_KEYS[key]
+            out.setdefault(operator, {})[name] = value
+        else:
+            out[key] = value
+    return out
+
+
+def _principal_words(kind: str, value: str) -> str:
+    """A principal written as a plain string (a Lambda permission's ``Principal``)."""
+    if value == "*":
+        return "*"
+    if value.endswith(".amazonaws.com") or value.endswith(".amazonaws.com.cn"):
+        return f"Service:{value}"
+    return f"AWS:{value}"
 
 
 def _strings(statement: Statement, key: str, access: Access) -> tuple[str, ...]:
@@ -124,6 +156,11 @@ def _principals(statement: Statement, key: str, access: Access) -> tuple[str, ..
     if node == "*":
         return ("*",)
     out: list[str] = []
+    if isinstance(node, str) or (intrinsic(node) and statement.document.synthetic):
+        texts = [t for t, _ in possible_strings(node, (), statement.parameters, statement.document.mappings)]
+        if not texts or any(t == TOO_MANY or _UNRESOLVED.search(t) for t in texts):
+            access.unknown.add(key)
+        return tuple(_principal_words(key, t) for t in texts if t != TOO_MANY and not _UNRESOLVED.search(t))
     if not isinstance(node, dict):
         access.unknown.add(key)
         return ()
@@ -173,6 +210,8 @@ def conditions(block: Any, statement: Statement | None, access: Access | None = 
                     unknown = True
                 values.extend(str(t).lower() if isinstance(item, bool) else str(t)
                               for t in texts if t != TOO_MANY)
+            # A key made by the template (``${ClusterId}:sub``) is known only when deployed.
+            unknown = unknown or bool(_UNRESOLVED.search(str(key)))
             out.append(Condition(name, str(key).lower(), tuple(values), if_exists,
                                  qualifier.lower(), unknown, operator, str(key)))
     return tuple(out)
