@@ -63,3 +63,15 @@ def test_an_escalation_completed_by_the_change_labels_what_was_already_there() -
     assert item.added == ["lambda:CreateFunction", "lambda:InvokeFunction"]
     assert all(item.risks[a][0] == "privilege escalation" for a in item.added)
     assert item.escalation == ["PassExistingRoleToNewLambdaThenInvoke"]
+
+
+def test_a_wildcards_message_names_its_riskiest_actions_first() -> None:
+    """Issue 19, point 6: not the first five of the alphabet, but what is at stake."""
+    from reviewer.rules.no_wildcard_actions import describe_grant
+
+    text = describe_grant("s3:Get*")
+    assert text.startswith('"s3:Get*" grants 63 actions: s3:GetObject [data exfiltration], '
+                           "s3:GetObjectVersion [data exfiltration], ")
+    kms = describe_grant("kms:*")
+    assert kms.index("kms:Decrypt") < kms.index(", and ")  # among the five shown
+    assert "kms:ConnectCustomKeyStore" not in kms

@@ -15,6 +15,7 @@ from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
 from reviewer.engine.iam import (ENDPOINT_POLICY, PolicyDocument, Statement,
                                  attachments, policy_documents, statements)
+from reviewer.engine import risk
 from reviewer.engine.managed_policies import full_access
 from reviewer.engine.values import MAX_COMBINATIONS, TOO_MANY
 from reviewer.rules.base import Context, RuleKind
@@ -31,7 +32,11 @@ def describe_grant(pattern: str) -> str:
     granted = actions.expand(pattern)
     if not granted:
         return f'"{pattern}" matches no action AWS documents today, but grants any that appear'
-    shown = ", ".join(granted[:SHOWN_ACTIONS])
+    # The riskiest first (what is at stake, as the permission delta labels it), not the
+    # first five of the alphabet.
+    risks = {a: risk.labels(a, set()) for a in granted}
+    ordered = risk.riskiest_first(granted, risks)
+    shown = ", ".join(f"{a} [{risks[a][0]}]" if risks[a] else a for a in ordered[:SHOWN_ACTIONS])
     more = f", and {len(granted) - SHOWN_ACTIONS:,} more" if len(granted) > SHOWN_ACTIONS else ""
     noun = "action" if len(granted) == 1 else "actions"
     return f'"{pattern}" grants {len(granted):,} {noun}: {shown}{more}'
