@@ -290,7 +290,7 @@ def _diff(args: argparse.Namespace) -> int:
     below, _, org_settings = below_repository(args.policies, args.org)
     judge = ConfigJudge(below, org_settings, {p: t.decode("utf-8", "replace") for p, t in rule_texts.items()})
     review = review_change(base_files, head_files, change.renames, rules, settings, judge=judge)
-    report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed,
+    report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed, reach=review.reach,
                     delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head,
                     expiring=expiring(settings, _today()))
     return _emit(args, report)

@@ -296,3 +296,70 @@ def test_every_policy_of_the_corpus_compared_with_itself_is_no_change() -> None:
         docs = evaluate(batch, shipped_rules(), Settings()).documents
         found = holders(docs)
         assert access_changes(found, holders(docs), {}) == {}
+
+
+def reach_of(base: str, head: str, frame: str) -> list[dict[str, Any]]:
+    review = review_change({"t.yaml": (frame % base).encode()}, {"t.yaml": (frame % head).encode()}, {},
+                           shipped_rules(), Settings())
+    return [r.to_dict() for r in review.reach]
+
+
+TRUST = """\
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+%s
+  Untouched:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+"""
+
+
+def test_who_can_assume_a_role_the_change_touches_with_what_is_new() -> None:
+    """Issue 19, point 3: the trust's principals with the conditions that say which of them."""
+    base = ("          - Effect: Allow\n            Principal: {AWS: arn:aws:iam::111122223333:root}\n"
+            "            Action: sts:AssumeRole\n"
+            "            Condition: {StringEquals: {sts:ExternalId: partner-7}}")
+    head = base + ("\n          - Effect: Allow\n            Principal: {AWS: '444455556666'}\n"
+                   "            Action: sts:AssumeRole")
+    [view] = reach_of(base, head, TRUST)  # the untouched role is not listed
+    assert view["holder"] == "Deploy" and view["kind"] == "assume" and not view["new_holder"]
+    entries = {e["principal"]: e for e in view["entries"]}
+    assert entries["AWS:arn:aws:iam::111122223333:root"]["new"] is False
+    assert entries["AWS:arn:aws:iam::111122223333:root"]["conditions"] == ["StringEquals sts:ExternalId partner-7"]
+    assert entries["AWS:444455556666"]["new"] is True and entries["AWS:444455556666"]["conditions"] == []
+    assert reach_of(base, base, TRUST) == []
+
+
+def test_who_can_reach_a_new_bucket_policy() -> None:
+    frame = "Resources:\n  B: {Type: AWS::S3::Bucket}\n%s\n"
+    head = """\
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: cloudfront.amazonaws.com}
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::site/*
+            Condition: {StringEquals: {aws:SourceArn: arn:aws:cloudfront::111122223333:distribution/E1}}"""
+    [view] = reach_of("", head, frame)
+    assert view["holder"] == "P" and view["kind"] == "reach" and view["new_holder"]
+    [entry] = view["entries"]
+    assert entry["principal"] == "Service:cloudfront.amazonaws.com" and entry["new"]
+    assert entry["conditions"] == ["StringEquals aws:SourceArn arn:aws:cloudfront::111122223333:distribution/E1"]
+    from reviewer.report import Report, markdown, text
+
+    report = Report("diff", [], shipped_rules(), reach=review_change(
+        {"t.yaml": (frame % "").encode()}, {"t.yaml": (frame % head).encode()}, {}, shipped_rules(),
+        Settings()).reach)
+    assert "P (t.yaml) [new] can be reached by:" in text.render(report)
+    assert "### Who can assume or reach what this change touches" in markdown.summary(report)

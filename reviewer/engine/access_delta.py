@@ -132,11 +132,11 @@ def compare(before: Holder, now: Holder) -> list[AccessChange]:
     """How ``now`` allows more than ``before`` (one holder)."""
     base = [p for p in before.statements[:MAX_STATEMENTS]]
     head = [p for p in now.statements[:MAX_STATEMENTS]]
-    signatures = {_signature(p.access) for p in base}
+    signatures = {signature(p.access) for p in base}
     grouped: dict[tuple[str, int, int | None, str], list[str]] = defaultdict(list)
     for index, placed in enumerate(head):
         access = placed.access
-        if access.effect != "Allow" or _signature(access) in signatures:
+        if access.effect != "Allow" or signature(access) in signatures:
             continue  # denies are judged from base's side; an unchanged statement is no change
         for kind, action, base_line, detail in _widenings(access, [p for p in base if p.access.effect == "Allow"],
                                                           now.kind):
@@ -144,8 +144,8 @@ def compare(before: Holder, now: Holder) -> list[AccessChange]:
                 base_line = base[index].line  # the statement in its place in base
             grouped[(kind, placed.at(WHERE.get(kind, "")), base_line, detail)].append(action)
     for placed in base:
-        if placed.access.effect == "Deny" and _signature(placed.access) not in \
-                {_signature(p.access) for p in head}:
+        if placed.access.effect == "Deny" and signature(placed.access) not in \
+                {signature(p.access) for p in head}:
             found = _deny_kept(placed, [p for p in head if p.access.effect == "Deny"], now.line)
             if found is not None:
                 kind, line, detail = found
@@ -261,7 +261,7 @@ def _who(access: Access) -> str:
     return "lets in " + ", ".join(access.principals[:3])
 
 
-def _signature(access: Access) -> tuple[object, ...]:
+def signature(access: Access) -> tuple[object, ...]:
     """The statement's meaning, whatever the order of its values."""
     return (access.effect, tuple(sorted(a.lower() for a in access.actions)),
             tuple(sorted(access.not_actions or ())) if access.not_actions is not None else None,

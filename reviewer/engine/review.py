@@ -13,6 +13,7 @@ from reviewer.engine.access_delta import access_changes, holders
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
 from reviewer.engine.evaluate import Evaluation
 from reviewer.engine.finding import Finding, disambiguate
+from reviewer.engine.who import Reach, reach_views
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ChangeReview:
     comparison: Comparison
     delta: list[PrincipalDelta]
     rule_changes: list[str] = field(default_factory=list)
+    reach: list[Reach] = field(default_factory=list)  # who can assume or reach what it touches
 
 
 def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[str, bytes],
@@ -59,6 +61,8 @@ def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[s
         head_findings = head_findings + failed
         disambiguate(head_findings)
     comparison = compare(base_findings, head_findings, dict(renames))
-    changes = access_changes(holders(base.documents), holders(head.documents), dict(renames))
+    base_holders, head_holders = holders(base.documents), holders(head.documents)
+    changes = access_changes(base_holders, head_holders, dict(renames))
     delta = permission_delta(base_grants, head_grants, dict(renames), changes)
-    return ChangeReview(comparison, delta, rule_changes)
+    reach = reach_views(base_holders, head_holders, dict(renames))
+    return ChangeReview(comparison, delta, rule_changes, reach)

@@ -61,6 +61,7 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
                               "group changes at least that many: part of it may not have been "
                               "reviewed. Merge fewer pull requests at a time.")
         report = Report("diff", findings, judged.rules, fixed=judged.review.comparison.fixed,
+                        reach=judged.review.reach,
                         delta=judged.review.delta, rule_changes=judged.review.rule_changes,
                         fail_on=judged.config.fail_on, base=payload["base_sha"][:12],
                         head=payload["head_sha"][:12], incomplete=incomplete, accepted=accepted,

@@ -41,7 +41,7 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         notes = store()
         accepted = acceptances.for_commit(notes.notes(acceptances.scope(payload)), payload["head_sha"])
         findings = acceptances.apply(review.comparison.findings, accepted)
-        report = Report("diff", findings, rules, fixed=review.comparison.fixed,
+        report = Report("diff", findings, rules, fixed=review.comparison.fixed, reach=review.reach,
                         delta=review.delta, rule_changes=review.rule_changes, fail_on=config.fail_on,
                         base=payload["base_sha"][:12], head=payload["head_sha"][:12],
                         incomplete=incomplete(change), accepted=accepted,

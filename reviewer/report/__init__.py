@@ -46,6 +46,8 @@ class Report:
     expiring: list[Any] = field(default_factory=list)
     # Where the organisation's rules came from, in words ("" outside the app).
     org_rules: str = ""
+    # Who can assume each role and reach each resource the change touches (engine.who.Reach).
+    reach: list[Any] = field(default_factory=list)
 
     def fails(self) -> bool:
         """Does this report fail the run (the check's conclusion, the CLI's exit status)?"""

@@ -29,6 +29,7 @@ def render(report: Report) -> str:
         data["base"], data["head"] = report.base, report.head
         data["fixed"] = [_finding(f, report) for f in report.fixed]
         data["permission_delta"] = [d.to_dict() for d in report.delta or []]
+        data["who_can_reach"] = [r.to_dict() for r in report.reach]
         data["rule_changes"] = report.rule_changes
     return json.dumps(data, indent=2) + "\n"
 

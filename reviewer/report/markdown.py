@@ -118,7 +118,7 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
                        f"{w.expires.isoformat()} | {prose(w.owner or '', table=True)} | "
                        f"{code(f'{w.source}:{w.line}', table=True)} |")
         out.append("")
-    out += ["### Permission delta", ""] + delta_lines(report) + [""]
+    out += ["### Permission delta", ""] + delta_lines(report) + [""] + reach_lines(report)
     for heading, findings in sections:
         if findings:
             out += [f"### {heading} ({len(findings)})", ""] + _table(findings) + [""]
@@ -166,3 +166,21 @@ def delta_lines(report: Report) -> list[str]:
 
 
 MAX_CHANGES_SHOWN = 10
+
+
+def reach_lines(report: Report) -> list[str]:
+    """Who can assume the roles and reach the resources the change touches; new entries bold."""
+    if not report.reach:
+        return []
+    out = ["### Who can assume or reach what this change touches", ""]
+    for view in report.reach:
+        verb = "can be assumed by" if view.kind == "assume" else "can be reached by"
+        out.append(f"- {code(view.holder)} in {code(view.path)}{' (new)' if view.new_holder else ''} {verb}:")
+        for entry in view.entries:
+            when = f" when {prose('; '.join(entry.conditions))}" if entry.conditions else ""
+            text = (f"{code(entry.principal)}: {', '.join(code(a) for a in entry.actions)}{when} "
+                    f"(line {entry.line})")
+            out.append(f"  - {'**new:** ' if entry.new else ''}{text}")
+        if not view.entries:
+            out.append("  - nobody any more")
+    return out + [""]

@@ -59,6 +59,7 @@ def build(report: Report, repository: str, number: int, head_sha: str, conclusio
                    "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]},
                    "changes": [c.to_dict() | {"headline": c.headline} for c in d.changes[:50]]}
                   for d in (report.delta or [])[:MAX_DELTA]],
+        "reach": [r.to_dict() for r in report.reach[:50]],
         "rule_changes": list(report.rule_changes),
         "expiring": [{"rule": w.rule, "where": w.path or w.resource or "", "expires": w.expires.isoformat(),
                       "owner": w.owner or "", "source": f"{w.source}:{w.line}"} for w in report.expiring],

@@ -36,7 +36,8 @@ def render(report: Report) -> str:
     }
     if report.mode == "diff":
         # What the change grants, riskiest first: SARIF has no place of its own for it.
-        log["runs"][0]["properties"] = {"permissionDelta": [d.to_dict() for d in report.delta or []]}
+        log["runs"][0]["properties"] = {"permissionDelta": [d.to_dict() for d in report.delta or []],
+                                        "whoCanReach": [r.to_dict() for r in report.reach]}
     return json.dumps(log, indent=2) + "\n"
 
 

@@ -35,6 +35,7 @@ def render(report: Report) -> str:
             out.extend(f"  - {line}" for line in report.rule_changes)
             out.append("")
         out.extend(_delta(report))
+        out.extend(_reach(report))
     out.extend(_fixes(report, shown))
     out.extend(expiring_lines(report))
     counts = report.summary()
@@ -87,6 +88,23 @@ def expiring_lines(report: Report) -> list[str]:
         owner = f", owner {w.owner}" if w.owner else ""
         out.append(f"  {w.rule} on {w.path or w.resource}: expires {w.expires.isoformat()}"
                    f"{owner} ({w.source}:{w.line})")
+    return out + [""]
+
+
+def _reach(report: Report) -> list[str]:
+    """Who can assume the roles and reach the resources the change touches."""
+    if not report.reach:
+        return []
+    out = ["Who can assume or reach what this change touches (+ new):"]
+    for view in report.reach:
+        verb = "can be assumed by" if view.kind == "assume" else "can be reached by"
+        out.append(f"  {view.holder} ({view.path}){' [new]' if view.new_holder else ''} {verb}:")
+        for entry in view.entries:
+            when = f" when {'; '.join(entry.conditions)}" if entry.conditions else ""
+            out.append(f"    {'+' if entry.new else ' '} {entry.principal}: {', '.join(entry.actions)}"
+                       f"{when} (line {entry.line})")
+        if not view.entries:
+            out.append("      nobody any more")
     return out + [""]
 
 

@@ -111,6 +111,8 @@ def page(record: dict[str, Any] | None, state: dict[str, Any] | None, viewer: st
         parts.append("<p class=muted>No principal gains permissions.</p>")
     for item in delta:
         parts.append(_delta(item))
+    if record.get("reach"):
+        parts.append(_reach(record["reach"]))
     if record.get("rule_changes"):
         parts.append("<h2>Rule changes</h2><ul>")
         parts += [f"<li>{_e(line)}</li>" for line in record["rule_changes"]]
@@ -172,6 +174,31 @@ class _Places:
         if not isinstance(thread, int) or isinstance(thread, bool):
             return ""
         return f' · <a href="{_e(f"{self.base}/pull/{self.number}#discussion_r{thread}")}">thread</a>'
+
+
+NEW_TAG = '<span class="tag blocks">new</span> '
+
+
+def _reach(views: list[Any]) -> str:
+    """Who can assume the roles and reach the resources the change touches; new marked."""
+    out = ["<h2>Who can assume or reach what this change touches</h2>"]
+    for view in views:
+        if not isinstance(view, dict):
+            continue
+        verb = "can be assumed by" if view.get("kind") == "assume" else "can be reached by"
+        items = "".join(_entry(e) for e in view.get("entries") or [] if isinstance(e, dict)) \
+            or "<li class=muted>nobody any more</li>"
+        out.append(f"<div class=card><strong>{_e(view.get('holder'))}</strong> <span class=muted>"
+                   f"{_e(view.get('path'))}</span> {verb}:<ul>{items}</ul></div>")
+    return "".join(out)
+
+
+def _entry(entry: dict[str, Any]) -> str:
+    actions = ", ".join(f"<code>{_e(a)}</code>" for a in (entry.get("actions") or [])[:5])
+    when = "; ".join(str(c) for c in entry.get("conditions") or [])
+    return ("<li>" + (NEW_TAG if entry.get("new") else "") + f"<code>{_e(entry.get('principal'))}</code>: "
+            + actions + (f" <span class=muted>when {_e(when)}</span>" if when else "")
+            + f" <span class=muted>(line {_e(entry.get('line'))})</span></li>")
 
 
 def _delta(item: dict[str, Any]) -> str:

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from reviewer.config.rulebook import RuleSpec
+from reviewer.engine.access_delta import AccessChange
 from reviewer.engine.delta import PrincipalDelta
+from reviewer.engine.who import Entry, Reach
 from reviewer.engine.finding import Finding
 from reviewer.jobs.acceptances import Acceptance
 from reviewer.report import Report, inert
@@ -94,7 +96,10 @@ def summary_of(text: str) -> tuple[str, Report]:
     report = Report("diff", findings, {}, fixed=[finding(text, fingerprint="d" * 32)],
                     delta=[PrincipalDelta(f"stacks/{text}.yaml", text, ["s3:GetObject"])],
                     rule_changes=[f"waiver added: `staged-names` on {text}"],
-                    incomplete=[f"the file {text} could not be read"], accepted=[accepted])
+                    incomplete=[f"the file {text} could not be read"], accepted=[accepted],
+                    reach=[Reach(f"stacks/{text}.yaml", text, "reach", [
+                        Entry(f"AWS:{text}", ["s3:GetObject"], [f"StringEquals aws:SourceArn {text}"], 3, True)])])
+    report.delta[0].changes = [AccessChange("wider-resources", [text], f"now on {text} (was x)", 4, 3)]
     return summary(report), report
 
 
