@@ -245,3 +245,51 @@ def test_diff_across_formats_reads_whole_terraform_modules(tmp_path: Path) -> No
         ("unchanged", "infra/iam.tf", 2, "aws_iam_policy.old"),
     ]
     assert [f for f in report["fixed"] if f["rule"] == "no-wildcard-actions"] == []
+
+
+TRUSTED_BUCKET_READER = """\
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals: {token.actions.githubusercontent.com:sub: "repo:acme/app:ref:refs/heads/main"}
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: arn:aws:s3:::invoices-prod/*
+                Condition: {StringEquals: {aws:SourceVpce: vpce-1}}
+"""
+
+
+def test_diff_shows_access_widened_without_new_actions(repo: Repo) -> None:
+    """Issue 19, point 7, end to end through git: no action is new, yet access widens: a
+    resource, a condition and a trust. A statement split in two is no change."""
+    repo.git("checkout", "-q", "main")
+    repo.write("stacks/reader.yaml", TRUSTED_BUCKET_READER)
+    repo.commit("reader")
+    repo.git("checkout", "-q", "feature")
+    repo.git("merge", "-q", "main")
+    head = TRUSTED_BUCKET_READER.replace("arn:aws:s3:::invoices-prod/*", '"*"').replace(
+        'StringEquals: {token.actions.githubusercontent.com:sub: "repo:acme/app:ref:refs/heads/main"}',
+        'StringLike: {token.actions.githubusercontent.com:sub: "repo:acme/*"}')
+    repo.write("stacks/reader.yaml", head)
+    repo.commit("widen")
+    _, report = review(repo)
+    changes = {(d["principal"], c["kind"], c["line"], c["base_line"])
+               for d in report["permission_delta"] for c in d["changes"]}
+    # At the element that widened in head (Resource, Condition), and the statement it
+    # replaces in base.
+    assert changes == {("Reader", "wider-resources", 18, 16),
+                       ("Reader (trust policy)", "condition-loosened", 10, 7)}
+    assert all(d["added"] == [] for d in report["permission_delta"])
+    [view] = report["who_can_reach"]
+    assert view["holder"] == "Reader" and view["kind"] == "assume" and view["entries"][0]["new"]
