@@ -50,7 +50,9 @@ def test_gained_actions_are_labelled_and_riskiest_first() -> None:
     assert item.risks["s3:GetObject"] == ["data exfiltration"]
     assert item.risks["sqs:SendMessage"] == ["infrastructure modification"]
     assert item.escalation == ["PassExistingRoleToNewLambdaThenInvoke"]
-    assert "iam:PassRole [privilege escalation" in text.render(report)
+    # Grouped by what is at stake, riskiest first, on the resources the statements name.
+    assert ("on *: privilege escalation 3 (iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction), "
+            "credentials exposure 1 (sts:GetSessionToken)") in text.render(report)
     assert "can now escalate its privileges: PassExistingRoleToNewLambdaThenInvoke" in text.render(report)
     assert "**can escalate privileges (PassExistingRoleToNewLambdaThenInvoke)**" in markdown.summary(report)
     props = json.loads(sarif.render(report))["runs"][0]["properties"]["permissionDelta"]

@@ -113,6 +113,20 @@ def _holders(doc: Document) -> dict[Key, Holder]:
     return out
 
 
+def granted_on(holder: Holder | None, action: str) -> tuple[str, ...]:
+    """The resources head's Allow statements grant ``action`` on (as written), bounded."""
+    found: list[str] = []
+    for placed in holder.statements if holder else []:
+        access = placed.access
+        if access.effect == "Allow" and any(action_contained(action, a) for a in access.actions):
+            for resource in access.resources or ("every resource but " + ", ".join(access.not_resources or ()),):
+                if resource not in found:
+                    found.append(resource)
+        if len(found) >= 10:
+            break
+    return tuple(sorted(found))
+
+
 def access_changes(base: dict[Key, Holder], head: dict[Key, Holder],
                    renames: dict[str, str]) -> dict[Key, list[AccessChange]]:
     """Per holder present on both sides, how head allows more than base."""

@@ -17,6 +17,8 @@ from reviewer.engine.values import TOO_MANY
 from reviewer.engine.iam import (IDENTITY, attachments, policy_documents,
                                  statements)
 
+# Actions without a risk label are grouped by access level, in this order.
+LEVEL_ORDER = ("write", "permissions management", "tagging", "read", "list", "unknown", "other")
 Grants = dict[tuple[str, str], set[str]]  # (file, principal) -> actions and attachments
 # Actions written with more !If/!Join/!Sub combinations, or deeper, than are worked out.
 NOT_WORKED_OUT = "actions not worked out in full (too many or too deeply nested intrinsics)"
@@ -33,12 +35,35 @@ class PrincipalDelta:
     escalation: list[str] = field(default_factory=list)  # escalation paths now complete
     # Access gained beyond new action names (wider resources, looser conditions, ...).
     changes: list[AccessChange] = field(default_factory=list)
+    # The resources each gained action is granted on, as head's statements write them.
+    on: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def grouped(self, shown: int = 3) -> list[tuple[tuple[str, ...], list[tuple[str, list[str]]]]]:
+        """The gained actions per set of resources, then by their worst risk (riskiest
+        first; "other" last): what a reader needs to see what is at stake, and where."""
+        by_place: dict[tuple[str, ...], list[str]] = {}
+        for action in self.added:
+            by_place.setdefault(self.on.get(action, ()), []).append(action)
+        out = []
+        order = risk.LABELS + LEVEL_ORDER
+        for place, gained in by_place.items():
+            by_risk: dict[str, list[str]] = {}
+            for action in gained:
+                # Its worst risk; an action without one by its access level (read, list, ...).
+                found = self.risks.get(action)
+                worst = found[0] if found else (actions.primary_level(action).lower()
+                                                if ":" in action else "other")
+                by_risk.setdefault(worst, []).append(action)
+            out.append((place, sorted(by_risk.items(), key=lambda kv: order.index(kv[0])
+                                      if kv[0] in order else len(order))))
+        return out
 
     def to_dict(self) -> dict[str, object]:
         return {"path": self.path, "principal": self.principal, "added": self.added,
                 "risks": {a: r for a, r in self.risks.items() if r},
                 "escalation_paths": self.escalation,
-                "changes": [c.to_dict() for c in self.changes]}
+                "changes": [c.to_dict() for c in self.changes],
+                "on": {a: list(r) for a, r in self.on.items()}}
 
     def shown(self, action: str) -> str:
         """``iam:PassRole [privilege escalation]``: an action with its worst risks."""

@@ -9,11 +9,14 @@ from reviewer.config.config_change import (ConfigJudge, is_in_force_problem, rev
                                            touches_configuration)
 from reviewer.config.rulediff import is_rule_path, review_rule_files
 from reviewer.engine.compare import Comparison, compare
-from reviewer.engine.access_delta import access_changes, holders
+from reviewer.engine.access_delta import access_changes, granted_on, holders
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
 from reviewer.engine.evaluate import Evaluation
 from reviewer.engine.finding import Finding, disambiguate
 from reviewer.engine.who import Reach, reach_views
+
+
+MAX_PLACED = 300  # gained actions whose resources are looked up, per principal
 
 
 @dataclass
@@ -64,5 +67,8 @@ def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[s
     base_holders, head_holders = holders(base.documents), holders(head.documents)
     changes = access_changes(base_holders, head_holders, dict(renames))
     delta = permission_delta(base_grants, head_grants, dict(renames), changes)
+    for item in delta:
+        holder = head_holders.get((item.path, item.principal))
+        item.on = {a: granted_on(holder, a) for a in item.added[:MAX_PLACED] if ":" in a}
     reach = reach_views(base_holders, head_holders, dict(renames))
     return ChangeReview(comparison, delta, rule_changes, reach)

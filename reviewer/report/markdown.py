@@ -142,14 +142,13 @@ def delta_lines(report: Report) -> list[str]:
     for item in report.delta:
         if not item.added:
             continue
-        shown = ", ".join(code(a, table=True) + (f" _({', '.join(item.risks[a][:2])})_"
-                                                  if item.risks.get(a) else "")
-                          for a in item.added[:DELTA_SHOWN])
+        shown = "; ".join(_group(place, risks) for place, risks in item.grouped()[:GROUPS_SHOWN])
+        if len(item.grouped()) > GROUPS_SHOWN:
+            shown += f"; and on {len(item.grouped()) - GROUPS_SHOWN} more sets of resources"
         if item.escalation:
             shown = f"**can escalate privileges ({', '.join(item.escalation)})**; " + shown
-        more = f" and {len(item.added) - DELTA_SHOWN} more" if len(item.added) > DELTA_SHOWN else ""
         out.append(f"| {code(item.principal, table=True)} | {code(item.path, table=True)} | "
-                   f"{len(item.added)}: {shown}{more} |")
+                   f"{len(item.added)}: {shown} |")
     if len(out) == 2:
         out = ["No principal gains new actions."]
     if widened:
@@ -166,6 +165,20 @@ def delta_lines(report: Report) -> list[str]:
 
 
 MAX_CHANGES_SHOWN = 10
+GROUPS_SHOWN = 5  # sets of resources per principal
+PER_RISK_SHOWN = 3  # actions named per risk
+
+
+def _group(place: tuple[str, ...], risks: list[tuple[str, list[str]]]) -> str:
+    """'on `arn:...`: data exfiltration 3 (`s3:GetObject`, ...), and 58 other (...)'."""
+    where = ("on " + ", ".join(code(r, table=True) for r in place[:3])
+             + (" and more" if len(place) > 3 else "") + ": ") if place else ""
+    parts = []
+    for label, gained in risks:
+        named = ", ".join(code(a, table=True) for a in gained[:PER_RISK_SHOWN])
+        more = ", ..." if len(gained) > PER_RISK_SHOWN else ""
+        parts.append(f"{'**' + label + '**' if label != 'other' else 'other'} {len(gained)} ({named}{more})")
+    return where + ", ".join(parts)
 
 
 def reach_lines(report: Report) -> list[str]:

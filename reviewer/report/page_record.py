@@ -57,7 +57,9 @@ def build(report: Report, repository: str, number: int, head_sha: str, conclusio
         "delta": [{"principal": d.principal, "path": d.path, "added": list(d.added[:200]),
                    "more": max(0, len(d.added) - 200), "escalation": list(d.escalation),
                    "risks": {a: list(r[:3]) for a, r in d.risks.items() if a in d.added[:200]},
-                   "changes": [c.to_dict() | {"headline": c.headline} for c in d.changes[:50]]}
+                   "changes": [c.to_dict() | {"headline": c.headline} for c in d.changes[:50]],
+                   "groups": [[list(place[:5]), [[label, gained[:50], len(gained)] for label, gained in risks]]
+                              for place, risks in d.grouped()[:10]]}
                   for d in (report.delta or [])[:MAX_DELTA]],
         "reach": [r.to_dict() for r in report.reach[:50]],
         "rule_changes": list(report.rule_changes),

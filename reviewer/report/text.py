@@ -7,7 +7,6 @@ from itertools import groupby
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
 
-MAX_DELTA_ACTIONS = 12
 
 
 def render(report: Report) -> str:
@@ -113,10 +112,13 @@ def _delta(report: Report) -> list[str]:
         return ["Permission delta: no principal gains permissions.", ""]
     out = ["Permission delta (granted by head, not by base):"]
     for item in report.delta:
-        shown = ", ".join(item.shown(a) for a in item.added[:MAX_DELTA_ACTIONS])
-        more = f", and {len(item.added) - MAX_DELTA_ACTIONS} more" if len(item.added) > MAX_DELTA_ACTIONS else ""
         if item.added:
-            out.append(f"  {item.principal} ({item.path}): +{len(item.added)}: {shown}{more}")
+            out.append(f"  {item.principal} ({item.path}): +{len(item.added)}:")
+            for place, risks in item.grouped()[:5]:
+                where = f"on {', '.join(place[:3])}{' and more' if len(place) > 3 else ''}: " if place else ""
+                out.append("    " + where + ", ".join(
+                    f"{label} {len(gained)} ({', '.join(gained[:3])}{', ...' if len(gained) > 3 else ''})"
+                    for label, gained in risks))
         else:
             out.append(f"  {item.principal} ({item.path}): no new actions, but:")
         if item.escalation:

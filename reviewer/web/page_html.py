@@ -193,6 +193,27 @@ def _reach(views: list[Any]) -> str:
     return "".join(out)
 
 
+def _groups(groups: list[Any]) -> str:
+    """Gained actions per set of resources and by what is at stake; each group's list folds."""
+    out = ["<ul>"]
+    for group in groups:
+        if not (isinstance(group, list) and len(group) == 2):
+            continue
+        place, risks = group
+        where = ("on " + ", ".join(f"<code>{_e(r)}</code>" for r in place) + ": ") if place else ""
+        parts = []
+        for label, gained, count in (r for r in risks if isinstance(r, list) and len(r) == 3):
+            names = ", ".join(f"<code>{_e(a)}</code>" for a in gained)
+            css = "error" if label in RISKY else "muted"
+            parts.append(f'<details><summary><span class={css}>{_e(label)}</span> {_e(count)}</summary>'
+                         f"{names}</details>")
+        out.append(f"<li>{where}{''.join(parts)}</li>")
+    return "".join(out) + "</ul>"
+
+
+RISKY = {"privilege escalation", "credentials exposure", "resource exposure", "data exfiltration"}
+
+
 def _entry(entry: dict[str, Any]) -> str:
     actions = ", ".join(f"<code>{_e(a)}</code>" for a in (entry.get("actions") or [])[:5])
     when = "; ".join(str(c) for c in entry.get("conditions") or [])
@@ -216,6 +237,9 @@ def _delta(item: dict[str, Any]) -> str:
             + (f" and {_e(item['more'])} more" if item.get("more") else "") + "</details>") if rest > 0 else ""
     gains = (f'<div>gains {len(added) + int(item.get("more") or 0)}: {shown(added[:DELTA_SHOWN])}</div>'
              if added else "<div class=muted>no new actions</div>")
+    if added and item.get("groups"):
+        gains = f'<div>gains {len(added) + int(item.get("more") or 0)}:</div>' + _groups(item["groups"])
+        more = ""
     widened = "".join(
         f"<li>line {_e(c.get('line'))}" + (f" (was line {_e(c['base_line'])})" if c.get("base_line") else "")
         + f", {_e(c.get('headline', c.get('kind')))}: "
