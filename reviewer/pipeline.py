@@ -36,7 +36,7 @@ def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, byte
     head = evaluate(head_files, rules, settings, today)
     from reviewer.engine.review import review_evaluations
 
-    return review_evaluations(base, head, base_files, head_files, renames, judge)
+    return review_evaluations(base, head, base_files, head_files, renames, judge, settings.guardrails)
 
 
 def impact_of(repo: str, files: Mapping[str, bytes], old: "InForce", new: "InForce") -> "RepoImpact":

@@ -363,3 +363,29 @@ def test_who_can_reach_a_new_bucket_policy() -> None:
         Settings()).reach)
     assert "P (t.yaml) [new] can be reached by:" in text.render(report)
     assert "### Who can assume or reach what this change touches" in markdown.summary(report)
+
+
+@pytest.mark.parametrize("path, base, head", [
+    ("t.yaml", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
+               "      PermissionsBoundary: arn:aws:iam::111122223333:policy/org-boundary\n",
+     "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"),
+    ("main.tf", 'resource "aws_iam_role" "R" {\n  assume_role_policy = "{}"\n'
+                '  permissions_boundary = "arn:aws:iam::111122223333:policy/org-boundary"\n}\n',
+     'resource "aws_iam_role" "R" {\n  assume_role_policy = "{}"\n}\n'),
+])
+def test_a_removed_permissions_boundary_is_in_the_delta(path: str, base: str, head: str) -> None:
+    review = review_change({path: base.encode()}, {path: head.encode()}, {}, shipped_rules(), Settings())
+    found = [(c.kind, c.detail) for d in review.delta for c in d.changes]
+    assert found == [("boundary-removed", "was arn:aws:iam::111122223333:policy/org-boundary")]
+
+
+def test_only_the_organisation_sets_guardrails() -> None:
+    from reviewer.config.settings import layer, parse_settings
+
+    repo = parse_settings(".github/policy-reviewer.yml",
+                          "guardrails:\n  service_control_policies:\n    open: {Statement: []}\n")
+    org = parse_settings("config.yml", "guardrails:\n  service_control_policies:\n"
+                                       "    no-iam: {Statement: [{Effect: Deny, Action: 'iam:*', Resource: '*'}]}\n")
+    _, merged = layer(shipped_rules(), org, repo, {})
+    assert list(merged.guardrails["service_control_policies"]) == ["no-iam"]
+    assert any(p.rule_id == "config-locked" and "set guardrails" in p.message for p in merged.problems)

@@ -77,3 +77,37 @@ def test_a_wildcards_message_names_its_riskiest_actions_first() -> None:
     kms = describe_grant("kms:*")
     assert kms.index("kms:Decrypt") < kms.index(", and ")  # among the five shown
     assert "kms:ConnectCustomKeyStore" not in kms
+
+
+def test_a_gain_an_scp_certainly_denies_is_shown_as_denied_and_puts_nothing_at_stake() -> None:
+    """Issue 19, point 5: the organisation's service control policies in the delta."""
+    import dataclasses
+
+    rules = shipped_rules()
+    base = (POLICY % "lambda:GetFunction").encode()
+    head = (POLICY % "lambda:GetFunction, iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction, "
+                     "s3:GetObject").encode()
+    scps = {"service_control_policies": {
+        "no-iam": {"Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]},
+        # Under a condition: not certain, so it denies nothing here.
+        "s3-in-eu": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}}}
+    settings = dataclasses.replace(Settings(), guardrails=scps)
+    [item] = review_change({"t.yaml": base}, {"t.yaml": head}, {}, rules, settings).delta
+    assert item.denied == {"iam:PassRole": "no-iam"}
+    assert item.risks["iam:PassRole"] == [] and item.risks["s3:GetObject"] == ["data exfiltration"]
+    assert item.escalation == []  # PassRole is a step of the path, and it is denied
+    labels = [label for _, risks in item.grouped() for label, _ in risks]
+    assert "denied by the organisation's SCP no-iam" in labels
+    # Without the guardrails: the escalation path is complete.
+    [plain] = review_change({"t.yaml": base}, {"t.yaml": head}, {}, rules, Settings()).delta
+    assert plain.escalation == ["PassExistingRoleToNewLambdaThenInvoke"]
+
+
+def test_an_allow_list_scp_denies_what_it_does_not_list() -> None:
+    from reviewer.engine.guardrails import denied_by
+
+    allow_list = {"only-some": {"Statement": [{"Effect": "Allow", "Action": ["s3:*", "sqs:*"], "Resource": "*"}]}}
+    assert denied_by("iam:PassRole", allow_list) == "only-some"
+    assert denied_by("s3:GetObject", allow_list) is None
+    assert denied_by("iam:PassRole", {"full": {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}) is None

@@ -59,6 +59,8 @@ class Settings:
     # characters of a reason for accepting.
     authors_may_accept: bool = False
     min_reason: int = 15
+    # Organisation only: its SCPs and RCPs by name (policy documents), for the delta.
+    guardrails: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Organisation only: the longest a waiver may run from the day it is judged.
     max_waiver_days: int | None = None
     document: Any = field(default=None, repr=False)  # the parsed file, to locate later errors
@@ -118,6 +120,7 @@ def _parse(name: str, text: str) -> tuple[Settings, list[ConfigError]]:
         approvers=[str(t) for t in data.get("approvers", {}).get("teams", [])],
         authors_may_accept=bool(data.get("approvers", {}).get("authors_may_accept", False)),
         min_reason=int(data.get("approvers", {}).get("min_reason", 15)),
+        guardrails={str(k): dict(v) for k, v in data.get("guardrails", {}).items()},
         max_waiver_days=data.get("max_waiver_days"),
         document=data,
     )
@@ -274,10 +277,12 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
             keep.pop("with", None)
         allowed[rule_id] = keep
     for key, present in (("approvers", bool(repo.approvers)),
-                         ("max_waiver_days", repo.max_waiver_days is not None)):
+                         ("max_waiver_days", repo.max_waiver_days is not None),
+                         ("guardrails", bool(repo.guardrails))):
         if present:
             line = locate(repo.document, (key,))[0] if repo.document else 1
-            what = "name approvers" if key == "approvers" else "set max_waiver_days"
+            what = {"approvers": "name approvers", "max_waiver_days": "set max_waiver_days",
+                    "guardrails": "set guardrails"}[key]
             problems.append(Finding("config-locked", "error", repo.source, line, line,
                                     f"only the organisation may {what}; ignored", key))
     waivers = []
@@ -301,6 +306,7 @@ def layer(rules: dict[str, RuleSpec], org: Settings | None, repo: Settings | Non
         approvers=org.approvers,
         authors_may_accept=org.authors_may_accept,
         min_reason=org.min_reason,
+        guardrails=org.guardrails,
         max_waiver_days=org.max_waiver_days,
         problems=org.problems + repo.problems + problems,
     )

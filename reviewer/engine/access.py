@@ -77,6 +77,11 @@ class Access:
     sid: str = ""
 
 
+def unresolved(text: str) -> bool:
+    """Does the text hold a template reference left unresolved (known only when deployed)?"""
+    return bool(_UNRESOLVED.search(text))
+
+
 def read(statement: Statement) -> Access:
     """The access of one statement (its effect may be either, or unknown: then Allow)."""
     effects = statement.effects

@@ -56,7 +56,9 @@ KINDS = {"wider-resources": "on wider resources", "condition-removed": "a condit
          "condition-loosened": "a condition loosened", "principal-added": "more principals let in",
          "not-action": "NotAction introduced", "not-resource": "NotResource introduced",
          "deny-removed": "a Deny removed", "deny-narrowed": "a Deny narrowed",
-         "new-grant": "newly allowed", "may-widen": "may widen (known only when deployed)"}
+         "new-grant": "newly allowed", "may-widen": "may widen (known only when deployed)",
+         "boundary-removed": "its permissions boundary removed",
+         "boundary-replaced": "its permissions boundary replaced"}
 
 
 @dataclass

@@ -37,6 +37,8 @@ class PrincipalDelta:
     changes: list[AccessChange] = field(default_factory=list)
     # The resources each gained action is granted on, as head's statements write them.
     on: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Gained actions a guardrail of the organisation certainly denies: action -> its name.
+    denied: dict[str, str] = field(default_factory=dict)
 
     def grouped(self, shown: int = 3) -> list[tuple[tuple[str, ...], list[tuple[str, list[str]]]]]:
         """The gained actions per set of resources, then by their worst risk (riskiest
@@ -53,6 +55,8 @@ class PrincipalDelta:
                 found = self.risks.get(action)
                 worst = found[0] if found else (actions.primary_level(action).lower()
                                                 if ":" in action else "other")
+                if action in self.denied:
+                    worst = f"denied by the organisation's SCP {self.denied[action]}"
                 by_risk.setdefault(worst, []).append(action)
             out.append((place, sorted(by_risk.items(), key=lambda kv: order.index(kv[0])
                                       if kv[0] in order else len(order))))
@@ -63,7 +67,8 @@ class PrincipalDelta:
                 "risks": {a: r for a, r in self.risks.items() if r},
                 "escalation_paths": self.escalation,
                 "changes": [c.to_dict() for c in self.changes],
-                "on": {a: list(r) for a, r in self.on.items()}}
+                "on": {a: list(r) for a, r in self.on.items()},
+                "denied_by_guardrails": dict(self.denied)}
 
     def shown(self, action: str) -> str:
         """``iam:PassRole [privilege escalation]``: an action with its worst risks."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from reviewer.config.config_change import (ConfigJudge, is_in_force_problem, review_configuration,
                                            touches_configuration)
 from reviewer.config.rulediff import is_rule_path, review_rule_files
 from reviewer.engine.compare import Comparison, compare
 from reviewer.engine.access_delta import access_changes, granted_on, holders
+from reviewer.engine.boundaries import boundaries, boundary_changes
+from reviewer.engine import risk
+from reviewer.engine.guardrails import denied_by
 from reviewer.engine.delta import PrincipalDelta, grants, permission_delta
 from reviewer.engine.evaluate import Evaluation
 from reviewer.engine.finding import Finding, disambiguate
@@ -31,7 +34,8 @@ class ChangeReview:
 
 def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[str, bytes],
                        head_files: Mapping[str, bytes], renames: Mapping[str, str],
-                       judge: ConfigJudge | None = None) -> ChangeReview:
+                       judge: ConfigJudge | None = None,
+                       guardrails: Mapping[str, Any] | None = None) -> ChangeReview:
     """Classify the two sides' findings and work out what principals gain.
 
     ``renames`` maps base paths to head paths. With a ``judge``, a change to the repository's
@@ -66,9 +70,24 @@ def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[s
     comparison = compare(base_findings, head_findings, dict(renames))
     base_holders, head_holders = holders(base.documents), holders(head.documents)
     changes = access_changes(base_holders, head_holders, dict(renames))
+    for key, found in boundary_changes(boundaries(base.documents), boundaries(head.documents),
+                                       dict(renames)).items():
+        changes.setdefault(key, []).extend(found)
     delta = permission_delta(base_grants, head_grants, dict(renames), changes)
     for item in delta:
         holder = head_holders.get((item.path, item.principal))
         item.on = {a: granted_on(holder, a) for a in item.added[:MAX_PLACED] if ":" in a}
+        scps = (guardrails or {}).get("service_control_policies") or {}
+        for action in item.added[:MAX_PLACED] if scps else ():
+            name = denied_by(action, scps)
+            if name is not None:
+                item.denied[action] = name
+                item.risks[action] = []  # denied: nothing at stake
+        if item.denied:
+            # A path one of whose steps is denied cannot be completed.
+            gone = {a.lower() for a in item.denied}
+            paths = {p.name: p for p in risk.escalation_paths()}
+            item.escalation = [n for n in item.escalation
+                               if n not in paths or not any(a.lower() in gone for a in paths[n].actions)]
     reach = reach_views(base_holders, head_holders, dict(renames))
     return ChangeReview(comparison, delta, rule_changes, reach)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewer.engine import risk
 from reviewer.engine.finding import Finding
 from reviewer.report import Report
 from reviewer.report.inert import code, prose
@@ -157,8 +158,9 @@ def delta_lines(report: Report) -> list[str]:
             out.append(f"- {code(item.principal)} in {code(item.path)}:")
             for change in item.changes[:MAX_CHANGES_SHOWN]:
                 was = f" (was line {change.base_line})" if change.base_line else ""
-                actions = ", ".join(code(a) for a in change.actions[:5])
-                out.append(f"  - line {change.line}{was}, {change.headline}: {actions} {prose(change.detail)}")
+                what = " ".join(p for p in (", ".join(code(a) for a in change.actions[:5]),
+                                            prose(change.detail)) if p)
+                out.append(f"  - line {change.line}{was}, {change.headline}: {what}")
             if len(item.changes) > MAX_CHANGES_SHOWN:
                 out.append(f"  - and {len(item.changes) - MAX_CHANGES_SHOWN} more")
     return out
@@ -177,7 +179,8 @@ def _group(place: tuple[str, ...], risks: list[tuple[str, list[str]]]) -> str:
     for label, gained in risks:
         named = ", ".join(code(a, table=True) for a in gained[:PER_RISK_SHOWN])
         more = ", ..." if len(gained) > PER_RISK_SHOWN else ""
-        parts.append(f"{'**' + label + '**' if label != 'other' else 'other'} {len(gained)} ({named}{more})")
+        shown = f"**{label}**" if label in risk.LABELS else label
+        parts.append(f"{shown} {len(gained)} ({named}{more})")
     return where + ", ".join(parts)
 
 

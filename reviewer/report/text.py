@@ -125,7 +125,7 @@ def _delta(report: Report) -> list[str]:
             out.append(f"    can now escalate its privileges: {', '.join(item.escalation)}")
         for change in item.changes:
             was = f" (base line {change.base_line})" if change.base_line else ""
-            out.append(f"    line {change.line}{was}: {change.headline}: {', '.join(change.actions[:5])} "
-                       f"{change.detail}")
+            what = " ".join(p for p in (", ".join(change.actions[:5]), change.detail) if p)
+            out.append(f"    line {change.line}{was}: {change.headline}: {what}")
     out.append("")
     return out

@@ -11,6 +11,7 @@ from reviewer.rules.no_public_access import NoPublicAccess
 from reviewer.rules.no_shared_policies import NoSharedPolicies
 from reviewer.rules.no_wildcard_actions import NoWildcardActions
 from reviewer.rules.no_wildcard_resources import NoWildcardResources
+from reviewer.rules.permission_boundary import PermissionBoundary
 from reviewer.rules.privilege_escalation import PrivilegeEscalation
 from reviewer.rules.staged_names import StagedNames
 from reviewer.rules.template_valid import TemplateValid
@@ -26,6 +27,7 @@ KINDS: dict[str, type[RuleKind]] = {
         AccountSeparation,
         NoWildcardResources,
         NoPublicAccess,
+        PermissionBoundary,
         AsyncFailureDestination,
         PrivilegeEscalation,
         TemplateValid,
