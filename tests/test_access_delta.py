@@ -389,3 +389,19 @@ def test_only_the_organisation_sets_guardrails() -> None:
     _, merged = layer(shipped_rules(), org, repo, {})
     assert list(merged.guardrails["service_control_policies"]) == ["no-iam"]
     assert any(p.rule_id == "config-locked" and "set guardrails" in p.message for p in merged.problems)
+
+
+def test_a_resource_policy_gain_an_rcp_certainly_denies_says_so() -> None:
+    import dataclasses
+
+    frame = ("Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n"
+             "      PolicyDocument:\n        Statement:\n%s\n")
+    base = "          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: sqs:SendMessage, Resource: '*'}"
+    head = base + "\n          - {Effect: Allow, Principal: {AWS: '444455556666'}, Action: sqs:DeleteQueue, Resource: '*'}"
+    rcps = {"resource_control_policies": {
+        "no-queue-deletes": {"Statement": [{"Effect": "Deny", "Action": "sqs:DeleteQueue", "Resource": "*"}]}}}
+    settings = dataclasses.replace(Settings(), guardrails=rcps)
+    review = review_change({"t.yaml": (frame % base).encode()}, {"t.yaml": (frame % head).encode()}, {},
+                           shipped_rules(), settings)
+    [change] = [c for d in review.delta for c in d.changes]
+    assert change.kind == "new-grant" and "denied by the organisation's RCP no-queue-deletes" in change.detail

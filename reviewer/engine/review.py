@@ -70,6 +70,13 @@ def review_evaluations(base: Evaluation, head: Evaluation, base_files: Mapping[s
     comparison = compare(base_findings, head_findings, dict(renames))
     base_holders, head_holders = holders(base.documents), holders(head.documents)
     changes = access_changes(base_holders, head_holders, dict(renames))
+    rcps = (guardrails or {}).get("resource_control_policies") or {}
+    for (_, holder), found in changes.items() if rcps else ():
+        for change in found:
+            # Resource control policies bound what a resource policy can let in.
+            names = {denied_by(a, rcps) for a in change.actions} if change.actions else {None}
+            if holder.endswith("(resource policy)") and None not in names:
+                change.detail += f" (denied by the organisation's RCP {', '.join(sorted(names))})"
     for key, found in boundary_changes(boundaries(base.documents), boundaries(head.documents),
                                        dict(renames)).items():
         changes.setdefault(key, []).extend(found)
