@@ -405,3 +405,117 @@ def test_a_resource_policy_gain_an_rcp_certainly_denies_says_so() -> None:
                            shipped_rules(), settings)
     [change] = [c for d in review.delta for c in d.changes]
     assert change.kind == "new-grant" and "denied by the organisation's RCP no-queue-deletes" in change.detail
+
+
+# ----------------------------------------------------------------------------- review findings
+
+REF = """\
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+%s
+"""
+
+
+def test_an_unchanged_value_known_only_when_deployed_is_no_change() -> None:
+    base = ('              - {Effect: Allow, Action: [s3:GetObject, s3:PutObject], '
+            'Resource: !Sub "${Bucket.Arn}/*"}')
+    narrowed = base.replace("[s3:GetObject, s3:PutObject]", "[s3:GetObject]")
+    assert changes(base, narrowed, frame=REF) == []
+    attribute = "              - {Effect: Allow, Action: [s3:GetObject, s3:PutObject], Resource: !GetAtt Bucket.Arn}"
+    assert changes(attribute, attribute.replace(", s3:PutObject", ""), frame=REF) == []
+    [wider] = changes(base, base.replace('!Sub "${Bucket.Arn}/*"', '"*"'), frame=REF)
+    assert wider["kind"] == "wider-resources" and "(was ${Bucket.Arn}/*)" in wider["detail"]
+
+
+def test_a_wildcard_granting_the_same_single_action_on_wider_resources_is_seen() -> None:
+    base = "              - {Effect: Allow, Action: sqs:SendMessage, Resource: arn:aws:sqs:eu-west-1:111122223333:q}"
+    head = '              - {Effect: Allow, Action: "sqs:SendMessage*", Resource: "*"}'
+    assert kinds(changes(base, head, frame=REF)) == ["wider-resources"]
+
+
+def test_not_resource_is_compared_with_not_resource() -> None:
+    base = ("              - {Effect: Allow, Action: s3:GetObject, Resource: arn:aws:s3:::a/*}\n"
+            "              - {Effect: Allow, Action: s3:ListBucket, NotResource: arn:aws:s3:::x}")
+    head = ("              - {Effect: Allow, Action: s3:GetObject, NotResource: arn:aws:s3:::x/*}\n"
+            "              - {Effect: Allow, Action: s3:ListBucket, NotResource: arn:aws:s3:::x}")
+    assert kinds(changes(base, head, frame=REF)) == ["wider-resources"]
+    fewer = ("              - {Effect: Allow, Action: s3:ListBucket, NotResource: [arn:aws:s3:::x, arn:aws:s3:::y]}")
+    found = changes(fewer, fewer.replace(", arn:aws:s3:::y", ""), frame=REF)
+    assert kinds(found) == ["wider-resources"] and "every resource but arn:aws:s3:::x" in found[0]["detail"]
+
+
+def test_merged_statements_and_principals_are_no_change() -> None:
+    base = ("              - {Effect: Allow, Action: s3:GetObject, Resource: arn:aws:s3:::a/*}\n"
+            "              - {Effect: Allow, Action: s3:GetObject, Resource: arn:aws:s3:::b/*}")
+    head = "              - {Effect: Allow, Action: s3:GetObject, Resource: [arn:aws:s3:::a/*, arn:aws:s3:::b/*]}"
+    assert changes(base, head, frame=REF) == []
+    frame = ("Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n"
+             "      PolicyDocument:\n        Statement:\n%s\n")
+    two = ("          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: sqs:SendMessage, Resource: '*'}\n"
+           "          - {Effect: Allow, Principal: {AWS: '444455556666'}, Action: sqs:SendMessage, Resource: '*'}")
+    one = ("          - {Effect: Allow, Principal: {AWS: ['111122223333', '444455556666']}, "
+           "Action: sqs:SendMessage, Resource: '*'}")
+    assert changes(two, one, frame=frame) == []
+
+
+def test_a_deny_split_is_no_change_and_one_that_spares_more_is_narrowed() -> None:
+    frame = ("Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n"
+             "      PolicyDocument:\n        Statement:\n%s\n")
+    base = "          - {Effect: Deny, Principal: '*', Action: [s3:DeleteObject, s3:PutObject], Resource: 'arn:aws:s3:::b/*'}"
+    split = ("          - {Effect: Deny, Principal: '*', Action: s3:DeleteObject, Resource: 'arn:aws:s3:::b/*'}\n"
+             "          - {Effect: Deny, Principal: '*', Action: s3:PutObject, Resource: 'arn:aws:s3:::b/*'}")
+    assert changes(base, split, frame=frame) == []
+    one_account = base.replace("Principal: '*'", "Principal: {AWS: '111122223333'}")
+    assert kinds(changes(base, one_account, frame=frame)) == ["deny-narrowed"]
+    spared = base.replace("Resource: 'arn:aws:s3:::b/*'", "NotResource: 'arn:aws:s3:::b/keep/*'")
+    assert kinds(changes(base, spared, frame=frame)) == ["deny-narrowed"]
+
+
+def test_ifexists_on_a_negated_operator_changes_nothing() -> None:
+    """[ops] A negated operator is true when the key is absent: IfExists adds nothing."""
+    base = ("              - Effect: Allow\n                Action: s3:GetObject\n"
+            "                Resource: arn:aws:s3:::a/*\n"
+            "                Condition: {StringNotEquals: {aws:PrincipalTag/team: guest}}")
+    head = base.replace("StringNotEquals:", "StringNotEqualsIfExists:")
+    assert changes(base, head, frame=REF) == []
+
+
+def test_a_budget_bounds_the_comparison_and_says_what_it_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.engine import access_delta
+
+    monkeypatch.setattr(access_delta, "MAX_COMPARISONS", 50)
+    base = "\n".join(f"              - {{Effect: Allow, Action: sqs:SendMessage, Resource: arn:aws:sqs:eu-west-1:1:q{i}}}"
+                     for i in range(40))
+    head = base.replace("sqs:SendMessage", "sqs:ReceiveMessage")
+    found = changes(base, head, frame=REF)
+    # Out of comparisons after the first statements: what is left is "may widen", never
+    # taken as no change.
+    assert any(c["kind"] == "may-widen" and c["detail"] == "too large to compare in full" for c in found)
+
+
+@pytest.mark.parametrize("strict, loose, expected", [
+    # [ops] Several values: the condition matches if any does, so the largest limit counts.
+    (cond("NumericLessThan", "k", "5", "100"), cond("NumericLessThan", "k", "10"), False),
+    (cond("NumericLessThan", "k", "10"), cond("NumericLessThanEquals", "k", "10"), True),
+    (cond("NumericLessThanEquals", "k", "10"), cond("NumericLessThan", "k", "10"), False),
+    (cond("NumericGreaterThan", "k", "10"), cond("NumericGreaterThan", "k", "5", "20"), True),
+    # [ops] A negated operator holds when the key is absent: IfExists changes nothing there.
+    (cond("StringNotEquals", "k", "a", if_exists=True), cond("StringNotEquals", "k", "a"), True),
+    # Case-insensitive exclusion is wider than the case-sensitive one.
+    (cond("StringNotEquals", "k", "a"), cond("StringNotEqualsIgnoreCase", "k", "a"), False),
+])
+def test_more_operator_cases(strict: Condition, loose: Condition, expected: bool) -> None:
+    assert implies(strict, loose) is expected
+
+
+def test_a_question_mark_stands_for_one_character_never_for_a_run() -> None:
+    assert not contained("arn:aws:s3:::b/*", "arn:aws:s3:::b/?")
+    assert contained("arn:aws:s3:::b/x", "arn:aws:s3:::b/?")

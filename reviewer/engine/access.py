@@ -19,6 +19,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,10 +98,12 @@ def read(statement: Statement) -> Access:
         access.resources = ()
     elif "Resource" in statement.data:
         access.resources = _strings(statement, "Resource", access)
-    if "Principal" in statement.data or "NotPrincipal" in statement.data:
+    if "Principal" in statement.data:
         access.principals = _principals(statement, "Principal", access)
-        if "NotPrincipal" in statement.data:
-            access.not_principals = _principals(statement, "NotPrincipal", access)
+    if "NotPrincipal" in statement.data:
+        # Everyone but the ones named.
+        access.principals = ("*",)
+        access.not_principals = _principals(statement, "NotPrincipal", access)
     block = statement.data.get("Condition")
     if statement.document.synthetic and isinstance(block, dict):
         block = _as_conditions(block)
@@ -141,19 +144,27 @@ def _strings(statement: Statement, key: str, access: Access) -> tuple[str, ...]:
     found = statement.values(key)
     out = []
     for value, _ in found[:MAX_VALUES]:
-        if value == TOO_MANY or _UNRESOLVED.search(value):
+        if value == TOO_MANY:
             access.unknown.add(key)
             continue
-        out.append(value)
-    if len(found) > MAX_VALUES or _has_unknown(statement.data.get(key)):
+        if _UNRESOLVED.search(value):
+            access.unknown.add(key)
+        out.append(value)  # kept as written: the same unknown in base is no change
+    if len(found) > MAX_VALUES:
         access.unknown.add(key)
+    opaque = _opaque(statement.data.get(key))
+    if opaque:
+        access.unknown.add(key)
+        out.extend(opaque)
     return tuple(out)
 
 
-def _has_unknown(node: Any) -> bool:
-    """Does the element hold a value no string was worked out for (GetAtt, apply-time)?"""
+def _opaque(node: Any) -> list[str]:
+    """Values no string was worked out for (an attribute, an apply-time Terraform value),
+    each as a stable text of what is written, so that an unchanged one compares equal."""
     items = node if isinstance(node, list) else [node]
-    return any(intrinsic(item) is not None and not possible_strings(item, ()) for item in items[:MAX_VALUES])
+    return [json.dumps(item, sort_keys=True, default=str)[:300] for item in items[:MAX_VALUES]
+            if intrinsic(item) is not None and not possible_strings(item, ())]
 
 
 def _principals(statement: Statement, key: str, access: Access) -> tuple[str, ...]:
@@ -229,7 +240,8 @@ def conditions(block: Any, statement: Statement | None, access: Access | None = 
 def _glob(pattern: str) -> re.Pattern[str]:
     """IAM's wildcards: ``*`` any run of characters (``/`` too), ``?`` one character;
     everything else literal (a ``[`` in an ARN is a character, not a set)."""
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern[:2048]]
+    # A ? stands for one character: never for the narrower pattern's * (any run of them).
+    parts = [".*" if ch == "*" else "[^*]" if ch == "?" else re.escape(ch) for ch in pattern[:2048]]
     return re.compile("".join(parts), re.DOTALL)
 
 
@@ -269,13 +281,18 @@ def implies(strict: Condition, loose: Condition) -> bool | None:
         return None
     if strict.qualifier != loose.qualifier:
         return False
-    if strict.if_exists and not loose.if_exists and loose.operator != "null":
-        return False  # strict lets requests without the key through; loose does not
+    if strict.if_exists and not loose.if_exists and loose.operator != "null" \
+            and strict.operator not in NEGATED_STRING and strict.operator != "notipaddress":
+        # strict lets requests without the key through; loose does not. (A negated operator
+        # is true without the key anyway: IfExists changes nothing there.)
+        return False
     a, b = strict.operator, loose.operator
     if a in STRING_OPERATORS and b in STRING_OPERATORS:
         return _strings_implied(strict, loose)
     if a in NEGATED_STRING and b in NEGATED_STRING:
         fold = "ignorecase" in a
+        if "ignorecase" in b and not fold:
+            return False  # loose excludes every casing; strict only the one written
         # strict must exclude at least what loose excludes.
         return all(any(contained(w, v, fold) for v in strict.values) for w in loose.values)
     if a == b == "ipaddress":
@@ -283,11 +300,12 @@ def implies(strict: Condition, loose: Condition) -> bool | None:
     if a == b == "notipaddress":
         return all(any(cidr_contained(w, v) for v in strict.values) for w in loose.values)
     if a in LESS and b in LESS and a.startswith("numeric") and b.startswith("numeric"):
-        return _numbers(strict.values, min) <= _numbers(loose.values, max) if \
-            _numbers(strict.values, min) is not None and _numbers(loose.values, max) is not None else False
+        # Several values: any may match, so the largest is the limit.
+        return _bound(_numbers(strict.values, max), _numbers(loose.values, max),
+                      a.endswith("equals"), b.endswith("equals"), lambda x, y: x < y)
     if a in GREATER and b in GREATER and a.startswith("numeric") and b.startswith("numeric"):
-        return _numbers(strict.values, max) >= _numbers(loose.values, min) if \
-            _numbers(strict.values, max) is not None and _numbers(loose.values, min) is not None else False
+        return _bound(_numbers(strict.values, min), _numbers(loose.values, min),
+                      a.endswith("equals"), b.endswith("equals"), lambda x, y: x > y)
     if a == b:
         return set(strict.values) <= set(loose.values) if a not in ("bool", "null") else \
             set(v.lower() for v in strict.values) == set(v.lower() for v in loose.values)
@@ -312,6 +330,16 @@ def _strings_implied(strict: Condition, loose: Condition) -> bool:
         elif not any((value.lower() == w.lower()) if fold else value == w for w in loose.values):
             return False
     return True
+
+
+def _bound(strict: float | None, loose: float | None, strict_inclusive: bool,
+           loose_inclusive: bool, tighter: Any) -> bool:
+    """Is strict's limit at least as tight as loose's (``tighter(x, y)``: x is tighter)?"""
+    if strict is None or loose is None:
+        return False
+    if strict == loose:
+        return loose_inclusive or not strict_inclusive
+    return bool(tighter(strict, loose))
 
 
 def _literal(value: str) -> bool:

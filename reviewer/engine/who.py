@@ -83,6 +83,8 @@ def _entries(holder: Holder | None) -> list[Entry]:
             continue
         conditions = sorted(c.describe() for c in access.conditions if _says_who(c.key))
         for principal in access.principals or ("(unknown until deployed)",):
+            if access.not_principals is not None:
+                principal = "* except " + ", ".join(access.not_principals[:3])
             out.append(Entry(principal, list(access.actions[:5]), conditions, placed.line))
     return out
 

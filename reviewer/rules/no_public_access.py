@@ -70,7 +70,8 @@ class NoPublicAccess(RuleKind):
 
 def _judge(statement: Statement, access: Access, kind: str, pinning: set[str],
            sources: set[str], doc: Document) -> Iterable[Hit]:
-    where = statement.path + (("Principal",) if "Principal" in statement.data else ())
+    where = statement.path + (("Principal",) if "Principal" in statement.data else
+                              ("NotPrincipal",) if "NotPrincipal" in statement.data else ())
     if statement.document.synthetic:
         # A permission's statement is made from its properties: point at the principal's.
         where = next((statement.document.path + (key,) for key in ("Principal", "principal")
@@ -80,7 +81,9 @@ def _judge(statement: Statement, access: Access, kind: str, pinning: set[str],
     pinned = [c for c in access.conditions if _pins(c, pinning)]
     if "*" in principals and not pinned:
         what = "assume this role" if kind == TRUST else _verbs(access)
-        yield Hit(where, f'Principal "*" lets anyone, in any AWS account or none, {what}: no '
+        who = (f"NotPrincipal lets everyone but {', '.join(access.not_principals[:2])}"
+               if access.not_principals is not None else 'Principal "*" lets anyone')
+        yield Hit(where, f'{who}, in any AWS account or none, {what}: no '
                          "condition pins the caller to known accounts, an organisation, networks "
                          "or a source; name the principals, or add such a condition "
                          "(aws:PrincipalOrgID, aws:SourceVpce, aws:SourceArn, ...)",
@@ -127,10 +130,19 @@ def _fixed(value: str) -> bool:
 
 
 def _fixed_or_scoped(condition: Condition) -> bool:
-    """A sub condition that names a repository (wildcards after it are a choice, not a hole)."""
+    """A sub condition that names its subjects: for GitHub, ``repo:<owner>/...`` with the
+    owner written out (a wildcard after it is a choice of repositories or branches, not a
+    hole); for another provider, a value that does not start with a wildcard."""
     if condition.if_exists or condition.operator not in _POSITIVE or not condition.values:
         return False
-    return all(v.strip("*") and not v.startswith("*") and v != "repo:*" for v in condition.values)
+    for value in condition.values:
+        if value.startswith("repo:"):
+            owner, slash, _ = value[len("repo:"):].partition("/")
+            if not slash or not owner or "*" in owner or "?" in owner:
+                return False
+        elif not value or value[0] in "*?":
+            return False
+    return True
 
 
 def _narrow_network(value: str) -> bool:

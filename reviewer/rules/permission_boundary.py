@@ -40,9 +40,19 @@ class PermissionBoundary(RuleKind):
             texts = [t for t, _ in possible_strings(value, (), params)]
             if not texts or TOO_MANY in texts or any(unresolved(t) for t in texts):
                 continue  # known only when deployed
-            wrong = [t for t in texts if not any(contained(t.replace("${AWS::AccountId}", "*"), p)
-                                                 for p in accepted)]
+            wrong = [t for t in texts if not any(contained(_pseudo(t), p) for p in accepted)]
             if wrong:
                 yield Hit(resource.path + ("Properties", prop),
                           f"{resource.logical_id}'s permissions boundary {wrong[0]} is not one the "
                           f"organisation accepts ({', '.join(accepted[:3])})", wrong[0], resource.logical_id)
+
+
+# CloudFormation's pseudo parameters in a boundary's ARN, as the values they stand for.
+_PSEUDO = {"${AWS::Partition}": "aws", "${AWS::AccountId}": "*", "${AWS::Region}": "*",
+           "${AWS::URLSuffix}": "amazonaws.com"}
+
+
+def _pseudo(text: str) -> str:
+    for name, value in _PSEUDO.items():
+        text = text.replace(name, value)
+    return text

@@ -114,3 +114,51 @@ resource "aws_sqs_queue_policy" "q" {
 }
 """
     assert run(module, rule="no-public-access", path="main.tf") == []
+
+
+def test_allow_with_not_principal_lets_everyone_else_in() -> None:
+    template = BUCKET.replace('Principal: "*"', "NotPrincipal: {AWS: arn:aws:iam::111122223333:root}") % ""
+    [finding] = run(template, rule="no-public-access")
+    assert "NotPrincipal lets everyone but" in finding.message
+
+
+@pytest.mark.parametrize("sub, flagged", [
+    ("repo:acme/app:ref:refs/heads/main", False),
+    ("repo:acme/*", False),                # the organisation's repositories: a choice
+    ("repo:*:*", True),                    # any owner
+    ("repo:*/app:*", True),
+    ("repo:ac?e/app:*", True),
+    ("*", True),
+])
+def test_a_github_trust_names_its_owner(sub: str, flagged: bool) -> None:
+    template = f"""\
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com}}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringLike: {{token.actions.githubusercontent.com:sub: "{sub}"}}
+"""
+    assert bool(run(template, rule="no-public-access")) is flagged
+
+
+def test_a_boundary_written_with_pseudo_parameters_is_the_organisations() -> None:
+    template = """\
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      PermissionsBoundary: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/org-boundary"
+"""
+    config = {"rules": {"permission-boundary": {"enabled": True, "with": {
+        "boundary": ["arn:aws:iam::*:policy/org-boundary"]}}}}
+    assert run(template, rule="permission-boundary", config=config) == []
+    other = template.replace("org-boundary", "team-boundary")
+    [finding] = run(other, rule="permission-boundary", config=config)
+    assert "team-boundary" in finding.message
