@@ -7,10 +7,11 @@ import posixpath
 import re
 from typing import Mapping
 
-TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+# OpenTofu reads .tofu and .tofu.json like .tf and .tf.json.
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
 # The names of files a scan or a review reads at all: the rest of a repository is skipped by
 # name, before anything is read (Terraform by name; Serverless services are YAML).
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tfvars", ".tpl",
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tofu", ".tfvars", ".tpl",
                       ".tftpl")
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
@@ -18,13 +19,29 @@ SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 
 
 def is_terraform(path: str) -> bool:
-    """Terraform is recognised by name: ``.tf``, ``.tf.json``, ``.tfvars``, ``.tfvars.json``."""
+    """Terraform is recognised by name: ``.tf``, ``.tf.json``, ``.tfvars``, ``.tfvars.json``,
+    and OpenTofu's ``.tofu`` and ``.tofu.json``."""
     return path.endswith(TERRAFORM_SUFFIXES)
 
 
 def is_serverless(path: str) -> bool:
     """A Serverless Framework service file: ``serverless.yml`` / ``serverless.yaml``."""
     return posixpath.basename(path) in SERVERLESS_NAMES
+
+
+def shadowed_by_tofu(paths: list[str]) -> set[str]:
+    """The ``.tf`` (``.tf.json``) files a ``.tofu`` (``.tofu.json``) file of the same name and
+    folder replaces: OpenTofu reads the ``.tofu`` one and ignores the other."""
+    present = set(paths)
+    out = set()
+    for path in paths:
+        for tofu, tf in ((".tofu.json", ".tf.json"), (".tofu", ".tf")):
+            if path.endswith(tofu):
+                twin = path[: -len(tofu)] + tf
+                if twin in present:
+                    out.add(twin)
+                break
+    return out
 
 
 def terraform_folder(path: str) -> str:

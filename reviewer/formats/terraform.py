@@ -22,7 +22,7 @@ from typing import Any
 from reviewer.engine.decode import dict_node, str_node
 from reviewer.engine.document import PARAMETERS, SET_BY_CALLER, TEMPLATE, TERRAFORM, Document
 from reviewer.formats.hcl_model import Attribute, Block, HclError
-from reviewer.formats.paths import terraform_folder
+from reviewer.formats.paths import shadowed_by_tofu, terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
 from reviewer.formats.terraform_iam import TERRAFORM_ADAPTER
 from reviewer.formats.terraform_json import read_blocks, read_tfvars
@@ -37,8 +37,10 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
     per folder with ``.tf`` files, and one parameter document per ``.tfvars`` file.
     ``others`` are the scan's other files, for ``file("policy.json")``."""
     folders: dict[str, dict[str, str]] = {}
+    shadowed = shadowed_by_tofu(sorted(files))
     for path in sorted(files):
-        folders.setdefault(terraform_folder(path), {})[path] = files[path]
+        if path not in shadowed:
+            folders.setdefault(terraform_folder(path), {})[path] = files[path]
     documents: list[Document] = []
     problems: list[Problem] = []
     modules: dict[str, _Module] = {}

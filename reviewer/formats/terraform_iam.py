@@ -129,7 +129,7 @@ class TerraformAdapter(Adapter):
         return None
 
     def syntax(self, doc: Document, file: str) -> str:
-        return "hcl" if file.endswith((".tf", ".tfvars")) else super().syntax(doc, file)
+        return "hcl" if file.endswith((".tf", ".tofu", ".tfvars")) else super().syntax(doc, file)
 
 
 TERRAFORM_ADAPTER = TerraformAdapter()

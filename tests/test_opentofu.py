@@ -1,0 +1,51 @@
+"""OpenTofu (issue 20, point 4): ``.tofu`` and ``.tofu.json`` files are read like ``.tf``, and a
+``.tofu`` file replaces the ``.tf`` file of the same name, as OpenTofu does.
+https://opentofu.org/docs/language/files/"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import run
+
+WILDCARD = """\
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  role   = "app"
+  policy = data.aws_iam_policy_document.p.json
+}
+"""
+
+
+def test_a_tofu_file_is_read_like_a_tf_file() -> None:
+    [finding] = run(WILDCARD, rule="no-wildcard-actions", path="infra/main.tofu")
+    assert finding.path == "infra/main.tofu" and finding.start_line == 3
+
+
+def test_a_tofu_json_file_too() -> None:
+    document = {"data": {"aws_iam_policy_document": {"p": {"statement": [
+        {"actions": ["s3:*"], "resources": ["*"]}]}}},
+        "resource": {"aws_iam_role_policy": {"p": {"role": "app",
+                                                   "policy": "${data.aws_iam_policy_document.p.json}"}}}}
+    found = run(json.dumps(document, indent=1), rule="no-wildcard-actions", path="main.tofu.json")
+    assert [f.path for f in found] == ["main.tofu.json"]
+
+
+def test_a_tofu_file_replaces_the_tf_file_of_the_same_name(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(WILDCARD)
+    (tmp_path / "main.tofu").write_text(WILDCARD.replace('"s3:*"', '"s3:GetObject"'))
+    (tmp_path / "other.tf").write_text(WILDCARD.replace('"p"', '"q"').replace(".p.json", ".q.json"))
+    proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "scan", "--format", "json",
+                           "--disable", "template-valid", str(tmp_path)], capture_output=True, text=True)
+    report = json.loads(proc.stdout)
+    wildcards = sorted(Path(f["path"]).name for f in report["findings"] if f["rule"] == "no-wildcard-actions")
+    # main.tf is OpenTofu's no more; other.tf has no .tofu twin and is still read.
+    assert wildcards == ["other.tf"]
