@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--disable", metavar="RULE", action="append", default=[],
                         help="switch a rule off for this run (repeatable)")
     common.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    common.add_argument("--sarif", metavar="FILE", help="also write the report as SARIF here (CI)")
+    common.add_argument("--summary", metavar="FILE",
+                        help="also append the Markdown summary here (CI: $GITHUB_STEP_SUMMARY)")
 
     parser = argparse.ArgumentParser(prog="policy-reviewer", description=(
         "Review AWS CloudFormation/SAM templates and IAM policies against the organisation's rules."))
@@ -172,6 +175,14 @@ def _emit(args: argparse.Namespace, report: Report) -> int:
 
     renderer = {"text": text.render, "json": json_report.render, "sarif": sarif.render}[args.format]
     output = renderer(report)
+    if getattr(args, "sarif", None):
+        Path(args.sarif).write_text(sarif.render(report), encoding="utf-8")
+    if getattr(args, "summary", None):
+        from reviewer.report import markdown
+
+        with open(args.summary, "a", encoding="utf-8") as handle:
+            handle.write(f"## policy-reviewer: {markdown.title(report)}\n\n"
+                         + markdown.summary(report, help_line=False) + "\n")
     if args.output:
         Path(args.output).write_text(output, encoding="utf-8")
     else:

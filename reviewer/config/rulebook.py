@@ -12,7 +12,8 @@ from reviewer.config.errors import ConfigError, load_config_yaml, schema_errors
 from reviewer.engine.locate import locate
 from reviewer.rules import KINDS
 
-DEFAULT_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+# Inside the package (installed or not); the repository's top-level policies/ links here.
+DEFAULT_POLICIES = Path(__file__).resolve().parents[1] / "policies"
 
 
 @dataclass
