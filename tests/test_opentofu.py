@@ -49,3 +49,35 @@ def test_a_tofu_file_replaces_the_tf_file_of_the_same_name(tmp_path: Path) -> No
     wildcards = sorted(Path(f["path"]).name for f in report["findings"] if f["rule"] == "no-wildcard-actions")
     # main.tf is OpenTofu's no more; other.tf has no .tofu twin and is still read.
     assert wildcards == ["other.tf"]
+
+
+REMOTE = """\
+module "iam" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-policy"
+  version = "5.0.0"
+  name    = "app"
+  policy  = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] })
+}
+module "bucket" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  bucket = "site"
+  attach_policy = true
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",
+                                       Resource = "arn:aws:s3:::site/*" }] })
+}
+module "local" {
+  source = "./child"
+}
+"""
+
+
+def test_a_remote_modules_policy_arguments_are_judged_at_the_call() -> None:
+    """Issue 20, point 3: a module from a registry: its resources are not here, the policy
+    documents the call passes it are, by their shape."""
+    found = run(REMOTE, path="main.tf")
+    by_rule = {(f.rule_id, f.resource, f.start_line) for f in found if f.rule_id != "template-valid"}
+    assert ("no-wildcard-actions", "module.iam", 5) in by_rule
+    assert ("no-public-access", "module.bucket", 11) in by_rule
+    notes = sorted((f.resource, f.severity) for f in found if f.rule_id == "include-not-reviewed")
+    # The remote modules are said not to be reviewed inside; the local one is read as usual.
+    assert notes == [("module.bucket", "note"), ("module.iam", "note")]

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from reviewer import logs
 from reviewer.engine.document import TEMPLATE, Document, Unreadable
 from reviewer.engine.finding import Finding
-from reviewer.engine.locate import locate
+from reviewer.engine.locate import locate, locate_in_file
 from reviewer.formats.paths import is_serverless, is_terraform
 from reviewer.formats.text import file_text
 
@@ -50,6 +50,8 @@ def read_files(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
         used = {path for module in modules for path in module.sources if path not in terraform}
         documents.extend(modules)
         findings.extend(not_reviewed(p.path, p.message, p.line) for p in problems)
+        for module in modules:
+            findings.extend(_remote_modules(module))
     # Services first: the files they include with ${file(...)} are read as part of them.
     services = sorted(p for p in files if is_serverless(p) and not is_terraform(p))
     others = sorted(p for p in files if not is_serverless(p) and not is_terraform(p))
@@ -128,6 +130,28 @@ def _terraform_texts(files: Mapping[str, bytes], findings: list[Finding]) -> dic
             continue
         out[path] = text
         total += len(text)
+    return out
+
+
+def _remote_modules(doc: Document) -> list[Finding]:
+    """A module from a registry or a repository: its resources are not in the repository, so
+    what they grant is unknown (the policy documents the call passes it were judged). Said
+    as a note, so that nobody takes silence for a clean bill."""
+    out = []
+    if doc.kind != TEMPLATE:
+        return out
+    for resource in doc.resources():
+        if resource.type != "module":
+            continue
+        source = str(resource.properties.get("source") or "")[:200]
+        line = locate(doc.data, resource.path)[0]
+        file = locate_in_file(doc.data, resource.path)[0] or doc.path
+        out.append(Finding(
+            "include-not-reviewed", "note", file, line, line,
+            f"{resource.logical_id} comes from {source}: its resources are not in this "
+            "repository, so what they grant is unknown here (the policy documents this call "
+            "passes it were judged); review the module's source, or this configuration's plan",
+            f"module:{source}", resource=resource.logical_id))
     return out
 
 

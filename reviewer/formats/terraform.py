@@ -212,6 +212,19 @@ class _Module(BlockReader, ValueReader):
                 conditions[node["Condition"]] = condition
             resources[self.prefix + address] = mark(node, block.line, block.end_line, block.file)
             resources.key_lines[self.prefix + address] = block.line
+        for block in self.blocks:
+            # A module from a registry or a repository: its resources are not here, but the
+            # policy documents it is given are, at the call (terraform_iam reads them).
+            if block.type != "module" or not block.labels:
+                continue
+            source = literal(block.attributes.get("source"))
+            if isinstance(source, str) and not source.startswith(("./", "../")):
+                node = dict_node({"Type": mark(str_node("module"), block.line, block.line, block.file),
+                                  "Properties": self._properties(block, block.file)})
+                node.key_lines = {"Type": block.line}
+                address = f"{self.prefix}module.{block.labels[0]}"
+                resources[address] = mark(node, block.line, block.end_line, block.file)
+                resources.key_lines[address] = block.line
         for name, value in self.caller_values.items():
             declared = parameters.get(f"var.{name}")
             if declared is None:

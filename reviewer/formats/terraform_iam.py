@@ -165,6 +165,9 @@ def policy_documents(doc: Document) -> list[Any]:
                 _add(found, uses, props[key], base + (key,), kind, rid, principals)
         if rtype == "aws_lambda_permission":
             found.append(_lambda_permission(resource))
+        if rtype == MODULE_CALL:
+            for key, value in props.items():
+                _module_argument(found, uses, value, base + (key,), rid)
     _inherit_uses(resources, uses)
     for resource in resources:
         if resource.type == POLICY_DOCUMENT:
@@ -217,6 +220,23 @@ def _add(found: list[Any], uses: dict[str, tuple[str, list[str]]], value: Any, p
         return
     if isinstance(value, dict) and not intrinsic(value):
         found.append(iam.PolicyDocument(path, value, kind, resource, list(principals)))
+
+
+MODULE_CALL = "module"  # a call of a module from a registry or a repository (terraform.py)
+
+
+def _module_argument(found: list[Any], uses: dict[str, tuple[str, list[str]]], value: Any,
+                     path: Path, module: str) -> None:
+    """An argument of a remote module call that is a policy document by its shape (an object
+    with a Statement, a data document's ``.json``): judged at the call, as the module's."""
+    if _data_document(value):
+        return  # judged where it is written, as its content says (a Principal: a resource policy)
+    if isinstance(value, dict) and not intrinsic(value) and "Statement" in value:
+        statements = as_list(value.get("Statement"))
+        kind = iam.RESOURCE_POLICY if any(isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s)
+                                          for s in statements) else iam.IDENTITY
+        # Whom the module gives it to is inside the module: no principal is named here.
+        found.append(iam.PolicyDocument(path, value, kind, module, []))
 
 
 def _data_document(value: Any) -> str | None:

@@ -17,7 +17,7 @@ BUILTIN_RULES = {
     "rule-file-invalid": ("Rule files are valid", "A rule file that does not validate would stop every review that uses it.", "error"),
     "rule-test-failed": ("Rules pass their own examples", "A rule whose examples fail does not do what its authors say it does.", "error"),
     "review-incomplete": ("Every file is reviewed in full", "A part of the review that could not be done (a file's permission delta, the waivers) was not found safe; it is said, and it fails the check until it can be done.", "error"),
-    "include-not-reviewed": ("What a template includes is reviewed too", "AWS::Include inserts a snippet from S3 when the stack is deployed; the reviewer cannot see it, so it says so instead of passing it silently.", "warning"),
+    "include-not-reviewed": ("What a template includes is reviewed too", "AWS::Include inserts a snippet from S3 when the stack is deployed, and a Terraform module from a registry or another repository brings resources that are not in this one; the reviewer cannot see them, so it says so instead of passing them silently (the policy documents a module call passes are judged at the call).", "warning"),
     "waiver-too-long": ("Waivers are no longer than the organisation allows", "The organisation sets the longest a waiver may run (max_waiver_days), so that no known problem is put off indefinitely.", "error"),
     "config-invalid": ("Configuration and rule files are valid", "A configuration a pull request breaks would stop every later review; it is judged before it is merged.", "error"),
     "config-locked": ("Locked rules stay as the organisation set them", "The organisation locks the rules it will not negotiate; a repository cannot switch them off, weaken or waive them.", "error"),
