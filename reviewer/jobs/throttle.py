@@ -13,8 +13,9 @@ replies 100 re-reviews. Each command is admitted here before any API call is mad
   of the installation. The check run's Accept button counts as a command (its "thread" is
   the button), so clicking it again and again asks once.
 
-The counts live in the app's store (shared by every worker): a race between two workers
-can let one more through, never an unbounded number.
+The counts live in the app's store (shared by every worker). The same command is claimed
+atomically (one answer however many workers take it at once); for the counts, a race
+between two workers can let one more through, never an unbounded number.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Ad
     text = hashlib.sha256(str(payload.get("text", "")).encode()).hexdigest()[:16]
     mine = [n for n in recent if n.get("by") == actor]
     if any(n.get("thread") == thread and n.get("text") == text for n in mine):
+        return Admission(False, why="the same command was answered in this burst")
+    # Claimed atomically too: two workers taking the same command at once answer it once.
+    if not store.claim_delivery(f"command:{scope}:{actor}:{thread}:{text}:{int(now // BURST)}"):
         return Admission(False, why="the same command was answered in this burst")
     if any(n.get("notice") for n in mine):
         return Admission(False, why="this person reached the limit of the burst")
