@@ -5,7 +5,7 @@ On a public repository anyone can reply to the app's comments. Without a bound, 
 replies 100 re-reviews. Each command is admitted here before any API call is made:
 
 * the same command (same text) in the same thread by the same person is answered once per
-  ``BURST`` seconds;
+  burst of ``BURST`` seconds;
 * a person gets at most ``PER_PERSON`` answers per pull request and burst, and one notice
   when they reach it; then silence until the burst is over;
 * a thread gets at most ``PER_THREAD`` answers per burst, whoever asks;
@@ -13,9 +13,9 @@ replies 100 re-reviews. Each command is admitted here before any API call is mad
   of the installation. The check run's Accept button counts as a command (its "thread" is
   the button), so clicking it again and again asks once.
 
-The counts live in the app's store (shared by every worker). The same command is claimed
-atomically (one answer however many workers take it at once); for the counts, a race
-between two workers can let one more through, never an unbounded number.
+The limits live in the app's store (shared by every worker) as slots claimed atomically:
+however many workers take commands at once, none is passed. Bursts are fixed ten-minute
+windows.
 """
 
 from __future__ import annotations
@@ -44,37 +44,38 @@ class Admission:
 
 
 def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Admission:
-    """May this command be answered now? Records it when it may."""
+    """May this command be answered now? Records it when it may.
+
+    Every limit is a set of slots claimed atomically in the store (one per answer, per
+    burst), so that however many workers take commands at once, no limit is passed.
+    """
     now = time.time() if now is None else now
+    window = int(now // BURST)
     scope = pull_scope("commands", payload["repository"], int(payload["number"]))
-    recent = [n for n in store.notes(scope)
-              if isinstance(n.get("at"), (int, float)) and now - n["at"] < BURST]
     actor, thread = str(payload.get("actor", "")), str(payload.get("thread_id", "button"))
     text = hashlib.sha256(str(payload.get("text", "")).encode()).hexdigest()[:16]
-    mine = [n for n in recent if n.get("by") == actor]
-    if any(n.get("thread") == thread and n.get("text") == text for n in mine):
+    if not store.claim_delivery(f"command:{scope}:{actor}:{thread}:{text}:{window}"):
         return Admission(False, why="the same command was answered in this burst")
-    # Claimed atomically too: two workers taking the same command at once answer it once.
-    if not store.claim_delivery(f"command:{scope}:{actor}:{thread}:{text}:{int(now // BURST)}"):
-        return Admission(False, why="the same command was answered in this burst")
-    if any(n.get("notice") for n in mine):
+    person = f"person:{scope}:{actor.lower()}:{window}"
+    if not _slot(store, person, PER_PERSON):
+        # One notice per person and burst, then silence.
+        if store.claim_delivery(f"notice:{person}"):
+            return Admission(False, notice=True, why="this person reached the limit of the burst")
         return Admission(False, why="this person reached the limit of the burst")
     # Across every pull request of the installation too: one person cannot spend its API
     # budget by spreading commands over many pull requests.
-    everywhere = f"commands-by:{payload.get('installation_id')}:{actor.lower()}"
-    count = [n for n in store.notes(everywhere)
-             if isinstance(n.get("at"), (int, float)) and now - n["at"] < BURST]
-    if len(count) >= PER_PERSON_EVERYWHERE:
+    if not _slot(store, f"everywhere:{payload.get('installation_id')}:{actor.lower()}:{window}",
+                 PER_PERSON_EVERYWHERE):
         return Admission(False, why="this person reached the limit of the burst on this installation")
-    if len(mine) >= PER_PERSON:
-        store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text,
-                               "notice": True}, keep=_KEPT)
-        return Admission(False, notice=True, why="this person reached the limit of the burst")
-    if sum(1 for n in recent if n.get("thread") == thread) >= PER_THREAD:
+    if not _slot(store, f"thread:{scope}:{thread}:{window}", PER_THREAD):
         return Admission(False, why="this thread reached the limit of the burst")
     store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text}, keep=_KEPT)
-    store.add_note(everywhere, {"at": now}, keep=PER_PERSON_EVERYWHERE * 2)
     return Admission(True)
+
+
+def _slot(store: Store, name: str, limit: int) -> bool:
+    """Take one of ``limit`` slots named ``name``; False when all are taken."""
+    return any(store.claim_delivery(f"slot:{name}:{k}") for k in range(limit))
 
 
 NOTICE = (f"I answer at most {PER_PERSON} commands per person and pull request every "
