@@ -20,13 +20,14 @@ import posixpath
 from typing import Any
 
 from reviewer.engine.decode import dict_node, str_node
+from reviewer.engine.values import intrinsic
 from reviewer.engine.document import PARAMETERS, SET_BY_CALLER, TEMPLATE, TERRAFORM, Document
 from reviewer.formats.hcl_model import Attribute, Block, HclError
 from reviewer.formats.paths import shadowed_by_tofu, terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
 from reviewer.formats.terraform_iam import TERRAFORM_ADAPTER
 from reviewer.formats.terraform_json import read_blocks, read_tfvars
-from reviewer.formats.terraform_model import (MAX_VALUES, TFVARS_SUFFIXES, Problem, count_condition,
+from reviewer.formats.terraform_model import (MAX_FOR_ITEMS, MAX_VALUES, TFVARS_SUFFIXES, Problem, count_condition,
                                               literal, mark)
 from reviewer.formats.terraform_values import ValueReader
 
@@ -173,6 +174,35 @@ class _Module(BlockReader, ValueReader):
         return not any(b.type == "provider" or b.type == "terraform" and
                        ("backend" in b.children or "cloud" in b.children) for b in self.blocks)
 
+    def _instances(self, block: Block) -> list[tuple[str, dict[str, Any] | None]]:
+        """The instances Terraform makes of a block, where its ``for_each`` or ``count`` is
+        known here (a literal map or set, ``toset([...])``, a local, a variable's default):
+        ``["key"]`` with ``each.key``/``each.value``, or ``[i]`` with ``count.index``.
+        Anything known only when applied stays one block, its ``each.value`` unknown."""
+        one: list[tuple[str, dict[str, Any] | None]] = [("", None)]
+        chosen = block.attributes.get("for_each")
+        if chosen is not None:
+            if self.reusable and "var." in (chosen.expr.text or "var."):
+                return one  # a reusable module's variables are its callers' to set
+            items = self.value(chosen.expr, block.file)
+            if isinstance(items, dict) and not intrinsic(items):
+                pairs = [(k, v) for k, v in items.items() if isinstance(k, str)]
+            elif isinstance(items, list) and all(isinstance(i, str) for i in items):
+                pairs = [(str(i), i) for i in items]  # a set: each.key is each.value
+            else:
+                return one
+            if not 0 < len(pairs) <= MAX_FOR_ITEMS or len({k for k, _ in pairs}) != len(pairs):
+                return one
+            return [(f'["{key}"]', {"each": dict_node({"key": str_node(key), "value": value})})
+                    for key, value in pairs]
+        counted = block.attributes.get("count")
+        if counted is not None and count_condition(block) is None:
+            number = self.value(counted.expr, block.file)
+            if isinstance(number, (int, str)) and not isinstance(number, bool) and str(number).isdigit() \
+                    and 2 <= int(number) <= MAX_FOR_ITEMS:
+                return [(f"[{i}]", {"count": dict_node({"index": i})}) for i in range(int(number))]
+        return one
+
     def _template(self) -> Document:
         parameters = dict_node()
         reusable = self.reusable
@@ -195,23 +225,30 @@ class _Module(BlockReader, ValueReader):
             if block.type not in ("resource", "data") or len(block.labels) < 2:
                 continue
             rtype, name = block.labels[0], block.labels[1]
-            address = f"{rtype}.{name}" if block.type == "resource" else f"data.{rtype}.{name}"
             typed = rtype if block.type == "resource" else f"data.{rtype}"
-            if block.type == "data" and rtype == "aws_iam_policy_document":
-                properties = self._policy_document(block)
-            else:
-                properties = self._properties(block, block.file)
-            node = dict_node({"Type": mark(str_node(typed), block.line, block.line, block.file),
-                              "Properties": properties})
-            node.key_lines = {"Type": block.line}
-            condition = count_condition(block)
-            if condition is not None:
-                # count = cond ? 1 : 0: the resource exists where cond holds, as under a
-                # CloudFormation Condition (two resources on opposite sides never coexist).
-                node["Condition"] = f"{self.prefix}{address}.count"
-                conditions[node["Condition"]] = condition
-            resources[self.prefix + address] = mark(node, block.line, block.end_line, block.file)
-            resources.key_lines[self.prefix + address] = block.line
+            for suffix, binding in self._instances(block):
+                address = (f"{rtype}.{name}" if block.type == "resource" else f"data.{rtype}.{name}") + suffix
+                if binding:
+                    self._bindings.append(binding)
+                try:
+                    if block.type == "data" and rtype == "aws_iam_policy_document":
+                        properties = self._policy_document(block)
+                    else:
+                        properties = self._properties(block, block.file)
+                finally:
+                    if binding:
+                        self._bindings.pop()
+                node = dict_node({"Type": mark(str_node(typed), block.line, block.line, block.file),
+                                  "Properties": properties})
+                node.key_lines = {"Type": block.line}
+                condition = count_condition(block)
+                if condition is not None:
+                    # count = cond ? 1 : 0: the resource exists where cond holds, as under a
+                    # CloudFormation Condition (two resources on opposite sides never coexist).
+                    node["Condition"] = f"{self.prefix}{address}.count"
+                    conditions[node["Condition"]] = condition
+                resources[self.prefix + address] = mark(node, block.line, block.end_line, block.file)
+                resources.key_lines[self.prefix + address] = block.line
         for block in self.blocks:
             # A module from a registry or a repository: its resources are not here, but the
             # policy documents it is given are, at the call (terraform_iam reads them).
