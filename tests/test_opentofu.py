@@ -81,3 +81,25 @@ def test_a_remote_modules_policy_arguments_are_judged_at_the_call() -> None:
     notes = sorted((f.resource, f.severity) for f in found if f.rule_id == "include-not-reviewed")
     # The remote modules are said not to be reviewed inside; the local one is read as usual.
     assert notes == [("module.bucket", "note"), ("module.iam", "note")]
+
+
+def test_statement_objects_passed_to_a_remote_module_are_judged() -> None:
+    """A module's ``policy_statements`` (terraform-aws-modules/lambda's shape), and a heredoc."""
+    module = """\
+module "lambda" {
+  source = "terraform-aws-modules/lambda/aws"
+  policy_statements = {
+    s3 = { effect = "Allow", actions = ["s3:*"], resources = ["*"] }
+    ok = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:1:q"] }
+  }
+  tags = { team = "a" }
+}
+module "iam" {
+  source = "terraform-aws-modules/iam/aws//modules/iam-policy"
+  policy = <<EOT
+{"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}
+EOT
+}
+"""
+    found = [(f.resource, f.start_line) for f in run(module, rule="no-wildcard-actions", path="main.tf")]
+    assert found == [("module.lambda", 3), ("module.iam", 12)]

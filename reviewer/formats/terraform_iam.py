@@ -237,6 +237,42 @@ def _module_argument(found: list[Any], uses: dict[str, tuple[str, list[str]]], v
                                           for s in statements) else iam.IDENTITY
         # Whom the module gives it to is inside the module: no principal is named here.
         found.append(iam.PolicyDocument(path, value, kind, module, []))
+        return
+    written = _statement_objects(value)
+    if written:
+        # A list or map of statements in Terraform's words (a module's policy_statements):
+        # judged as the identity statements they are, each at its own lines.
+        found.append(iam.PolicyDocument(path, {"Statement": written}, iam.IDENTITY, module, [],
+                                        statement_key="Statement"))
+
+
+# A statement object as Terraform modules take them: its keys, and IAM's words for them.
+_STATEMENT_KEYS = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                   "resources": "Resource", "not_resources": "NotResource"}
+
+
+def _statement_objects(value: Any) -> list[Any]:
+    """``[{effect = "Allow", actions = [...], resources = [...]}, ...]`` (or a map of them)
+    as IAM statements, keeping each item's marks; nothing when the value is not that shape."""
+    items = list(value.values()) if isinstance(value, dict) and not intrinsic(value) else \
+        value if isinstance(value, list) else []
+    out = []
+    for item in items[:200]:
+        if not isinstance(item, dict) or intrinsic(item) or not ({"actions", "not_actions"} & set(item)) \
+                or not set(item) <= set(_STATEMENT_KEYS) | {"principals", "not_principals", "condition"}:
+            return []
+        statement = type(item)()  # the decoder's node type: marks and key lines carry over
+        for key, word in _STATEMENT_KEYS.items():
+            if key in item:
+                statement[word] = item[key]
+        for attribute in ("start_line", "end_line", "source"):
+            if hasattr(item, attribute):
+                setattr(statement, attribute, getattr(item, attribute))
+        if hasattr(item, "key_lines"):
+            statement.key_lines = {word: item.key_lines[key] for key, word in _STATEMENT_KEYS.items()
+                                   if key in getattr(item, "key_lines", {})}
+        out.append(statement)
+    return out
 
 
 def _data_document(value: Any) -> str | None:
