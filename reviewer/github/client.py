@@ -52,6 +52,17 @@ class _CountedHTTPS(HTTPSRequestsConnectionClass):
 Requester.injectConnectionClasses(_CountedHTTP, _CountedHTTPS)
 
 
+def refusal(exc: BaseException) -> str:
+    """GitHub's refusal in a few words: status and message, or the failure's kind (never a
+    header or a token: PyGithub's exceptions carry none)."""
+    status = getattr(exc, "status", None)
+    data = getattr(exc, "data", None)
+    message = data.get("message") if isinstance(data, dict) else None
+    if status:
+        return f"HTTP {status}" + (f": {str(message)[:200]}" if message else "")
+    return f"{type(exc).__name__}: {str(exc)[:200]}".rstrip(": ")
+
+
 def retry_policy(total: int = RETRIES, max_rate_wait: float | None = None) -> GithubRetry:
     """Retry on 5xx, 429 and rate-limit 403s, for every method the app uses.
 

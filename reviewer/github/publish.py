@@ -20,6 +20,7 @@ from reviewer.engine.finding import Finding
 from reviewer.report import Report
 from reviewer.report import inert, markdown
 from reviewer.github import threads as review_threads
+from reviewer.github.client import refusal
 from reviewer.report.comments import body, markers_in, place
 from reviewer.web.payloads import ACCEPT, RERUN
 
@@ -281,13 +282,8 @@ def thread_refusals(outcome: review_threads.Outcome) -> list[str]:
 
 
 def refusal_words(exc: BaseException) -> str:
-    """GitHub's answer in a few words: status and message, never a header or a token."""
-    status = getattr(exc, "status", None)
-    data = getattr(exc, "data", None)
-    message = data.get("message") if isinstance(data, dict) else None
-    if status:
-        return _inline(f"HTTP {status}" + (f": {message}" if message else ""))
-    return _inline(type(exc).__name__)
+    """GitHub's answer in a few words, inert in the summary's Markdown."""
+    return _inline(refusal(exc))
 
 
 def _inline(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping
 from github.Requester import Requester
 
 from reviewer.engine.finding import Finding
+from reviewer.github.client import refusal
 from reviewer.github.graphql import dig, mutate
 from reviewer.report.comments import markers_in
 
@@ -208,7 +209,7 @@ def apply(requester: Requester, todo: Plan) -> Outcome:
             result = mutate(requester, f"mutation({', '.join(decls)}) {{ {' '.join(fields)} }}",
                             variables, aliases)
         except Exception as exc:  # noqa: BLE001 - GitHub down or refusing: the review stands
-            refused = {alias: _reason(exc) for alias in aliases}
+            refused = {alias: refusal(exc) for alias in aliases}
             done: set[str] = set()
         else:
             refused, done = result.refused, result.done
@@ -221,13 +222,3 @@ def apply(requester: Requester, todo: Plan) -> Outcome:
                 out.refused[kind] = out.refused.get(kind, 0) + 1
                 out.reasons.setdefault(kind, refused.get(alias, "no answer"))
     return out
-
-
-def _reason(exc: Exception) -> str:
-    """GitHub's refusal in a few words (never a token: PyGithub's exceptions carry none)."""
-    status = getattr(exc, "status", None)
-    data = getattr(exc, "data", None)
-    message = data.get("message") if isinstance(data, dict) else None
-    if status:
-        return f"HTTP {status}: {str(message or '')[:200]}".rstrip(": ")
-    return f"{type(exc).__name__}: {str(exc)[:200]}"

@@ -31,7 +31,6 @@ BURST = 600.0
 PER_PERSON = 10
 PER_THREAD = 20
 PER_PERSON_EVERYWHERE = 30  # answers per person and burst over all pull requests of an installation
-_KEPT = 500  # notes kept per pull request (more than any burst can admit)
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,6 @@ def admit(store: Store, payload: dict[str, Any], now: float | None = None) -> Ad
         return Admission(False, why="this person reached the limit of the burst on this installation")
     if not _slot(store, f"thread:{scope}:{thread}:{window}", PER_THREAD):
         return Admission(False, why="this thread reached the limit of the burst")
-    store.add_note(scope, {"at": now, "by": actor, "thread": thread, "text": text}, keep=_KEPT)
     return Admission(True)
 
 
