@@ -519,3 +519,10 @@ def test_more_operator_cases(strict: Condition, loose: Condition, expected: bool
 def test_a_question_mark_stands_for_one_character_never_for_a_run() -> None:
     assert not contained("arn:aws:s3:::b/*", "arn:aws:s3:::b/?")
     assert contained("arn:aws:s3:::b/x", "arn:aws:s3:::b/?")
+
+
+def test_a_hostile_wildcard_pattern_is_matched_in_bounded_time() -> None:
+    """A regular expression of many ``.*`` would backtrack for ever on this (the test would
+    never end); the two-pointer match takes at most len(pattern) x len(text) steps."""
+    assert not contained("a" * 2000, "*a" * 60 + "b")
+    assert contained("a" * 2000 + "b", "*a" * 60 + "b")

@@ -22,7 +22,6 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from reviewer.engine.finding import Path
@@ -236,13 +235,29 @@ def conditions(block: Any, statement: Statement | None, access: Access | None = 
 # ----------------------------------------------------------------------------- containment
 
 
-@lru_cache(maxsize=65536)
-def _glob(pattern: str) -> re.Pattern[str]:
-    """IAM's wildcards: ``*`` any run of characters (``/`` too), ``?`` one character;
-    everything else literal (a ``[`` in an ARN is a character, not a set)."""
-    # A ? stands for one character: never for the narrower pattern's * (any run of them).
-    parts = [".*" if ch == "*" else "[^*]" if ch == "?" else re.escape(ch) for ch in pattern[:2048]]
-    return re.compile("".join(parts), re.DOTALL)
+def _glob_match(pattern: str, text: str) -> bool:
+    """IAM's wildcards: ``*`` any run of characters (``/`` too), ``?`` one character (never
+    the narrower pattern's ``*``, a run of them); everything else literal. The classic
+    two-pointer match: at most len(pattern) x len(text) steps, never exponential, whatever a
+    hostile ARN holds (a regular expression of many ``.*`` would backtrack without end)."""
+    pattern, text = pattern[:2048], text[:2048]
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and (pattern[p] == text[t] and pattern[p] != "*" or
+                                 pattern[p] == "?" and text[t] != "*"):
+            p, t = p + 1, t + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 def contained(narrow: str, wide: str, ignore_case: bool = False) -> bool:
@@ -257,7 +272,7 @@ def contained(narrow: str, wide: str, ignore_case: bool = False) -> bool:
         return True
     if "*" not in wide and "?" not in wide:
         return False
-    return _glob(wide).fullmatch(narrow) is not None
+    return _glob_match(wide, narrow)
 
 
 def action_contained(narrow: str, wide: str) -> bool:
