@@ -152,6 +152,9 @@ class FunctionsBuilder:
                 put(name, function[source_key], source_key)
         if function.get("name") is not None:
             put("FunctionName", function["name"], "name")
+        environment = self._environment(function)
+        if environment is not None:
+            put("Environment", environment, "environment")
         own, own_key = function.get("iamRoleStatements"), "iamRoleStatements"
         iam = function.get("iam") if isinstance(function.get("iam"), dict) else None
         role_settings = iam.get("role") if iam else None
@@ -213,6 +216,25 @@ class FunctionsBuilder:
         if isinstance(override, dict) and "Type" not in override:
             resource = override(resource, override)
         return resource
+
+    def _environment(self, function: dict[str, Any]) -> Any:
+        """The function's environment as the framework compiles it: ``provider.environment``
+        with the function's own ``environment`` over it, as ``Environment.Variables``. Each
+        value stays the node it was written as (one provider variable is one node, shared by
+        every function), so a rule can point at its line and say it once."""
+        merged = None
+        for source in (self.provider.get("environment"), function.get("environment")):
+            if not isinstance(source, dict) or is_unknown(source) or intrinsic(source):
+                continue  # ${file(env.yml)}, ${ssm:...}: known only when deployed
+            if merged is None:
+                merged = marked_like({}, source)
+            merged.update(source)
+            merged.key_lines.update(getattr(source, "key_lines", {}))
+        if merged is None:
+            return None
+        environment = marked_like({"Variables": merged}, merged)
+        environment.key_lines["Variables"] = getattr(merged, "start_line", 0)
+        return environment
 
     def _inherits(self, function: dict[str, Any]) -> bool:
         """serverless-iam-roles-per-function: the function's role also gets the provider's
