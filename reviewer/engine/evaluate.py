@@ -89,6 +89,7 @@ def to_finding(spec: RuleSpec, doc: Document, hit: Hit) -> Finding:
     file, start, end = doc.locate(hit.path)
     if hit.lines:
         start, end = hit.lines
+        file = hit.file or file
     suggestion = None
     if hit.replacement is not None and start == end and hit.path and isinstance(hit.path[-1], str):
         lines = doc.lines_of(file)

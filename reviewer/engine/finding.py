@@ -28,6 +28,9 @@ class Hit:
     severity: str | None = None  # overrides the rule's severity (e.g. a warning-level case)
     replacement: Any = None  # new value for the key at ``path`` when the fix is mechanical
     lines: tuple[int, int] | None = None  # for tools that report lines, not paths (cfn-lint)
+    # With ``lines``: the file they are in, when the path cannot say (a Terraform module's
+    # backend block is no node of the document's data).
+    file: str | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from reviewer.engine.values import as_list
 from reviewer.formats import cloudformation_foreach as foreach
 from reviewer.formats import cloudformation_iam as cfn_iam
 from reviewer.formats.text import file_text, looks_reviewable
+from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX
 
 
 class CloudFormationAdapter(Adapter):
@@ -154,6 +155,8 @@ def decode_file(path: str, content: bytes) -> Document | None:
     Returns None for files we do not review (binary, other YAML/JSON). Raises
     Unreadable when the file plainly is a template or policy but cannot be used.
     """
+    if path.endswith(PARTIAL_BACKEND_SUFFIX):
+        return None  # Terraform's, read with its module (formats.backends)
     text = file_text(content)
     if text is None:
         return None

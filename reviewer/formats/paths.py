@@ -12,7 +12,10 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfv
 # The names of files a scan or a review reads at all: the rest of a repository is skipped by
 # name, before anything is read (Terraform by name; Serverless services are YAML).
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tofu", ".tfvars", ".tpl",
-                      ".tftpl")
+                      ".tftpl", ".tfbackend")
+# Terraform's partial backend configuration, read with the module beside it (where its
+# state is kept), never as a document of its own.
+PARTIAL_BACKEND_SUFFIX = ".tfbackend"
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
@@ -60,14 +63,16 @@ MAX_SIBLINGS = 400  # in all, per side of a review: each is one contents call in
 
 def module_folders(paths: list[str]) -> list[str]:
     """The Terraform modules (folders) that changed files belong to."""
-    folders = sorted({terraform_folder(p) for p in paths if is_terraform(p)})
+    folders = sorted({terraform_folder(p) for p in paths
+                      if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)})
     return folders[:MAX_MODULE_FOLDERS]
 
 
 def is_module_member(path: str) -> bool:
-    """A file of a module folder that its review needs: Terraform, tfvars, or a JSON policy
-    its configuration may read with ``file()`` or ``templatefile()``."""
-    return is_terraform(path) or path.endswith(TEMPLATE_SUFFIXES)
+    """A file of a module folder that its review needs: Terraform, tfvars, a JSON policy
+    its configuration may read with ``file()`` or ``templatefile()``, or a partial backend
+    configuration."""
+    return is_terraform(path) or path.endswith(TEMPLATE_SUFFIXES + (PARTIAL_BACKEND_SUFFIX,))
 
 
 def module_siblings(changed: list[str], tree: list[str]) -> list[str]:

@@ -22,6 +22,8 @@ from typing import Any
 from reviewer.engine.decode import dict_node, str_node
 from reviewer.engine.values import intrinsic
 from reviewer.engine.document import PARAMETERS, SET_BY_CALLER, TEMPLATE, TERRAFORM, Document
+from reviewer.engine.state import STATE
+from reviewer.formats.backends import module_state
 from reviewer.formats.hcl_model import Attribute, Block, HclError
 from reviewer.formats.paths import shadowed_by_tofu, terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
@@ -274,4 +276,5 @@ class _Module(BlockReader, ValueReader):
         mark(resources, first.line, first.line, first.file)
         return Document(path=self.folder, kind=TEMPLATE, data=data,
                         text=self.files[first.file], format=TERRAFORM,
-                        sources={p: t for p, t in self.files.items()}, adapter=TERRAFORM_ADAPTER)
+                        sources={p: t for p, t in self.files.items()}, adapter=TERRAFORM_ADAPTER,
+                        extra={STATE: module_state(self.folder, self.blocks, self.others)})

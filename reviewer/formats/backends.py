@@ -1,0 +1,76 @@
+"""A Terraform module's state, as ``reviewer.engine.state`` models it: its ``backend`` or
+``cloud`` block, the partial backend configuration files (``*.tfbackend``) beside it, its
+provider blocks and the local modules it calls. Only literals are values: Terraform allows
+no variable in a backend, so anything else is what ``init`` is told, unknown here."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Mapping
+
+from reviewer.engine.state import Backend, ModuleState, PartialConfig, Setting
+from reviewer.formats.hcl_model import Attribute, Block, HclError
+from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX
+from reviewer.formats.terraform_model import literal
+
+MAX_PARTIALS = 20  # per folder: each is one way to init the same module
+MAX_PARTIAL_BYTES = 64 * 1024
+MAX_SETTINGS = 100
+
+
+def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) -> ModuleState:
+    """What the blocks of one folder, and the partial configurations beside them, say about
+    where its state is kept."""
+    state = ModuleState(folder)
+    for block in blocks:
+        if block.type == "terraform" and state.backend is None:
+            state.backend = _backend(block)
+        elif block.type == "provider" and state.provider is None:
+            state.provider = (block.file, block.line)
+        elif block.type == "module" and block.labels:
+            source = literal(block.attributes.get("source"))
+            if isinstance(source, str) and source.startswith(("./", "../")):
+                state.calls.append(posixpath.normpath(posixpath.join("" if folder == "." else folder, source)))
+    state.partials = _partials(folder, others)
+    return state
+
+
+def _backend(block: Block) -> Backend | None:
+    for name in ("backend", "cloud"):
+        for inner in block.children.get(name, [])[:1]:
+            kind = inner.labels[0] if name == "backend" and inner.labels else name
+            backend = Backend(str(kind), inner.file, inner.line)
+            backend.settings = _settings(inner.attributes, inner.file)
+            for child_name, children in inner.children.items():
+                for child in children[:1]:  # workspaces { name = "..." }
+                    for key, setting in _settings(child.attributes, inner.file).items():
+                        backend.settings[f"{child_name}.{key}"] = setting
+            return backend
+    return None
+
+
+def _settings(attributes: Mapping[str, Attribute], file: str) -> dict[str, Setting]:
+    out: dict[str, Setting] = {}
+    for name, attribute in list(attributes.items())[:MAX_SETTINGS]:
+        value = literal(attribute)
+        out[name] = Setting(value if isinstance(value, str) else None, file, attribute.line)
+    return out
+
+
+def _partials(folder: str, others: Mapping[str, bytes]) -> list[PartialConfig]:
+    """The ``*.tfbackend`` files in the module's own folder."""
+    from reviewer.formats import hcl  # the parser, only for a folder that has one
+
+    out: list[PartialConfig] = []
+    for path in sorted(others):
+        if not path.endswith(PARTIAL_BACKEND_SUFFIX) or (posixpath.dirname(path) or ".") != folder:
+            continue
+        if len(out) >= MAX_PARTIALS:
+            break
+        text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
+        try:
+            attributes: Any = hcl.parse_tfvars(text, path)
+        except HclError:
+            continue  # init would refuse it: no state is kept by it
+        out.append(PartialConfig(path, _settings(attributes, path)))
+    return out
