@@ -15,6 +15,7 @@ from reviewer.rules.no_wildcard_resources import NoWildcardResources
 from reviewer.rules.permission_boundary import PermissionBoundary
 from reviewer.rules.privilege_escalation import PrivilegeEscalation
 from reviewer.rules.staged_names import StagedNames
+from reviewer.rules.state_per_component import TerraformStatePerComponent
 from reviewer.rules.template_valid import TemplateValid
 from reviewer.rules.valid_actions import ValidActions
 from reviewer.rules.valid_condition_keys import ValidConditionKeys
@@ -31,6 +32,7 @@ KINDS: dict[str, type[RuleKind]] = {
         PermissionBoundary,
         AsyncFailureDestination,
         NoPlaintextSecrets,
+        TerraformStatePerComponent,
         PrivilegeEscalation,
         TemplateValid,
         ValidActions,

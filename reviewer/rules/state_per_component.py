@@ -1,0 +1,129 @@
+"""``terraform-state-per-component``: every root module keeps its own state.
+
+A root module is a folder that configures a backend (or ``cloud``) or a provider and that no
+other module of the scan calls. Two roots whose backends name one location (the same S3
+bucket and key, the same remote workspace or workspace prefix, the same local path ...)
+overwrite each other's state: an error on each root's backend line. A root with no backend
+keeps its state in ``terraform.tfstate`` on whoever ran ``apply``: a warning. A partial
+configuration file (``prod.tfbackend``) beside a root is one way to ``init`` it: each gives
+a location of its own. A setting only ``init`` is told (a ``-backend-config`` flag, a block
+left empty) makes the location unknown: neither flagged nor cleared.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterable
+
+from reviewer.engine.document import Document
+from reviewer.engine.finding import Hit
+from reviewer.engine.state import STATE, Backend, ModuleState
+from reviewer.rules.base import Context, RuleKind
+
+# Backend type -> the settings that together name one state, each with its default (None:
+# required; without it the location is unknown).
+LOCATIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "s3": (("bucket", None), ("key", None)),
+    "gcs": (("bucket", None), ("prefix", "")),
+    "azurerm": (("storage_account_name", None), ("container_name", None), ("key", None)),
+    "remote": (("hostname", "app.terraform.io"), ("organization", None), ("workspaces.name", None)),
+    "cloud": (("hostname", "app.terraform.io"), ("organization", None), ("workspaces.name", None)),
+    "consul": (("address", None), ("path", None)),
+    "pg": (("conn_str", None), ("schema_name", "terraform_remote_state")),
+    "http": (("address", None),),
+    "kubernetes": (("namespace", "default"), ("secret_suffix", None)),
+    "cos": (("bucket", None), ("prefix", "env:"), ("key", "terraform.tfstate")),
+    "oss": (("bucket", None), ("prefix", "env:"), ("key", "terraform.tfstate")),
+    "local": (("path", None),),
+}
+# Workspaces chosen by prefix share every workspace name between the roots that share it.
+PREFIXED = {"remote": (("hostname", "app.terraform.io"), ("organization", None), ("workspaces.prefix", None))}
+MAX_ROOTS = 2000
+# Folders whose roots demonstrate or test a module (a published module's examples/, a
+# terratest fixture): run by hand against a sandbox, with local state on purpose.
+NOT_COMPONENTS = ("examples", "example", "test", "tests", "fixtures", "testdata", "test-fixtures")
+
+
+def locations(state: ModuleState) -> list[tuple[str, ...]]:
+    """The state locations a root may be initialised with, each as a comparable tuple; none
+    when any part is known only to ``init``."""
+    backend = state.backend
+    if backend is None:
+        return []
+    out = []
+    for partial in state.partials or [None]:
+        merged = dict(backend.settings)
+        if partial is not None:
+            merged.update(partial.settings)
+        for table in (LOCATIONS.get(backend.kind), PREFIXED.get(backend.kind)):
+            found = _location(backend, merged, table, state.folder) if table else None
+            if found:
+                out.append(found)
+    return out
+
+
+def _location(backend: Backend, settings: dict, table: tuple[tuple[str, str | None], ...],
+              folder: str) -> tuple[str, ...] | None:
+    parts: list[str] = [backend.kind]
+    for name, default in table:
+        setting = settings.get(name)
+        if setting is not None and setting.value is None:
+            return None  # an expression: what init is told
+        value = setting.value if setting is not None else default
+        if value is None:
+            return None  # a partial configuration completed at init time
+        if backend.kind == "local" and name == "path":
+            value = posixpath.normpath(posixpath.join("" if folder == "." else folder, value))
+        parts.append(f"{name}={value}")
+    return tuple(parts)
+
+
+def _described(location: tuple[str, ...]) -> str:
+    kind, *parts = location
+    return f"{kind} backend " + ", ".join(p.replace("=", " ", 1) for p in parts)
+
+
+class TerraformStatePerComponent(RuleKind):
+    kind = "terraform-state-per-component"
+    parameters = {"not_components": {"type": "array", "items": {"type": "string"}}}
+
+    def check_project(self, docs: list[Document], ctx: Context) -> Iterable[tuple[Document, Hit]]:
+        skipped = set(ctx.params.get("not_components", NOT_COMPONENTS))
+        states = [(doc, doc.extra[STATE]) for doc in docs
+                  if isinstance(doc.extra.get(STATE), ModuleState)][:MAX_ROOTS]
+        called = {folder for _, state in states for folder in state.calls}
+        roots = [(doc, state) for doc, state in states
+                 if (state.backend is not None or state.provider is not None)
+                 and state.folder not in called and not skipped.intersection(state.folder.split("/"))]
+        sharing: dict[tuple[str, ...], list[tuple[Document, ModuleState]]] = {}
+        for doc, state in roots:
+            if state.backend is None:
+                file, line = state.provider or (doc.path, 1)
+                yield doc, Hit((), f"root module {state.folder} configures providers but no "
+                                   "backend: its state stays in terraform.tfstate on whoever ran "
+                                   "apply, where nobody else sees it and one laptop's loss loses "
+                                   "it", "no-backend", None, severity="warning",
+                               lines=(line, line), file=file)
+                continue
+            for location in dict.fromkeys(locations(state)):
+                sharing.setdefault(location, []).append((doc, state))
+        for location, owners in sharing.items():
+            folders = sorted({state.folder for _, state in owners})
+            if len(folders) < 2:
+                continue
+            for doc, state in owners:
+                others = [f for f in folders if f != state.folder]
+                backend = state.backend
+                if backend is None:
+                    continue
+                yield doc, Hit((), f"root module {state.folder} keeps its state in the same place "
+                                   f"as {_folders(others)} ({_described(location)}): whichever "
+                                   "applies last overwrites the other's state",
+                               "shared:" + "\x1f".join(location), None,
+                               lines=(backend.line, backend.line), file=backend.file)
+
+
+def _folders(folders: list[str]) -> str:
+    shown = folders[:3]
+    more = f" and {len(folders) - 3} more" if len(folders) > 3 else ""
+    return ("root module " if len(folders) == 1 else "root modules ") + ", ".join(shown) + more

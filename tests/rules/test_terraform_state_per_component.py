@@ -1,0 +1,114 @@
+"""terraform-state-per-component: roots that share a state location, roots without a
+backend, partial backend configurations beside a root, and what is no root."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from reviewer.config.settings import Settings, effective_rules
+from reviewer.pipeline import evaluate
+from tests.conftest import ROOT, shipped_rules
+from tests.test_diff import Repo
+
+RULE = "terraform-state-per-component"
+
+
+def scan(files: dict[str, str]) -> list[tuple[str, int, str, str]]:
+    rules = effective_rules(shipped_rules(), Settings())
+    only = {RULE: dataclasses.replace(rules[RULE], enabled=True)}
+    found = evaluate({p: textwrap.dedent(t).encode() for p, t in files.items()}, only, Settings()).findings
+    return sorted((f.path, f.start_line, f.severity, f.message) for f in found if f.rule_id == RULE)
+
+
+def s3(bucket: str | None = None, key: str | None = None) -> str:
+    settings = "".join(f'    {k} = "{v}"\n' for k, v in (("bucket", bucket), ("key", key)) if v)
+    return f'terraform {{\n  backend "s3" {{\n{settings}  }}\n}}\n'
+
+
+PROVIDER = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+
+
+def test_two_roots_with_one_bucket_and_key_are_errors_on_both_backend_lines() -> None:
+    found = scan({"orders/backend.tf": s3("state", "app.tfstate"), "orders/main.tf": PROVIDER,
+                  "billing/main.tf": PROVIDER + s3("state", "app.tfstate"),
+                  "ledger/main.tf": PROVIDER + s3("state", "ledger.tfstate")})
+    assert [(p, line, sev) for p, line, sev, _ in found] == [
+        ("billing/main.tf", 5, "error"), ("orders/backend.tf", 2, "error")]
+    assert found[1][3] == ("root module orders keeps its state in the same place as root module "
+                           "billing (s3 backend bucket state, key app.tfstate): whichever applies "
+                           "last overwrites the other's state")
+
+
+def test_partial_configurations_beside_each_root_are_its_locations() -> None:
+    files = {"a/main.tf": PROVIDER + s3("state"), "a/prod.tfbackend": 'key = "shared.tfstate"\n',
+             "a/dev.tfbackend": 'key = "a-dev.tfstate"\n',
+             "b/main.tf": PROVIDER + s3(), "b/prod.tfbackend": 'bucket = "state"\nkey = "shared.tfstate"\n'}
+    assert [(p, line) for p, line, _, _ in scan(files)] == [("a/main.tf", 5), ("b/main.tf", 5)]
+    files["b/prod.tfbackend"] = 'bucket = "state"\nkey = "b-prod.tfstate"\n'
+    assert scan(files) == []
+
+
+def test_what_init_is_told_is_neither_flagged_nor_cleared() -> None:
+    # Both blocks are empty: -backend-config at init time says where; nothing is known here.
+    assert scan({"a/main.tf": PROVIDER + s3(), "b/main.tf": PROVIDER + s3()}) == []
+    # One names a bucket, the key comes at init: still unknown.
+    assert scan({"a/main.tf": PROVIDER + s3("state", "x"), "b/main.tf": PROVIDER + s3("state")}) == []
+
+
+def test_a_root_without_backend_is_a_warning_and_called_modules_are_no_roots() -> None:
+    found = scan({
+        "live/main.tf": PROVIDER + s3("state", "live.tfstate") + 'module "queue" {\n  source = "../modules/queue"\n}\n',
+        "modules/queue/main.tf": PROVIDER + 'resource "aws_sqs_queue" "q" {}\n',  # called: not a root
+        "modules/topic/main.tf": 'resource "aws_sns_topic" "t" {}\n',  # no provider, no backend
+        "scratch/main.tf": 'resource "aws_sqs_queue" "q" {}\n' + PROVIDER,
+        "examples/simple/main.tf": PROVIDER,  # a module's example, not a component
+    })
+    assert [(p, line, sev) for p, line, sev, _ in found] == [("scratch/main.tf", 2, "warning")]
+    assert found[0][3].startswith("root module scratch configures providers but no backend")
+
+
+def test_remote_workspaces_cloud_and_local_paths() -> None:
+    remote = 'terraform {\n  backend "remote" {\n    organization = "acme"\n    workspaces {\n      prefix = "app-"\n    }\n  }\n}\n'
+    cloud = 'terraform {\n  cloud {\n    organization = "acme"\n    workspaces {\n      name = "%s"\n    }\n  }\n}\n'
+    local = 'terraform {\n  backend "local" {\n    path = "%s"\n  }\n}\n'
+    found = scan({"a/main.tf": remote, "b/main.tf": remote,
+                  "c/main.tf": cloud % "orders", "d/main.tf": cloud % "billing",
+                  "e/main.tf": local % "../state/terraform.tfstate",
+                  "f/main.tf": local % "../state/terraform.tfstate",
+                  "g/main.tf": local % "terraform.tfstate"})
+    assert [p for p, _, _, _ in found] == ["a/main.tf", "b/main.tf", "e/main.tf", "f/main.tf"]
+    assert "remote backend hostname app.terraform.io, organization acme, workspaces.prefix app-" in found[0][3]
+    assert "local backend path state/terraform.tfstate" in found[2][3]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "reviewer.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, env=env)
+
+
+def test_scan_and_diff_report_a_copied_backend(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("orders/main.tf", PROVIDER + s3("acme-state", "orders.tfstate"))
+    repo.commit("orders")
+    repo.git("checkout", "-q", "-b", "feature")
+    # The new component copies the orders folder, backend and all, and orders' backend moves
+    # to a partial configuration that names the same key.
+    repo.write("billing/main.tf", PROVIDER + s3("acme-state", "orders.tfstate"))
+    repo.write("orders/main.tf", PROVIDER + s3("acme-state"))
+    repo.write("orders/prod.tfbackend", 'key = "orders.tfstate"\n')
+    repo.commit("billing")
+    proc = _cli("scan", "--format", "json", ".", cwd=repo.root)
+    found = [(f["path"], f["start_line"]) for f in json.loads(proc.stdout)["findings"] if f["rule"] == RULE]
+    assert sorted(found) == [("billing/main.tf", 5), ("orders/main.tf", 5)]
+    proc = _cli("diff", "--base", "main", "--repo", str(repo.root), "--format", "json", cwd=repo.root)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    new = sorted((f["path"], f["state"]) for f in report["findings"] if f["rule"] == RULE)
+    assert new == [("billing/main.tf", "new"), ("orders/main.tf", "new")]
