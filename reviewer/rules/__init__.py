@@ -7,6 +7,7 @@ from reviewer.rules.action_resource_match import ActionResourceMatch
 from reviewer.rules.async_failure_destination import AsyncFailureDestination
 from reviewer.rules.base import RuleKind
 from reviewer.rules.match import Match
+from reviewer.rules.no_long_lived_credentials import NoLongLivedCredentials
 from reviewer.rules.no_plaintext_secrets import NoPlaintextSecrets
 from reviewer.rules.no_public_access import NoPublicAccess
 from reviewer.rules.no_shared_policies import NoSharedPolicies
@@ -32,6 +33,7 @@ KINDS: dict[str, type[RuleKind]] = {
         PermissionBoundary,
         AsyncFailureDestination,
         NoPlaintextSecrets,
+        NoLongLivedCredentials,
         TerraformStatePerComponent,
         PrivilegeEscalation,
         TemplateValid,
