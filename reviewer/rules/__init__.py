@@ -6,6 +6,7 @@ from reviewer.rules.account_separation import AccountSeparation
 from reviewer.rules.action_resource_match import ActionResourceMatch
 from reviewer.rules.async_failure_destination import AsyncFailureDestination
 from reviewer.rules.base import RuleKind
+from reviewer.rules.key_rotation import KeyRotation
 from reviewer.rules.match import Match
 from reviewer.rules.no_long_lived_credentials import NoLongLivedCredentials
 from reviewer.rules.no_plaintext_secrets import NoPlaintextSecrets
@@ -34,6 +35,7 @@ KINDS: dict[str, type[RuleKind]] = {
         AsyncFailureDestination,
         NoPlaintextSecrets,
         NoLongLivedCredentials,
+        KeyRotation,
         TerraformStatePerComponent,
         PrivilegeEscalation,
         TemplateValid,
