@@ -6,6 +6,7 @@ from reviewer.rules.account_separation import AccountSeparation
 from reviewer.rules.action_resource_match import ActionResourceMatch
 from reviewer.rules.async_failure_destination import AsyncFailureDestination
 from reviewer.rules.base import RuleKind
+from reviewer.rules.encryption_in_transit import EncryptionInTransit
 from reviewer.rules.key_rotation import KeyRotation
 from reviewer.rules.match import Match
 from reviewer.rules.no_long_lived_credentials import NoLongLivedCredentials
@@ -36,6 +37,7 @@ KINDS: dict[str, type[RuleKind]] = {
         NoPlaintextSecrets,
         NoLongLivedCredentials,
         KeyRotation,
+        EncryptionInTransit,
         TerraformStatePerComponent,
         PrivilegeEscalation,
         TemplateValid,
