@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
 from reviewer.engine.iam import Statement, policy_documents, statements
-from reviewer.engine.values import intrinsic, referenced_names
+from reviewer.engine.values import intrinsic, possible_strings, referenced_names
 from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.match_conditions import resolve
 
@@ -38,6 +38,8 @@ POLICIES: dict[str, tuple[str, str]] = {
     "aws_sqs_queue_policy": ("queue_url", "policy"),
     "aws_sns_topic_policy": ("arn", "policy"),
 }
+# The names buckets give themselves, by which a policy may name them.
+NAMES = {"AWS::S3::Bucket": "BucketName", "aws_s3_bucket": "bucket"}
 # Listeners: type -> (protocol, TLS policy, default actions, action type, redirect protocol).
 LISTENERS: dict[str, tuple[str, str, str, str, str]] = {
     "AWS::ElasticLoadBalancingV2::Listener": ("Protocol", "SslPolicy", "DefaultActions.*", "Type",
@@ -108,6 +110,9 @@ def _plain_requests(doc: Document, resources: list[Resource]) -> Iterable[Hit]:
         if policy.resource:
             by_holder.setdefault(policy.resource, []).extend(statements(policy, parameters))
     holders = {r.logical_id for r in resources if r.type in HOLDERS}
+    # A bucket policy may name its bucket as the bucket names itself (the same !Sub text).
+    named = {text: r.logical_id for r in resources if r.type in NAMES
+             for value, _ in resolve(r.properties, NAMES[r.type]) for text, _ in possible_strings(value, ())}
     verdict: dict[str, bool | None] = {}  # holder -> denies plain requests (None: unknown)
     unlinked = False  # a policy whose target is not known here may be any holder's
     for resource in resources:
@@ -116,6 +121,7 @@ def _plain_requests(doc: Document, resources: list[Resource]) -> Iterable[Hit]:
             continue
         targets = [v for v, _ in resolve(resource.properties, paths[0])]
         names = {n for v in targets for n in (referenced_names(v) if intrinsic(v) is not None else set())}
+        names |= {named[t] for v in targets for t, _ in possible_strings(v, ()) if t in named}
         if not targets or not names & holders:
             unlinked = unlinked or bool(targets)
             continue

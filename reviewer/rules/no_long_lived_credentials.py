@@ -21,7 +21,7 @@ from reviewer.engine.values import intrinsic, possible_strings, referenced_names
 from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.environments import variables
 from reviewer.rules.match_conditions import resolve
-from reviewer.rules.secret_shapes import credential_shape, name_words
+from reviewer.rules.secret_shapes import access_key_id_shaped, name_words
 
 # Access key types -> the path of their status.
 ACCESS_KEYS = {"AWS::IAM::AccessKey": "Status", "aws_iam_access_key": "status"}
@@ -108,6 +108,6 @@ def _carries_key(name: str, value: Any, keys: set[str]) -> str | None:
     if intrinsic(value) is not None and keys & referenced_names(value):
         return "refers to an IAM access key of this template"
     for text, _ in possible_strings(value, ()):
-        if credential_shape(text) == "an AWS access key id":
+        if access_key_id_shaped(text):
             return "holds an AWS access key id"
     return None

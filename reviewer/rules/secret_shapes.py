@@ -33,9 +33,10 @@ _REFERENCE_VALUE = re.compile(
     r"(?:https?|s3|ssm|secretsmanager)://(?![^/@\s]{1,200}:[^/@\s]{1,200}@))")
 _WORD = re.compile(r"[A-Z]{1,64}(?![a-z])|[A-Z]?[a-z]{1,64}|[0-9]{1,64}")
 
+ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])")
 # Values shaped like a known credential, whatever the name: (what it is, pattern).
 CREDENTIAL_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("an AWS access key id", ACCESS_KEY_ID),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]{1,10} ){0,2}PRIVATE KEY( BLOCK)?-----")),
     ("a GitHub token", re.compile(r"(?<![\w])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")),
     ("a GitLab token", re.compile(r"(?<![\w-])glpat-[A-Za-z0-9_-]{20,64}")),
@@ -104,6 +105,12 @@ def plain_value(text: str, placeholders: Iterable[str] = DEFAULT_PLACEHOLDERS) -
     if _EXAMPLE.search(value) and len(value) < 64:
         return False
     return _REFERENCE_VALUE.match(value) is None
+
+
+def access_key_id_shaped(text: str) -> bool:
+    """Is the text shaped like an AWS access key id, AWS's documentation key included (a key
+    passed where a role should be is the problem, whether or not it is a real one)?"""
+    return ACCESS_KEY_ID.search(text[:MAX_TEXT]) is not None
 
 
 def fingerprint_value(where: str, text: str) -> str:

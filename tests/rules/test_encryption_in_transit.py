@@ -118,7 +118,7 @@ def test_terraform() -> None:
 
 
 def test_a_policy_for_a_bucket_named_elsewhere_clears_the_module() -> None:
-    module = TERRAFORM.replace("bucket = aws_s3_bucket.data.id", 'bucket = "data"')
+    module = TERRAFORM.replace("bucket = aws_s3_bucket.data.id", 'bucket = "shared-elsewhere"')
     assert [f.resource for f in run(module, rule=RULE, path="main.tf")] == ["aws_lb_listener.http"]
 
 
@@ -148,3 +148,21 @@ def test_diff_a_removed_tls_statement_is_new(tmp_path) -> None:
     rows = sorted((f["resource"], f["state"]) for f in report["findings"] if f["rule"] == RULE)
     assert rows == [("aws_lb_listener.http", "unchanged"), ("aws_s3_bucket.data", "new"),
                     ("aws_s3_bucket.logs", "unchanged")]
+
+
+def test_a_policy_names_its_bucket_as_the_bucket_names_itself() -> None:
+    template = """\
+        Resources:
+          Feedback:
+            Type: AWS::S3::Bucket
+            Properties: {BucketName: !Sub "feedback-${AWS::AccountId}"}
+          Other: {Type: AWS::S3::Bucket}
+          FeedbackPolicy:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: !Sub "feedback-${AWS::AccountId}"
+              PolicyDocument:
+                Statement:
+                  - {Effect: Allow, Principal: "*", Action: s3:PutObject, Resource: "*"}
+        """
+    assert sorted(f.resource for f in run(template, rule=RULE)) == ["Feedback", "Other"]

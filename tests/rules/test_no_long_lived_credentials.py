@@ -111,3 +111,21 @@ def test_diff_reports_a_new_access_key_once(tmp_path) -> None:
                              cwd=repo.root))
     assert [(f["path"], f["start_line"], f["state"]) for f in report["findings"] if f["rule"] == RULE] == [
         ("infra/main.tf", 4, "new")]
+
+
+def test_an_access_key_in_the_environment_even_aws_documentation_key() -> None:
+    """TerraGoat's function gets AWS's documentation key under a name without "AWS": the key
+    is no secret, but passing one is the problem this rule is about."""
+    module = """\
+        resource "aws_lambda_function" "analysis" {
+          environment {
+            variables = {
+              access_key = "AKIAIOSFODNN7EXAMPLE"
+              secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            }
+          }
+        }
+        """
+    [finding] = run(module, rule=RULE, path="main.tf")
+    assert finding.start_line == 4 and "access_key of function aws_lambda_function.analysis holds an AWS access key id" in finding.message
+    assert run(module, rule="no-plaintext-secrets", path="main.tf") == []
