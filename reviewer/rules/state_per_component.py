@@ -23,7 +23,10 @@ from reviewer.rules.base import Context, RuleKind
 # Backend type -> the settings that together name one state, each with its default (None:
 # required; without it the location is unknown).
 LOCATIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "s3": (("bucket", None), ("key", None)),
+    # A workspace other than default keeps its state under workspace_key_prefix: roots that
+    # share bucket and key but not the prefix, and use workspaces (as teams who set it do),
+    # do not collide.
+    "s3": (("bucket", None), ("workspace_key_prefix", "env:"), ("key", None)),
     "gcs": (("bucket", None), ("prefix", "")),
     "azurerm": (("storage_account_name", None), ("container_name", None), ("key", None)),
     "remote": (("hostname", "app.terraform.io"), ("organization", None), ("workspaces.name", None)),
@@ -41,12 +44,14 @@ PREFIXED = {"remote": (("hostname", "app.terraform.io"), ("organization", None),
 MAX_ROOTS = 2000
 # Folders whose roots demonstrate or test a module (a published module's examples/, a
 # terratest fixture): run by hand against a sandbox, with local state on purpose.
-NOT_COMPONENTS = ("examples", "example", "test", "tests", "fixtures", "testdata", "test-fixtures")
+# Nor are the roots of templates, copied elsewhere to be applied.
+NOT_COMPONENTS = ("examples", "example", "test", "tests", "fixtures", "testdata", "test-fixtures",
+                  "templates")
 
 
-def locations(state: ModuleState) -> list[tuple[str, ...]]:
-    """The state locations a root may be initialised with, each as a comparable tuple; none
-    when any part is known only to ``init``."""
+def locations(state: ModuleState) -> list[tuple[tuple[str, ...], str]]:
+    """The state locations a root may be initialised with: each a comparable tuple and its
+    description in the settings written; none when any part is known only to ``init``."""
     backend = state.backend
     if backend is None:
         return []
@@ -63,24 +68,27 @@ def locations(state: ModuleState) -> list[tuple[str, ...]]:
 
 
 def _location(backend: Backend, settings: dict, table: tuple[tuple[str, str | None], ...],
-              folder: str) -> tuple[str, ...] | None:
+              folder: str) -> tuple[tuple[str, ...], str] | None:
     parts: list[str] = [backend.kind]
+    written: list[str] = []
     for name, default in table:
         setting = settings.get(name)
-        if setting is not None and setting.value is None:
-            return None  # an expression: what init is told
+        if setting is not None and (setting.value is None or _placeholder(setting.value)):
+            return None  # an expression, or a template's placeholder: what init is told
         value = setting.value if setting is not None else default
         if value is None:
             return None  # a partial configuration completed at init time
         if backend.kind == "local" and name == "path":
             value = posixpath.normpath(posixpath.join("" if folder == "." else folder, value))
         parts.append(f"{name}={value}")
-    return tuple(parts)
+        if setting is not None:
+            written.append(f"{name} {value}")
+    return tuple(parts), f"{backend.kind} backend " + ", ".join(written)
 
 
-def _described(location: tuple[str, ...]) -> str:
-    kind, *parts = location
-    return f"{kind} backend " + ", ".join(p.replace("=", " ", 1) for p in parts)
+def _placeholder(value: str) -> bool:
+    """A value someone substitutes before init ($application_name, {{ name }})."""
+    return "$" in value or "{{" in value
 
 
 class TerraformStatePerComponent(RuleKind):
@@ -95,7 +103,7 @@ class TerraformStatePerComponent(RuleKind):
         roots = [(doc, state) for doc, state in states
                  if (state.backend is not None or state.provider is not None)
                  and state.folder not in called and not skipped.intersection(state.folder.split("/"))]
-        sharing: dict[tuple[str, ...], list[tuple[Document, ModuleState]]] = {}
+        sharing: dict[tuple[str, ...], list[tuple[Document, ModuleState, str]]] = {}
         for doc, state in roots:
             if state.backend is None:
                 file, line = state.provider or (doc.path, 1)
@@ -105,19 +113,19 @@ class TerraformStatePerComponent(RuleKind):
                                    "it", "no-backend", None, severity="warning",
                                lines=(line, line), file=file)
                 continue
-            for location in dict.fromkeys(locations(state)):
-                sharing.setdefault(location, []).append((doc, state))
+            for location, described in dict.fromkeys(locations(state)):
+                sharing.setdefault(location, []).append((doc, state, described))
         for location, owners in sharing.items():
-            folders = sorted({state.folder for _, state in owners})
+            folders = sorted({state.folder for _, state, _ in owners})
             if len(folders) < 2:
                 continue
-            for doc, state in owners:
+            for doc, state, described in owners:
                 others = [f for f in folders if f != state.folder]
                 backend = state.backend
                 if backend is None:
                     continue
                 yield doc, Hit((), f"root module {state.folder} keeps its state in the same place "
-                                   f"as {_folders(others)} ({_described(location)}): whichever "
+                                   f"as {_folders(others)} ({described}): whichever "
                                    "applies last overwrites the other's state",
                                "shared:" + "\x1f".join(location), None,
                                lines=(backend.line, backend.line), file=backend.file)

@@ -83,7 +83,7 @@ def test_remote_workspaces_cloud_and_local_paths() -> None:
                   "f/main.tf": local % "../state/terraform.tfstate",
                   "g/main.tf": local % "terraform.tfstate"})
     assert [p for p, _, _, _ in found] == ["a/main.tf", "b/main.tf", "e/main.tf", "f/main.tf"]
-    assert "remote backend hostname app.terraform.io, organization acme, workspaces.prefix app-" in found[0][3]
+    assert "(remote backend organization acme, workspaces.prefix app-)" in found[0][3]
     assert "local backend path state/terraform.tfstate" in found[2][3]
 
 
@@ -112,3 +112,20 @@ def test_scan_and_diff_report_a_copied_backend(tmp_path: Path) -> None:
     report = json.loads(proc.stdout)
     new = sorted((f["path"], f["state"]) for f in report["findings"] if f["rule"] == RULE)
     assert new == [("billing/main.tf", "new"), ("orders/main.tf", "new")]
+
+
+def test_roots_that_share_a_key_but_not_a_workspace_prefix_do_not_collide() -> None:
+    """The Modernisation Platform's way: one bucket, key terraform.tfstate everywhere, and a
+    workspace_key_prefix per root; its workspaces are env-named, never default."""
+    def backend(prefix: str) -> str:
+        return (f'terraform {{\n  backend "s3" {{\n    bucket = "state"\n    key = "terraform.tfstate"\n'
+                f'    workspace_key_prefix = "{prefix}"\n  }}\n}}\n')
+    assert scan({"a/main.tf": PROVIDER + backend("accounts/a"), "b/main.tf": PROVIDER + backend("accounts/b")}) == []
+    found = scan({"a/main.tf": PROVIDER + backend("accounts/a"), "b/main.tf": PROVIDER + backend("accounts/a")})
+    assert len(found) == 2 and "workspace_key_prefix accounts/a" in found[0][3]
+
+
+def test_templates_and_their_placeholders_are_no_components() -> None:
+    backend = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "$application_name/terraform.tfstate"\n  }\n}\n'
+    assert scan({"a/main.tf": PROVIDER + backend, "b/main.tf": PROVIDER + backend}) == []
+    assert scan({"templates/a/main.tf": PROVIDER, "templates/b/main.tf": PROVIDER}) == []
