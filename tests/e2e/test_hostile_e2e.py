@@ -191,7 +191,10 @@ def test_hundreds_of_new_findings_are_all_posted_at_githubs_pace(world: dict[str
     gh.content_pace = (3, 2.0)  # three content-creating requests per two seconds
     queues = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n"
                      f"      QueueName: orders-{i}\n" for i in range(300))
-    run = review(world, 9, {}, {"stacks/queues.yaml": "Resources:\n" + queues}, timeout=240)
+    # The load stays the one this test was written for: encryption-in-transit would add a
+    # finding per queue (no TLS-only queue policy), 300 more comments at GitHub's pace.
+    config = {".github/policy-reviewer.yml": "rules:\n  encryption-in-transit: {enabled: false}\n"}
+    run = review(world, 9, config, {"stacks/queues.yaml": "Resources:\n" + queues}, timeout=240)
     assert run["conclusion"] == "failure"
     world["app"].wait_settled(120)
     comments = gh.review_comments_for(OWNER, REPO, 9)
