@@ -68,7 +68,7 @@ class NoLongLivedCredentials(RuleKind):
 
 def _named(resource: Resource) -> str:
     """The resource with its type, unless its name already says it (a Terraform address)."""
-    if resource.logical_id.startswith(resource.type + "."):
+    if f".{resource.type}." in f".{resource.logical_id}":
         return resource.logical_id
     return f"{resource.type} {resource.logical_id}"
 
