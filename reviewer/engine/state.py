@@ -49,3 +49,6 @@ class ModuleState:
     partials: list[PartialConfig] = field(default_factory=list)
     provider: tuple[str, int] | None = None  # the first provider block's file and line
     calls: list[str] = field(default_factory=list)  # folders of the scan it calls as modules
+    # A tool writes its backend and providers at init (Terragrunt, whose terragrunt.hcl the
+    # repository holds): a backend not written here is not missing.
+    generated: bool = False

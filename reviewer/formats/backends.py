@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from reviewer.engine.state import Backend, ModuleState, PartialConfig, Setting
 from reviewer.formats.hcl_model import Attribute, Block, HclError
-from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX
+from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME
 from reviewer.formats.terraform_model import literal
 
 MAX_PARTIALS = 20  # per folder: each is one way to init the same module
@@ -32,6 +32,7 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
             if isinstance(source, str) and source.startswith(("./", "../")):
                 state.calls.append(posixpath.normpath(posixpath.join("" if folder == "." else folder, source)))
     state.partials = _partials(folder, others)
+    state.generated = any(posixpath.basename(path) == TERRAGRUNT_NAME for path in others)
     return state
 
 

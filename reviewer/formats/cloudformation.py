@@ -16,7 +16,7 @@ from reviewer.engine.values import as_list
 from reviewer.formats import cloudformation_foreach as foreach
 from reviewer.formats import cloudformation_iam as cfn_iam
 from reviewer.formats.text import file_text, looks_reviewable
-from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX
+from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME
 
 
 class CloudFormationAdapter(Adapter):
@@ -155,8 +155,8 @@ def decode_file(path: str, content: bytes) -> Document | None:
     Returns None for files we do not review (binary, other YAML/JSON). Raises
     Unreadable when the file plainly is a template or policy but cannot be used.
     """
-    if path.endswith(PARTIAL_BACKEND_SUFFIX):
-        return None  # Terraform's, read with its module (formats.backends)
+    if path.endswith((PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME)):
+        return None  # Terraform's and Terragrunt's, read with their modules (formats.backends)
     text = file_text(content)
     if text is None:
         return None

@@ -12,10 +12,13 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfv
 # The names of files a scan or a review reads at all: the rest of a repository is skipped by
 # name, before anything is read (Terraform by name; Serverless services are YAML).
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tofu", ".tfvars", ".tpl",
-                      ".tftpl", ".tfbackend")
+                      ".tftpl", ".tfbackend", "terragrunt.hcl")
 # Terraform's partial backend configuration, read with the module beside it (where its
 # state is kept), never as a document of its own.
 PARTIAL_BACKEND_SUFFIX = ".tfbackend"
+# Terragrunt's configuration: where it is, Terragrunt writes the backend and providers of the
+# modules it runs, at init.
+TERRAGRUNT_NAME = "terragrunt.hcl"
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")

@@ -106,6 +106,8 @@ class TerraformStatePerComponent(RuleKind):
         sharing: dict[tuple[str, ...], list[tuple[Document, ModuleState, str]]] = {}
         for doc, state in roots:
             if state.backend is None:
+                if state.generated:
+                    continue  # Terragrunt writes it at init: neither flagged nor cleared
                 file, line = state.provider or (doc.path, 1)
                 yield doc, Hit((), f"root module {state.folder} configures providers but no "
                                    "backend: its state stays in terraform.tfstate on whoever ran "

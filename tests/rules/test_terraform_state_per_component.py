@@ -129,3 +129,10 @@ def test_templates_and_their_placeholders_are_no_components() -> None:
     backend = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "$application_name/terraform.tfstate"\n  }\n}\n'
     assert scan({"a/main.tf": PROVIDER + backend, "b/main.tf": PROVIDER + backend}) == []
     assert scan({"templates/a/main.tf": PROVIDER, "templates/b/main.tf": PROVIDER}) == []
+
+
+def test_terragrunt_writes_the_backend_of_the_modules_it_runs() -> None:
+    files = {"modules/api/main.tf": PROVIDER + 'resource "aws_sqs_queue" "q" {}\n'}
+    assert [sev for _, _, sev, _ in scan(files)] == ["warning"]
+    files["env/prod/api/terragrunt.hcl"] = 'terraform {\n  source = "../../../modules//api"\n}\n'
+    assert scan(files) == []
