@@ -102,6 +102,8 @@ def plain_value(text: str, placeholders: Iterable[str] = DEFAULT_PLACEHOLDERS) -
         return False  # <your-password>, [secret]
     if _FILLER.search(value) or _STAND_IN_WORDS.intersection(name_words(value[:200])):
         return False
+    if _SEQUENCES.fullmatch(value) and _ascending(value):
+        return False  # abc123, xyz123, 12345678: a keyboard's stand-in
     if _EXAMPLE.search(value) and len(value) < 64:
         return False
     return _REFERENCE_VALUE.match(value) is None
@@ -111,6 +113,15 @@ def access_key_id_shaped(text: str) -> bool:
     """Is the text shaped like an AWS access key id, AWS's documentation key included (a key
     passed where a role should be is the problem, whether or not it is a real one)?"""
     return ACCESS_KEY_ID.search(text[:MAX_TEXT]) is not None
+
+
+_SEQUENCES = re.compile(r"[a-zA-Z]{0,12}[0-9]{0,12}")
+
+
+def _ascending(value: str) -> bool:
+    """Is each run of letters and of digits a run of consecutive characters (abc, 123)?"""
+    runs = re.findall(r"[a-zA-Z]{1,12}|[0-9]{1,12}", value)
+    return all(all(ord(b) - ord(a) == 1 for a, b in zip(run.lower(), run.lower()[1:])) for run in runs)
 
 
 def fingerprint_value(where: str, text: str) -> str:

@@ -182,6 +182,8 @@ def test_serverless_provider_and_function_environments() -> None:
     ("JWT_SECRET", "changeme", False),
     ("API_KEY", "<your api key>", False),
     ("API_KEY", "xxxxxxxxxxxx", False),
+    ("MY_SECRET", "xyz123", False),
+    ("DB_PASSWORD", "Aa1234321Bb", True),
     ("GITHUB", "ghp_" + "a1B2c3D4e5" * 4, True),
     ("CERT", "-----BEGIN PRIVATE KEY-----\\nMIIE", True),
     ("SECRET_PATH", "/orders/prod/secret", False),
