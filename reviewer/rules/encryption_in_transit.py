@@ -94,16 +94,49 @@ class EncryptionInTransit(RuleKind):
         if doc.kind != TEMPLATE:
             return
         minimum = str(ctx.params.get("minimum_tls", DEFAULT_MINIMUM))
-        resources = doc.resources()
-        yield from _plain_requests(doc, resources)
-        for resource in resources:
+        for resource in doc.resources():
             if resource.type in LISTENERS:
                 yield from _listener(resource, LISTENERS[resource.type], minimum)
             elif resource.type in DOMAINS:
                 yield from _domain(resource, DOMAINS[resource.type], minimum)
 
 
-def _plain_requests(doc: Document, resources: list[Resource]) -> Iterable[Hit]:
+    def check_project(self, docs: list[Document], ctx: Context) -> Iterable[tuple[Document, Hit]]:
+        # A Terraform policy may be for a bucket of a module it calls (bucket =
+        # module.logs.bucket_id): that module's buckets are then neither flagged nor cleared.
+        templates = [doc for doc in docs if doc.kind == TEMPLATE]
+        elsewhere = {prefix for doc in templates for prefix in _module_targets(doc.resources())}
+        for doc in templates:
+            for hit in _plain_requests(doc, doc.resources(), elsewhere):
+                yield doc, hit
+
+
+def _module_targets(resources: list[Resource]) -> set[str]:
+    """The module instances (``module.logs.``) whose outputs a policy here is for."""
+    out: set[str] = set()
+    for resource in resources:
+        paths = POLICIES.get(resource.type)
+        if paths is None:
+            continue
+        at = resource.logical_id.rfind(resource.type + ".")
+        prefix = resource.logical_id[:at] if at > 0 else ""
+        for value, _ in resolve(resource.properties, paths[0]):
+            found = intrinsic(value)
+            # A module's output is read as an import (Fn::ImportValue "module.logs.bucket_id").
+            names = referenced_names(value) if found is not None else set()
+            if found is not None and found[0] == "Fn::ImportValue" and isinstance(found[1], str):
+                names.add(found[1])
+            for name in names:
+                if name.startswith("module."):
+                    module = _INDEX.sub("", name).split(".")[1]
+                    out.add(f"{prefix}module.{module}.")
+    return out
+
+
+_INDEX = re.compile(r"\[[^\]]{0,100}\]")
+
+
+def _plain_requests(doc: Document, resources: list[Resource], elsewhere: set[str]) -> Iterable[Hit]:
     by_holder: dict[str, list[Statement]] = {}
     parameters = doc.parameters()
     for policy in policy_documents(doc):
@@ -134,6 +167,8 @@ def _plain_requests(doc: Document, resources: list[Resource]) -> Iterable[Hit]:
             continue
         own = _denies(resource, kind[1], by_holder) if kind[1] else False
         result = _either(verdict.get(resource.logical_id, False), own)
+        if any(resource.logical_id.startswith(prefix) for prefix in elsewhere):
+            continue  # a policy in the module's caller may be its
         if result is False and not unlinked:
             word = POLICY_WORDS.get(resource.type, "policy")
             yield Hit(resource.path + ("Type",),

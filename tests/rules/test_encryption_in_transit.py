@@ -166,3 +166,29 @@ def test_a_policy_names_its_bucket_as_the_bucket_names_itself() -> None:
                   - {Effect: Allow, Principal: "*", Action: s3:PutObject, Resource: "*"}
         """
     assert sorted(f.resource for f in run(template, rule=RULE)) == ["Feedback", "Other"]
+
+
+def test_a_callers_policy_for_a_modules_bucket() -> None:
+    """nozaq/terraform-aws-secure-baseline: the module makes the bucket, its caller gives it
+    a policy through the module's output; the module's bucket is not judged alone."""
+    import dataclasses
+    import textwrap
+
+    from reviewer.config.settings import Settings, effective_rules
+    from reviewer.pipeline import evaluate
+    from tests.conftest import shipped_rules
+
+    files = {
+        "main.tf": 'module "logs" {\n  source = "./bucket"\n}\n'
+                   'resource "aws_s3_bucket_policy" "logs" {\n  bucket = module.logs.bucket_id\n'
+                   '  policy = data.aws_iam_policy_document.tls.json\n}\n',
+        "bucket/main.tf": 'resource "aws_s3_bucket" "this" {\n  bucket = "logs"\n}\n'
+                          'output "bucket_id" {\n  value = aws_s3_bucket.this.id\n}\n',
+    }
+    rules = effective_rules(shipped_rules(), Settings())
+    only = {RULE: dataclasses.replace(rules[RULE], enabled=True)}
+    found = evaluate({p: textwrap.dedent(t).encode() for p, t in files.items()}, only, Settings()).findings
+    assert [f for f in found if f.rule_id == RULE] == []
+    files["main.tf"] = 'module "logs" {\n  source = "./bucket"\n}\n'
+    found = evaluate({p: t.encode() for p, t in files.items()}, only, Settings()).findings
+    assert [f.resource for f in found if f.rule_id == RULE] == ["module.logs.aws_s3_bucket.this"]
