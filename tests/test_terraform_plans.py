@@ -194,3 +194,80 @@ def test_a_changed_module_call_makes_what_its_plan_grants_new(tmp_path: Path) ->
 def test_diff_refuses_a_missing_plan_file(tmp_path: Path) -> None:
     proc = cli("diff", "--base", "HEAD", "--plan", str(tmp_path / "nope.json"))
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def billing_documents(plan: bytes | None = None) -> dict[str, Any]:
+    from reviewer.formats import GivenPlan, read_files
+
+    files = {"main.tf": (BILLING / "main.tf").read_bytes()}
+    given = [GivenPlan("tfplan.json", plan or (BILLING / "tfplan.json").read_bytes())]
+    documents, problems = read_files(files, given)
+    assert not [p for p in problems if p.rule == "template-parse"]
+    [module] = [d for d in documents if d.path == "."]
+    return module.data["Resources"]
+
+
+def line_of(text: str) -> int:
+    [line] = [n for n, written in enumerate((BILLING / "main.tf").read_text().splitlines(), 1) if text in written]
+    return line
+
+
+def test_a_module_output_takes_its_planned_value_where_it_is_used() -> None:
+    statement = billing_documents()["aws_iam_role_policy.forward_writes"]["Properties"]["policy"]["Statement"][0]
+    # Without the plan this is module.iam.bucket_arns, decided elsewhere (Fn::ImportValue).
+    assert statement["Resource"] == ["arn:aws:s3:::billing-prod/*"]
+    assert statement["Resource"].start_line == line_of("Resource = module.iam.bucket_arns")
+
+
+def test_count_and_dynamic_blocks_become_what_the_plan_made() -> None:
+    resources = billing_documents()
+    # count = var.with_dlq ? 1 : 0 with with_dlq = true: the instance exists, unconditionally.
+    assert "aws_sqs_queue.dlq[0]" in resources and "aws_sqs_queue.dlq" not in resources
+    assert "Condition" not in resources["aws_sqs_queue.dlq[0]"]
+    # dynamic "statement" over var.grants: one statement per grant, at the actions line.
+    statements = resources["data.aws_iam_policy_document.grants"]["Properties"]["Statement"]
+    assert sorted(s["Sid"] for s in statements) == ["Admin", "Audit"]
+    assert {s["Action"][0].start_line for s in statements} == {line_of("actions   = [statement.value]")}
+
+
+def test_the_base_reads_what_the_plan_says_is_deployed_now(tmp_path: Path) -> None:
+    # The plan updates the ledger policy in place: deployed with dynamodb:GetItem, planned with
+    # dynamodb:* (the workflow's -var readers changed). The configuration is the same in base and
+    # head, but what is deployed is not what is planned: the wildcard is new.
+    data = json.loads((BILLING / "tfplan.json").read_text())
+    [change] = [c for c in data["resource_changes"] if c["address"] == 'aws_iam_policy.reader["ledger"]']
+    before = dict(change["change"]["after"])
+    before["policy"] = before["policy"].replace("dynamodb:*", "dynamodb:GetItem")
+    change["change"].update(actions=["update"], before=before, before_sensitive={})
+    plan = tmp_path / "tfplan.json"
+    plan.write_text(json.dumps(data))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    written = (BILLING / "main.tf").read_text()
+    (repo / "main.tf").write_text(written)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "main.tf").write_text(written.replace("variable \"stage\"", "# billing\nvariable \"stage\""))
+    git(repo, "commit", "-qam", "head")
+    proc = cli("diff", "--repo", str(repo), "--base", "main", "--plan", str(plan), "--format", "sarif",
+               "--disable", "template-valid")
+    states = {f'{r["ruleId"]} {r["locations"][0]["logicalLocations"][0]["name"]}': r["baselineState"]
+              for r in json.loads(proc.stdout)["runs"][0]["results"]}
+    assert states['no-wildcard-actions aws_iam_policy.reader["ledger"]'] == "new"
+    assert states["no-wildcard-actions module.iam.aws_iam_role_policy.this"] == "unchanged"
+
+
+def test_a_plan_speaks_of_its_own_root_only(tmp_path: Path) -> None:
+    # envs/dev and envs/prod hold the same configuration; the plan beside prod is prod's.
+    for stage in ("dev", "prod"):
+        (tmp_path / "envs" / stage).mkdir(parents=True)
+        shutil.copy(BILLING / "main.tf", tmp_path / "envs" / stage / "main.tf")
+    shutil.copy(BILLING / "tfplan.json", tmp_path / "envs" / "prod" / "tfplan.json")
+    _, report, _ = scan(tmp_path)
+    wildcards = findings(report, "no-wildcard-actions")
+    assert ("envs/prod/main.tf", 28, "no-wildcard-actions", 'aws_iam_policy.reader["ledger"]') in wildcards
+    assert not [f for f in wildcards if f[0].startswith("envs/dev/")]
+    notes = [f["path"] for f in report["findings"] if f["rule"] == "include-not-reviewed"]
+    assert notes == ["envs/dev/main.tf"]  # dev's registry module is still not looked inside

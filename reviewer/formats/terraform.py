@@ -54,10 +54,14 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None,
         except Exception as exc:  # noqa: BLE001 - one module must not hide the others
             problems.append(_failed(members, exc))
     _link_calls(modules)
+    trees: list[set[str]] = []
     for given in plans:
         root = _root_of(given.plan, modules)
         if root is not None:
             root.planned = dict(given.plan.variables)
+        # The plan speaks of its root and the modules it calls, not of other roots that
+        # happen to hold the same addresses (envs/dev beside envs/prod).
+        trees.append({folder for folder, module in modules.items() if root is not None and module.calls_from(root)})
     for module in modules.values():
         try:
             documents.extend(module.documents())
@@ -67,8 +71,9 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None,
         problems.extend(module.problems)
     from reviewer.formats.terraform_plan_overlay import overlay
 
-    for given in plans:
-        documents.extend(overlay(given.plan, documents, given.side, given.head))
+    for given, tree in zip(plans, trees):
+        mine = [doc for doc in documents if doc.path in tree]
+        documents.extend(overlay(given.plan, mine, given.side, given.head))
     return documents, problems
 
 
@@ -180,6 +185,15 @@ class _Module(BlockReader, ValueReader):
             names.append(f"module.{block.labels[0]}.")
             module = caller if caller is not self else None
         return "".join(reversed(names))
+
+    def calls_from(self, root: "_Module") -> bool:
+        """Is this module ``root``, or called from it (through at most eight calls)?"""
+        module: _Module | None = self
+        for _ in range(9):
+            if module is root:
+                return True
+            module = module.caller[0] if module is not None and module.caller else None
+        return False
 
     # ----------------------------------------------------------------- documents
 

@@ -188,6 +188,11 @@ def merge(written: Any, planned: Any, depth: int) -> Any:
     """The configuration's value where it is known; the plan's where it is not."""
     if planned is None or isinstance(planned, Hidden) or depth > MAX_VALUE_DEPTH:
         return written
+    if _planned(written) and not isinstance(planned, (dict, str)) or isinstance(written, planned_str):
+        # A value the plan's variables gave: the resource's own values are the truth (what is
+        # deployed now, for the base of a change).
+        line, end, source = _marks(written)
+        return to_node(planned, line, end, source, 0)
     if intrinsic(written) is not None:
         if _resolvable(written, 0):
             return written
@@ -211,6 +216,11 @@ def merge(written: Any, planned: Any, depth: int) -> Any:
         parsed = _policy(planned)  # the configuration's jsonencode, the plan's JSON text
         return merge(written, parsed, depth + 1) if parsed is not None else written
     return written
+
+
+def _planned(value: Any) -> bool:
+    """A list the plan's variables gave (an instance's each.value)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, planned_str) for v in value[:256])
 
 
 def _resolvable(value: Any, depth: int) -> bool:

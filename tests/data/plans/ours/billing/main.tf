@@ -52,3 +52,39 @@ resource "aws_lambda_function" "forward" {
     variables = { DB_PASSWORD = var.db_password, STAGE = var.stage }
   }
 }
+
+# The module's output, known when planned: where the forwarder may write.
+resource "aws_iam_role_policy" "forward_writes" {
+  name = "forward-writes-${var.stage}"
+  role = "forward-billing-${var.stage}"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = module.iam.bucket_arns }]
+  })
+}
+
+variable "with_dlq" { type = bool }
+
+resource "aws_sqs_queue" "dlq" {
+  count = var.with_dlq ? 1 : 0
+  name  = "forward-billing-dlq-${var.stage}"
+}
+
+variable "grants" { type = map(string) }
+
+# One statement per grant, as many as the plan's grants.
+data "aws_iam_policy_document" "grants" {
+  dynamic "statement" {
+    for_each = var.grants
+    content {
+      sid       = statement.key
+      actions   = [statement.value]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "grants" {
+  name   = "billing-grants-${var.stage}"
+  policy = data.aws_iam_policy_document.grants.json
+}

@@ -32,3 +32,4 @@ resource "aws_iam_role_policy" "this" {
 }
 
 output "role_arn" { value = aws_iam_role.this.arn }
+output "bucket_arns" { value = var.buckets }
