@@ -28,6 +28,12 @@ def plan_limit(path: str, head: bytes) -> int:
     return MAX_FILE_BYTES
 
 
+def cut_to_limit(path: str, content: bytes) -> bytes:
+    """One byte past what the engine reads of a file (more of a Terraform plan), so that
+    a file over the limit is still told apart from one just at it."""
+    return content[:plan_limit(path, content[:1024]) + 1]
+
+
 def is_terraform(path: str) -> bool:
     """Terraform is recognised by name: ``.tf``, ``.tf.json``, ``.tfvars``, ``.tfvars.json``,
     and OpenTofu's ``.tofu`` and ``.tofu.json``."""

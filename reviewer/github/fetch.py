@@ -23,7 +23,7 @@ from github.Requester import Requester
 
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
-from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES, plan_limit
+from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES, cut_to_limit
 from reviewer.formats.paths import companions, module_folders, module_siblings
 from reviewer.github import threads as review_threads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
@@ -350,12 +350,7 @@ def _rest_blob(requester: Requester, repo_url: str, oid: str, path: str) -> byte
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
         return None
     _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{oid}")
-    return _limited(path, base64.b64decode(blob.get("content") or ""))
-
-
-def _limited(path: str, content: bytes) -> bytes:
-    """One byte past what the engine reads of a file: more of a Terraform plan."""
-    return content[:plan_limit(path, content[:1024]) + 1]
+    return cut_to_limit(path, base64.b64decode(blob.get("content") or ""))
 
 
 def _changed_files(repo: Repository, number: int) -> int:
@@ -418,5 +413,5 @@ def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes
         # (a finding) from a large package-lock.json (skipped), and one byte past the limit.
         # https://docs.github.com/en/rest/git/blobs#get-a-blob
         _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{data['sha']}")
-        return _limited(path, base64.b64decode(blob.get("content") or ""))
+        return cut_to_limit(path, base64.b64decode(blob.get("content") or ""))
     return base64.b64decode(data.get("content") or "")
