@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--base", required=True, metavar="REF", help="the branch the change goes into")
     diff.add_argument("--head", default="HEAD", metavar="REF", help="the change (default: HEAD)")
     diff.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")
+    diff.add_argument("--plan", metavar="FILE", help="head's Terraform plan, as terraform show -json writes it")
 
     serve = sub.add_parser("serve", help="run the web app and a worker on this machine")
     serve.add_argument("--bind", default="127.0.0.1:8000", help="address for gunicorn (default 127.0.0.1:8000)")
@@ -243,11 +244,14 @@ def _readable(path: Path, roots: list[str], explicit: bool = False) -> bool:
 
 
 def _read_limited(path: Path) -> bytes:
-    from reviewer.formats.paths import MAX_FILE_BYTES
+    from reviewer.formats.paths import MAX_FILE_BYTES, plan_limit
 
-    # One byte past the limit tells the engine the file is too big without reading 50 MB.
+    # One byte past the limit tells the engine the file is too big without reading 50 MB;
+    # a Terraform plan may be larger than any template.
     with open(path, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        head = handle.read(MAX_FILE_BYTES + 1)
+        limit = plan_limit(str(path), head)
+        return head + handle.read(limit + 1 - len(head)) if limit > MAX_FILE_BYTES and len(head) > MAX_FILE_BYTES else head
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -300,11 +304,26 @@ def _diff(args: argparse.Namespace) -> int:
 
     below, _, org_settings = below_repository(args.policies, args.org)
     judge = ConfigJudge(below, org_settings, {p: t.decode("utf-8", "replace") for p, t in rule_texts.items()})
-    review = review_change(base_files, head_files, change.renames, rules, settings, judge=judge)
+    review = review_change(base_files, head_files, change.renames, rules, settings, judge=judge,
+                           plan=_plan_file(args.plan, repo) if args.plan else None)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed, reach=review.reach,
                     delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head,
                     expiring=expiring(settings, _today()))
     return _emit(args, report)
+
+
+def _plan_file(given: str, repo: Path) -> tuple[str, bytes]:
+    """``--plan FILE``: its name (relative to the repository when inside it) and bytes."""
+    from reviewer.formats.terraform_plan import MAX_PLAN_BYTES
+
+    path = Path(given)
+    if not path.is_file():
+        raise UsageError(f"--plan {given}: no such file")
+    with open(path, "rb") as handle:
+        content = handle.read(MAX_PLAN_BYTES + 1)
+    real, root = os.path.realpath(path), os.path.realpath(repo)
+    name = os.path.relpath(real, root) if real.startswith(root.rstrip(os.sep) + os.sep) else given
+    return name.replace(os.sep, "/"), content
 
 
 # ----------------------------------------------------------------------------- doctor

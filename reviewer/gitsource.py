@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import CANDIDATE_SUFFIXES, plan_limit
 from reviewer.formats.paths import companions, module_folders, module_siblings
 
 
@@ -123,7 +123,7 @@ def _cat(repo: Path, blobs: dict[str, str]) -> dict[str, bytes]:
         if len(header) < 3 or header[1] != b"blob":
             continue
         size = int(header[2])
-        files[path] = out[pos:pos + min(size, MAX_FILE_BYTES + 1)]
+        files[path] = out[pos:pos + min(size, plan_limit(path, out[pos:pos + 1024]) + 1)]
         pos += size + 1
     return files
 

@@ -5,12 +5,12 @@ tests all come through here."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from reviewer.config.rulebook import RuleSpec
 from reviewer.config.settings import Settings
 from reviewer.engine.evaluate import Evaluation, evaluate_documents
-from reviewer.formats import read_files
+from reviewer.formats import GivenPlan, read_files
 
 if TYPE_CHECKING:  # a scan needs none of these: a CLI start does not pay for them
     from reviewer.config.config_change import ConfigJudge
@@ -20,20 +20,27 @@ if TYPE_CHECKING:  # a scan needs none of these: a CLI start does not pay for th
 
 
 def evaluate(files: Mapping[str, bytes], rules: Mapping[str, RuleSpec], settings: Settings,
-             today: dt.date | None = None) -> Evaluation:
+             today: dt.date | None = None, plans: Sequence[GivenPlan] = ()) -> Evaluation:
     """Read ``files`` (path -> bytes) and run every enabled rule over them."""
-    documents, findings = read_files(files)
+    documents, findings = read_files(files, plans)
     return evaluate_documents(documents, rules, settings, today, findings)
 
 
 def review_change(base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
                   renames: Mapping[str, str], rules: Mapping[str, RuleSpec],
                   settings: Settings, today: dt.date | None = None,
-                  judge: "ConfigJudge | None" = None) -> "ChangeReview":
+                  judge: "ConfigJudge | None" = None, plan: tuple[str, bytes] | None = None) -> "ChangeReview":
     """Review a change like a pull request: both sides read and judged with the same rules
-    and settings, then compared (see ``engine.review.review_evaluations``)."""
-    base = evaluate(base_files, rules, settings, today)
-    head = evaluate(head_files, rules, settings, today)
+    and settings, then compared (see ``engine.review.review_evaluations``). ``plan`` is
+    head's Terraform plan (path, bytes): head reads what it plans, the base what it says is
+    deployed now, so that what a plan reveals is not taken for new."""
+    base_plans: list[GivenPlan] = []
+    head_plans: list[GivenPlan] = []
+    if plan is not None:
+        head_plans.append(GivenPlan(plan[0], plan[1]))
+        base_plans.append(GivenPlan(plan[0], plan[1], "before", head_files))
+    base = evaluate(base_files, rules, settings, today, base_plans)
+    head = evaluate(head_files, rules, settings, today, head_plans)
     from reviewer.engine.review import review_evaluations
 
     return review_evaluations(base, head, base_files, head_files, renames, judge, settings.guardrails)

@@ -41,13 +41,14 @@ def pull_request_repo(tmp: Path, head_text: str) -> tuple[Path, str]:
     return repo, base
 
 
-def run_review_step(tmp: Path, repo: Path, base: str) -> tuple[int, str, str, str]:
+def run_review_step(tmp: Path, repo: Path, base: str, **given: str) -> tuple[int, str, str, str]:
     """The action's "Review the change" step as the runner would run it: its shell text with
     the expressions filled in, its env, and GitHub's variables."""
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     [step] = [s for s in action["runs"]["steps"] if s.get("id") == "review"]
     inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
     inputs["sarif"] = str(tmp / "out.sarif")
+    inputs.update(given)
 
     def fill(text: str) -> str:
         text = text.replace("${{ github.action_path }}", str(ROOT))
@@ -85,6 +86,27 @@ def test_the_action_passes_a_pull_request_that_adds_nothing(tmp_path: Path) -> N
     code, summary, outputs, log = run_review_step(tmp_path, repo, base)
     assert code == 0, log
     assert "failed=false" in outputs and "Nothing blocks" in summary
+
+
+def test_the_action_reviews_with_the_plan_the_workflow_made(tmp_path: Path) -> None:
+    billing = ROOT / "tests" / "data" / "plans" / "ours" / "billing"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    written = (billing / "main.tf").read_text()
+    (repo / "main.tf").write_text(written.replace('["s3:*"]', '["s3:GetObject"]'))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "main.tf").write_text(written)
+    git(repo, "commit", "-qam", "head")
+    code, summary, _, log = run_review_step(tmp_path, repo, base, plan=str(billing / "tfplan.json"))
+    # Only the plan shows what the registry module's policy grants after the change.
+    assert code == 1, log
+    assert "module.iam.aws_iam_role_policy.this" in summary and "hunter2" not in summary + log
+    code, summary, _, log = run_review_step(tmp_path, repo, base)
+    assert code == 0, log
 
 
 def test_the_actions_steps_are_wired_as_documented() -> None:

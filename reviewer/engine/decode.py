@@ -66,6 +66,12 @@ class str_node(str, Marked):  # noqa: N801
     """A string with source lines."""
 
 
+class planned_str(str_node):  # noqa: N801
+    """A text a Terraform plan worked out: its value for the one stage and account the plan
+    was made for. How it was made (from the stage? the account?) is not known here, so a rule
+    that asks how a value is written must not judge it."""
+
+
 def _mark(value: Marked, start: int, end: int) -> Any:
     value.start_line = start
     value.end_line = max(start, end)

@@ -11,7 +11,7 @@ every other file is still read.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 from reviewer import logs
 from reviewer.engine.document import TEMPLATE, Document, Unreadable
@@ -19,6 +19,20 @@ from reviewer.engine.finding import Finding
 from reviewer.engine.locate import locate, locate_in_file
 from reviewer.formats.paths import is_serverless, is_terraform
 from reviewer.formats.text import file_text
+
+if TYPE_CHECKING:
+    from reviewer.formats.terraform import PlanInput
+
+
+class GivenPlan(NamedTuple):
+    """A plan given beside a review's files (``diff --plan``): its bytes, and which side of
+    the change reads it: ``after`` (the side it was made from) or ``before`` (the base;
+    ``head`` holds the files of the side the plan was made from)."""
+
+    path: str
+    content: bytes
+    side: str = "after"
+    head: Mapping[str, bytes] | None = None
 
 
 # Terraform text one review reads (the engine's time limit is 120 s by default).
@@ -33,21 +47,23 @@ def not_reviewed(path: str, message: str, line: int = 1) -> Finding:
     return Finding("template-parse", "error", path, line, line, message, "parse")
 
 
-def read_files(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding]]:
+def read_files(files: Mapping[str, bytes], plans: Sequence[GivenPlan] = ()
+               ) -> tuple[list[Document], list[Finding]]:
     """Every file's documents, and a finding for each file that could not be read.
-    Terraform files are read a folder (one module) at a time."""
+    Terraform files are read a folder (one module) at a time; a Terraform plan among the
+    files (recognised by content), or given in ``plans``, settles what they leave unknown."""
     documents: list[Document] = []
     findings: list[Finding] = []
     terraform = _terraform_texts(files, findings)
-    used: set[str] = set()
-    if terraform:
+    plans, used = _plans(files, plans, findings)
+    if terraform or plans:
         from reviewer.formats.terraform import read_modules  # the HCL parser only when needed
 
-        modules, problems = read_modules(terraform, dict(files))
+        modules, problems = read_modules(terraform, dict(files), plans)
         # A policy file a module reads with file() or templatefile() is judged through that
         # call, where its findings name the resource; on its own it would say everything
         # twice (and a template's %{ if } is no JSON).
-        used = {path for module in modules for path in module.sources if path not in terraform}
+        used |= {path for module in modules for path in module.sources if path not in terraform}
         documents.extend(modules)
         findings.extend(not_reviewed(p.path, p.message, p.line) for p in problems)
         for module in modules:
@@ -68,6 +84,27 @@ def read_files(files: Mapping[str, bytes]) -> tuple[list[Document], list[Finding
             used.update(includes.consumed)
             findings.extend(_include_problems(doc.path, includes))
     return documents, findings
+
+
+def _plans(files: Mapping[str, bytes], given: Sequence[GivenPlan], findings: list[Finding]
+           ) -> tuple[list["PlanInput"], set[str]]:
+    """The plans of a review: those given, and every file that is one by its content. A plan
+    that cannot be read is an error on the side it was made from."""
+    from reviewer.formats.terraform_plan import looks_like_plan, read_plan
+
+    found = [path for path in sorted(files) if looks_like_plan(path, files[path])]
+    if not found and not given:
+        return [], set()
+    from reviewer.formats.terraform import PlanInput
+
+    plans = []
+    for item in [GivenPlan(path, files[path]) for path in found] + list(given):
+        try:
+            plans.append(PlanInput(read_plan(item.path, item.content), item.side, item.head or {}))
+        except Unreadable as exc:
+            if item.side == "after":
+                findings.append(not_reviewed(item.path, exc.message, exc.line))
+    return plans, set(found)
 
 
 def _guarded(path: str, files: Mapping[str, bytes], findings: list[Finding]) -> Document | None:
@@ -140,8 +177,9 @@ def _remote_modules(doc: Document) -> list[Finding]:
     out = []
     if doc.kind != TEMPLATE:
         return out
+    planned = doc.extra.get("planned_modules", {})
     for resource in doc.resources():
-        if resource.type != "module":
+        if resource.type != "module" or resource.logical_id in planned:
             continue
         source = str(resource.properties.get("source") or "")[:200]
         line = locate(doc.data, resource.path)[0]
@@ -150,7 +188,8 @@ def _remote_modules(doc: Document) -> list[Finding]:
             "include-not-reviewed", "note", file, line, line,
             f"{resource.logical_id} comes from {source}: its resources are not in this "
             "repository, so what they grant is unknown here (the policy documents this call "
-            "passes it were judged); review the module's source, or this configuration's plan",
+            "passes it were judged); pass a plan to review them (terraform show -json of this "
+            "configuration's plan)",
             f"module:{source}", resource=resource.logical_id))
     return out
 

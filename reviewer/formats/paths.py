@@ -22,6 +22,22 @@ TERRAGRUNT_NAME = "terragrunt.hcl"
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
+# A Terraform plan in JSON: a plan of 5,000 resources is about 10 MB, a monorepo's can pass
+# 50. Reading 64 MB of JSON takes a few seconds and about a gigabyte, which one review may spend.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+
+
+def plan_limit(path: str, head: bytes) -> int:
+    """How many bytes of a file to read: more for what starts like a Terraform plan."""
+    if path.lower().endswith(".json") and b'"format_version"' in head[:1024].replace(b"\x00", b""):
+        return MAX_PLAN_BYTES
+    return MAX_FILE_BYTES
+
+
+def cut_to_limit(path: str, content: bytes) -> bytes:
+    """One byte past what the engine reads of a file (more of a Terraform plan), so that
+    a file over the limit is still told apart from one just at it."""
+    return content[:plan_limit(path, content[:1024]) + 1]
 
 
 def is_terraform(path: str) -> bool:

@@ -17,7 +17,8 @@ keeping the file and line it was written on.
 from __future__ import annotations
 
 import posixpath
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 from reviewer.engine.decode import dict_node, str_node
 from reviewer.engine.values import intrinsic
@@ -29,16 +30,18 @@ from reviewer.formats.paths import shadowed_by_tofu, terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
 from reviewer.formats.terraform_iam import TERRAFORM_ADAPTER
 from reviewer.formats.terraform_json import read_blocks, read_tfvars
+from reviewer.formats.terraform_plan import Plan
 from reviewer.formats.terraform_model import (MAX_FOR_ITEMS, MAX_VALUES, TFVARS_SUFFIXES, Problem, count_condition,
                                               literal, mark)
-from reviewer.formats.terraform_values import ValueReader
+from reviewer.formats.terraform_values import ValueReader, planned_value
 
 
-def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
-                 ) -> tuple[list[Document], list[Problem]]:
+def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None,
+                 plans: Sequence[PlanInput] = ()) -> tuple[list[Document], list[Problem]]:
     """Every module among ``files`` (path -> text of Terraform files): one template document
     per folder with ``.tf`` files, and one parameter document per ``.tfvars`` file.
-    ``others`` are the scan's other files, for ``file("policy.json")``."""
+    ``others`` are the scan's other files, for ``file("policy.json")``; ``plans`` settle
+    what the configuration leaves unknown (``terraform_plan_overlay``)."""
     folders: dict[str, dict[str, str]] = {}
     shadowed = shadowed_by_tofu(sorted(files))
     for path in sorted(files):
@@ -53,6 +56,14 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
         except Exception as exc:  # noqa: BLE001 - one module must not hide the others
             problems.append(_failed(members, exc))
     _link_calls(modules)
+    trees: list[set[str]] = []
+    for given in plans:
+        root = _root_of(given.plan, modules)
+        if root is not None:
+            root.planned = dict(given.plan.variables)
+        # The plan speaks of its root and the modules it calls, not of other roots that
+        # happen to hold the same addresses (envs/dev beside envs/prod).
+        trees.append({folder for folder, module in modules.items() if root is not None and module.calls_from(root)})
     for module in modules.values():
         try:
             documents.extend(module.documents())
@@ -60,7 +71,40 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None
             problems.append(_failed(module.files, exc))
             continue
         problems.extend(module.problems)
+    from reviewer.formats.terraform_plan_overlay import overlay
+
+    for given, tree in zip(plans, trees):
+        mine = [doc for doc in documents if doc.path in tree]
+        documents.extend(overlay(given.plan, mine, given.side, given.head))
     return documents, problems
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """A plan one side of a review reads: ``after`` for the side it was made from,
+    ``before`` for the base of a change (``head``: the files of the side it was made from)."""
+
+    plan: Plan
+    side: str = "after"
+    head: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def _root_of(plan: Plan, modules: dict[str, "_Module"]) -> "_Module | None":
+    """The folder a plan was made in: the root module (called by no module here) whose
+    resources and module calls the plan's configuration names most; on a tie, the plan's
+    own folder."""
+    best: tuple[int, int, str] | None = None
+    home = terraform_folder(plan.path)
+    for folder, module in modules.items():
+        if module.caller is not None:
+            continue
+        named = {f"{b.labels[0]}.{b.labels[1]}" if b.type == "resource" else f"data.{b.labels[0]}.{b.labels[1]}"
+                 for b in module.blocks if b.type in ("resource", "data") and len(b.labels) >= 2}
+        named |= {f"module.{b.labels[0]}" for b in module.blocks if b.type == "module" and b.labels}
+        score = len(named & plan.root_addresses)
+        if score and (best is None or (score, folder == home) > best[:2]):
+            best = (score, folder == home, folder)
+    return modules[best[2]] if best else None
 
 
 def _failed(files: dict[str, str], exc: Exception) -> Problem:
@@ -129,6 +173,8 @@ class _Module(BlockReader, ValueReader):
         self.caller_values: dict[str, Any] = {}  # var name -> the text the caller passes
         # The module block that calls this folder, when one module of the scan does.
         self.caller: tuple[_Module, Block] | None = None
+        # The values a plan of this root module was made with (var name -> JSON value).
+        self.planned: dict[str, Any] = {}
 
     @property
     def prefix(self) -> str:
@@ -141,6 +187,15 @@ class _Module(BlockReader, ValueReader):
             names.append(f"module.{block.labels[0]}.")
             module = caller if caller is not self else None
         return "".join(reversed(names))
+
+    def calls_from(self, root: "_Module") -> bool:
+        """Is this module ``root``, or called from it (through at most eight calls)?"""
+        module: _Module | None = self
+        for _ in range(9):
+            if module is root:
+                return True
+            module = module.caller[0] if module is not None and module.caller else None
+        return False
 
     # ----------------------------------------------------------------- documents
 
@@ -171,7 +226,7 @@ class _Module(BlockReader, ValueReader):
         """A module that no module of the review calls and that configures no backend or
         provider (a published module, its caller elsewhere): its variables are the caller's
         to set, whatever their defaults."""
-        if self.caller is not None or self.tfvars:
+        if self.caller is not None or self.tfvars or self.planned:
             return False
         return not any(b.type == "provider" or b.type == "terraform" and
                        ("backend" in b.children or "cloud" in b.children) for b in self.blocks)
@@ -216,7 +271,10 @@ class _Module(BlockReader, ValueReader):
             given = self.auto.get(name)
             default = given[0] if given else block.attributes.get("default")
             source = given[1] if given else block.file
-            if default is not None:
+            if name in self.planned:
+                declared["Default"] = planned_value(self.planned[name], block.line, block.end_line, block.file)
+                declared.key_lines["Default"] = block.line
+            elif default is not None:
                 declared["Default"] = self.value(default.expr, source)
                 declared.key_lines["Default"] = default.line
             parameters[f"var.{name}"] = declared

@@ -109,9 +109,19 @@ class ValueReader:
         head = parts[0]
         for binding in reversed(self._bindings):
             if head in binding:
-                return self._index(binding[head], parts[1:], expr, source)
+                return _at_use(self._index(binding[head], parts[1:], expr, source), expr, source)
         if head == "var" and len(parts) >= 2 and isinstance(parts[1], str):
             name = parts[1]
+            planned = getattr(self, "planned", {})
+            if name in planned:
+                # Set when the plan was made: a list or map is its value where it is used; a
+                # text stays var.x (its default the plan's), so a name keeps its stage.
+                if isinstance(planned[name], (list, dict)):
+                    value = planned_value(planned[name], expr.line, expr.end_line, source)
+                    return self._index(value, parts[2:], expr, source)
+                if len(parts) == 2:
+                    return mark(dict_node({"Ref": f"var.{name}"}), expr.line, expr.end_line, source)
+                return unknown(expr, source)
             argument = self.caller[1].attributes.get(name) if self.caller else None
             if argument is not None:
                 # The caller's argument, worked out where it is written (its lines too).
@@ -187,6 +197,8 @@ class ValueReader:
         """Is ``var.name`` set by nothing this review reads: no default, no tfvars, no
         caller's argument (or the module is reusable, its variables its callers')?"""
         declared = self.variables.get(name)
+        if name in getattr(self, "planned", {}):
+            return False
         if declared is None or getattr(self, "reusable", False):
             return True
         if name in self.auto or any(name in values for values in self.tfvars.values()):
@@ -342,3 +354,22 @@ class ValueReader:
             return sub(text, variables, source) if variables else None
 
         return map_strings(node, substitute, MAX_VALUES)
+
+
+def planned_value(value: Any, line: int, end: int, source: str) -> Any:
+    """A value a plan was made with, in the model, marked where it is used."""
+    from reviewer.formats.terraform_plan_overlay import to_node
+
+    return to_node(value, line, end, source, 0)
+
+
+def _at_use(value: Any, expr: Expr, source: str) -> Any:
+    """A value a plan gave (an instance's ``each.value``) is shown where it is used: the plan
+    has no lines, the configuration does."""
+    from reviewer.engine.decode import planned_str
+    from reviewer.formats.terraform_plan_overlay import clone, remark
+
+    items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+    if not any(isinstance(item, planned_str) for item in items[:64]):
+        return value
+    return remark(clone(value), expr.line, expr.end_line, source)

@@ -23,7 +23,7 @@ from github.Requester import Requester
 
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
-from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES
+from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES, cut_to_limit
 from reviewer.formats.paths import companions, module_folders, module_siblings
 from reviewer.github import threads as review_threads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
@@ -318,7 +318,7 @@ class GraphQLReader:
             # GraphQL cuts text at 512,000 bytes and gives none for binary files; the blob
             # API gives the bytes (to 100 MB). Above MAX_FILE_BYTES the engine needs only the
             # start, to tell a too-large template from a large data file.
-            return _rest_blob(self.repo._requester, self.repo.url, str(obj.get("oid", "")))
+            return _rest_blob(self.repo._requester, self.repo.url, str(obj.get("oid", "")), path)
         return text.encode("utf-8")
 
     def _org_files(self, data: dict[str, Any]) -> OrgFiles | None:
@@ -346,11 +346,11 @@ def _text(content: bytes | None) -> str | None:
     return None if content is None else content.decode("utf-8", "replace")
 
 
-def _rest_blob(requester: Requester, repo_url: str, oid: str) -> bytes | None:
+def _rest_blob(requester: Requester, repo_url: str, oid: str, path: str) -> bytes | None:
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
         return None
     _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{oid}")
-    return base64.b64decode(blob.get("content") or "")[:MAX_FILE_BYTES + 1]
+    return cut_to_limit(path, base64.b64decode(blob.get("content") or ""))
 
 
 def _changed_files(repo: Repository, number: int) -> int:
@@ -413,5 +413,5 @@ def read_with(requester: Requester, repo_url: str, path: str, sha: str) -> bytes
         # (a finding) from a large package-lock.json (skipped), and one byte past the limit.
         # https://docs.github.com/en/rest/git/blobs#get-a-blob
         _, blob = requester.requestJsonAndCheck("GET", f"{repo_url}/git/blobs/{data['sha']}")
-        return base64.b64decode(blob.get("content") or "")[:MAX_FILE_BYTES + 1]
+        return cut_to_limit(path, base64.b64decode(blob.get("content") or ""))
     return base64.b64decode(data.get("content") or "")

@@ -43,7 +43,12 @@ def body(finding: Finding, rules: Mapping[str, RuleSpec]) -> str:
     ``<!-- policy-reviewer:... -->`` (which would plant a marker and silence another
     finding for good) renders as the literal text."""
     spec = rules.get(finding.rule_id)
-    parts = [f"**{finding.severity}** {code(finding.rule_id)}: {prose(finding.message)}"]
+    where = ""
+    if (finding.resource or "").startswith("module.") and finding.resource not in finding.message:
+        # A resource inside a module (from a plan, at the module call): the line alone does
+        # not say which of the module's resources it is.
+        where = f" on {code(finding.resource)}"
+    parts = [f"**{finding.severity}** {code(finding.rule_id)}{where}: {prose(finding.message)}"]
     if spec:
         parts.append(f"_Why:_ {paragraphs(spec.rationale)}")
     if finding.suggestion is not None:

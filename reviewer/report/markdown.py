@@ -83,8 +83,11 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
     out = [f"> **Not reviewed:** {prose(reason)}" for reason in report.incomplete]
     out += [""] if out else []
     blocking = len(report.failing())
-    out += [f"**{counts['new']} new** ({blocking} blocking), {counts['fixed']} fixed, "
-            f"{counts['unchanged']} unchanged ({counts['waived']} waived or accepted).", ""]
+    if "new" in counts:
+        out += [f"**{counts['new']} new** ({blocking} blocking), {counts['fixed']} fixed, "
+                f"{counts['unchanged']} unchanged ({counts['waived']} waived or accepted).", ""]
+    else:  # a scan (scan --summary): no base to compare with
+        out += [f"**{len(report.findings)} finding(s)** ({blocking} blocking).", ""]
     if report.org_rules:
         # Our own words; the owner's name in them is GitHub's (checked characters).
         out += [f"Organisation rules: {report.org_rules}.", ""]
@@ -93,8 +96,8 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
                 f"{threads.new} new.", ""]
     if help_line:
         out += [HELP, ""]
-    new = [f for f in report.findings if f.state == "new"]
-    sections = [("New findings", new), ("Fixed by this change", report.fixed),
+    new = [f for f in report.findings if f.state == "new" or "new" not in counts]
+    sections = [("New findings" if "new" in counts else "Findings", new), ("Fixed by this change", report.fixed),
                 ("Unchanged (already on the base branch)",
                  [f for f in report.findings if f.state == "unchanged"])]
     if outside_diff:
@@ -119,7 +122,8 @@ def summary(report: Report, outside_diff: list[Finding] | None = None,
                        f"{w.expires.isoformat()} | {prose(w.owner or '', table=True)} | "
                        f"{code(f'{w.source}:{w.line}', table=True)} |")
         out.append("")
-    out += ["### Permission delta", ""] + delta_lines(report) + [""] + reach_lines(report)
+    if "new" in counts:  # a scan has nothing to compare permissions with
+        out += ["### Permission delta", ""] + delta_lines(report) + [""] + reach_lines(report)
     for heading, findings in sections:
         if findings:
             out += [f"### {heading} ({len(findings)})", ""] + _table(findings) + [""]

@@ -11,10 +11,11 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Iterable
 
+from reviewer.engine.decode import planned_str
 from reviewer.engine.document import PARAMETERS, Document
 from reviewer.engine.finding import Hit, Path
 from reviewer.engine.iam import RESOURCE_POLICY, TRUST, Statement, policy_documents, statements
-from reviewer.engine.values import intrinsic, possible_strings, referenced_names, walk_strings
+from reviewer.engine.values import get_path, intrinsic, possible_strings, referenced_names, walk_strings
 from reviewer.rules.base import Context, Organisation, RuleKind
 
 ACCOUNT_ID = re.compile(r"(?<![\d.])(\d{12})(?![\d.])")
@@ -42,6 +43,8 @@ class AccountSeparation(RuleKind):
             for account, path in _account_ids(doc):
                 owned, part = _stage_part(doc, path, org)
                 hit = _judge(account, path, org, part or stage, doc, owned=owned)
+                if hit and hit.value.startswith("hardcoded:") and isinstance(get_path(doc.data, path), planned_str):
+                    continue  # a plan writes out the account it deploys to; nobody wrote it
                 if hit:
                     hits.setdefault((path, hit.value), hit)
         return list(hits.values())

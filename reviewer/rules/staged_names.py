@@ -10,6 +10,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
+from reviewer.engine.decode import planned_str
 from reviewer.engine.document import SET_BY_CALLER, TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit
 from reviewer.engine.values import (TOO_MANY, UNKNOWN, intrinsic, is_no_value, possible_strings,
@@ -60,6 +61,8 @@ class StagedNames(RuleKind):
                 if is_mandated(resource.type, prop, value, mandated, doc.parameters()):
                     continue  # AWS's name, not the author's: it cannot carry the stage
                 named = True
+                if isinstance(value, planned_str):
+                    continue  # one stage's value from a plan: whether it is built from the stage is not known
                 if judge.carries_stage(value) or judge.unknown(value):
                     continue
                 if isinstance(value, str) and laid_out and _of_a_stage_shape(value, laid_out):
