@@ -170,7 +170,7 @@ def diff_with_plan(tmp_path: Path, base: str, head: str) -> dict[str, str]:
                "--format", "sarif", "--disable", "template-valid")
     assert SECRET not in proc.stdout + proc.stderr
     results = json.loads(proc.stdout)["runs"][0]["results"]
-    return {f'{r["ruleId"]} {r["locations"][0]["logicalLocations"][0]["name"]}': r["baselineState"]
+    return {f'{r["ruleId"]} {r["locations"][0].get("logicalLocations", [{"name": ""}])[0]["name"]}': r["baselineState"]
             for r in results}
 
 
@@ -253,7 +253,7 @@ def test_the_base_reads_what_the_plan_says_is_deployed_now(tmp_path: Path) -> No
     git(repo, "commit", "-qam", "head")
     proc = cli("diff", "--repo", str(repo), "--base", "main", "--plan", str(plan), "--format", "sarif",
                "--disable", "template-valid")
-    states = {f'{r["ruleId"]} {r["locations"][0]["logicalLocations"][0]["name"]}': r["baselineState"]
+    states = {f'{r["ruleId"]} {r["locations"][0].get("logicalLocations", [{"name": ""}])[0]["name"]}': r["baselineState"]
               for r in json.loads(proc.stdout)["runs"][0]["results"]}
     assert states['no-wildcard-actions aws_iam_policy.reader["ledger"]'] == "new"
     assert states["no-wildcard-actions module.iam.aws_iam_role_policy.this"] == "unchanged"
