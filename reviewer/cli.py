@@ -268,6 +268,12 @@ def _scan(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- diff
 
 
+def _modules_of(paths: list[str]) -> list[str]:
+    from reviewer.formats.paths import is_module_member
+
+    return [p for p in paths if is_module_member(p)]
+
+
 def _diff(args: argparse.Namespace) -> int:
     from reviewer import gitsource
     from reviewer.pipeline import review_change
@@ -278,8 +284,11 @@ def _diff(args: argparse.Namespace) -> int:
         head = gitsource.resolve(repo, args.head)
         fork = gitsource.merge_base(repo, base, head)
         change = gitsource.changed(repo, fork, head)
-        base_files = gitsource.read_files(repo, fork, change.base_paths)
-        head_files = gitsource.read_files(repo, head, change.head_paths)
+        # Both sides read the Terraform modules a file joins or leaves: what a module already
+        # had is not new because a file was added to it.
+        base_files = gitsource.read_files(repo, fork, change.base_paths + _modules_of(change.head_paths))
+        head_files = gitsource.read_files(repo, head, change.head_paths + _modules_of(change.base_paths))
+        context = (gitsource.read_context(repo, fork, base_files), gitsource.read_context(repo, head, head_files))
         # The configuration comes from the base: a change cannot loosen its own review.
         config_text = None if args.config else gitsource.read_files(
             repo, fork, [REPOSITORY_CONFIG]).get(REPOSITORY_CONFIG)
@@ -305,7 +314,7 @@ def _diff(args: argparse.Namespace) -> int:
     below, _, org_settings = below_repository(args.policies, args.org)
     judge = ConfigJudge(below, org_settings, {p: t.decode("utf-8", "replace") for p, t in rule_texts.items()})
     review = review_change(base_files, head_files, change.renames, rules, settings, judge=judge,
-                           plan=_plan_file(args.plan, repo) if args.plan else None)
+                           plan=_plan_file(args.plan, repo) if args.plan else None, context=context)
     report = Report("diff", review.comparison.findings, rules, fixed=review.comparison.fixed, reach=review.reach,
                     delta=review.delta, rule_changes=review.rule_changes, fail_on=settings.fail_on, base=args.base, head=args.head,
                     expiring=expiring(settings, _today()))

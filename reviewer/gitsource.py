@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from reviewer.formats.paths import CANDIDATE_SUFFIXES, plan_limit
-from reviewer.formats.paths import companions, module_folders, module_siblings
+from reviewer.formats.paths import companions, module_folders, module_siblings, reads_roots, state_context
 
 
 class GitError(Exception):
@@ -101,6 +102,16 @@ def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
             break
         files.update(_cat(repo, found))
     return files
+
+
+def read_context(repo: Path, commit: str, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The other files of the repository at ``commit`` that the review of ``files`` must
+    compare them with: where the other Terraform roots keep their state
+    (``paths.state_context``)."""
+    if not reads_roots(files):
+        return {}
+    wanted = state_context(files, _tree_paths(repo, commit))
+    return _cat(repo, _blobs(repo, commit, set(wanted))) if wanted else {}
 
 
 # How many times the files a review has read may call for more.

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STATE = "state"  # the key of a document's ``extra`` that holds its ModuleState
+# The kind of a document that carries nothing but a folder's ModuleState: a folder read only
+# to compare where it keeps its state, which no other rule judges.
+STATE_ONLY = "state-only"
 
 
 @dataclass
@@ -52,3 +55,6 @@ class ModuleState:
     # A tool writes its backend and providers at init (Terragrunt, whose terragrunt.hcl the
     # repository holds): a backend not written here is not missing.
     generated: bool = False
+    # Read only for where it keeps its state (a folder the change did not touch, read because
+    # the change moves a backend): compared with the roots under review, judged for nothing.
+    context: bool = False

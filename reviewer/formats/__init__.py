@@ -47,11 +47,13 @@ def not_reviewed(path: str, message: str, line: int = 1) -> Finding:
     return Finding("template-parse", "error", path, line, line, message, "parse")
 
 
-def read_files(files: Mapping[str, bytes], plans: Sequence[GivenPlan] = ()
-               ) -> tuple[list[Document], list[Finding]]:
+def read_files(files: Mapping[str, bytes], plans: Sequence[GivenPlan] = (),
+               context: Mapping[str, bytes] | None = None) -> tuple[list[Document], list[Finding]]:
     """Every file's documents, and a finding for each file that could not be read.
     Terraform files are read a folder (one module) at a time; a Terraform plan among the
-    files (recognised by content), or given in ``plans``, settles what they leave unknown."""
+    files (recognised by content), or given in ``plans``, settles what they leave unknown.
+    ``context`` holds other files of the repository (see ``paths.state_context``), read only
+    for where their folders keep their Terraform state."""
     documents: list[Document] = []
     findings: list[Finding] = []
     terraform = _terraform_texts(files, findings)
@@ -59,7 +61,7 @@ def read_files(files: Mapping[str, bytes], plans: Sequence[GivenPlan] = ()
     if terraform or plans:
         from reviewer.formats.terraform import read_modules  # the HCL parser only when needed
 
-        modules, problems = read_modules(terraform, dict(files), plans)
+        modules, problems = read_modules(terraform, {**(context or {}), **files}, plans)
         # A policy file a module reads with file() or templatefile() is judged through that
         # call, where its findings name the resource; on its own it would say everything
         # twice (and a template's %{ if } is no JSON).
@@ -68,6 +70,10 @@ def read_files(files: Mapping[str, bytes], plans: Sequence[GivenPlan] = ()
         findings.extend(not_reviewed(p.path, p.message, p.line) for p in problems)
         for module in modules:
             findings.extend(_remote_modules(module))
+        if context:
+            from reviewer.formats.backends import context_documents
+
+            documents.extend(context_documents(context, {m.path for m in modules}, {**context, **files}))
     # Services first: the files they include with ${file(...)} are read as part of them.
     services = sorted(p for p in files if is_serverless(p) and not is_terraform(p))
     others = sorted(p for p in files if not is_serverless(p) and not is_terraform(p))

@@ -8,9 +8,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Mapping
 
-from reviewer.engine.state import Backend, ModuleState, PartialConfig, Setting
+from reviewer.engine.document import Document
+from reviewer.engine.state import STATE, STATE_ONLY, Backend, ModuleState, PartialConfig, Setting
 from reviewer.formats.hcl_model import Attribute, Block, HclError
-from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME
+from reviewer.formats.paths import (PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME, TFVARS_SUFFIXES,
+                                    is_terraform, terraform_folder)
 from reviewer.formats.terraform_model import literal
 
 MAX_PARTIALS = 20  # per folder: each is one way to init the same module
@@ -25,7 +27,7 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
     for block in blocks:
         if block.type == "terraform" and state.backend is None:
             state.backend = _backend(block)
-        elif block.type == "provider" and state.provider is None:
+        elif block.type == "provider" and state.provider is None and not _proxy(block):
             state.provider = (block.file, block.line)
         elif block.type == "module" and block.labels:
             source = literal(block.attributes.get("source"))
@@ -34,6 +36,36 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
     state.partials = _partials(folder, others)
     state.generated = any(posixpath.basename(path) == TERRAGRUNT_NAME for path in others)
     return state
+
+
+def context_documents(context: Mapping[str, bytes], reviewed: set[str],
+                      others: Mapping[str, bytes]) -> list[Document]:
+    """A document for each Terraform folder of ``context`` that ``reviewed`` (the folders
+    under review) leaves out, carrying only where that folder keeps its state. A file that
+    cannot be read says nothing: these folders are compared, never judged."""
+    from reviewer.formats.terraform_json import read_blocks  # the parser, only when needed
+
+    blocks: dict[str, list[Block]] = {}
+    for path in sorted(context):
+        folder = terraform_folder(path)
+        if folder in reviewed or not is_terraform(path) or path.endswith(TFVARS_SUFFIXES):
+            continue
+        try:
+            blocks.setdefault(folder, []).extend(read_blocks(context[path].decode("utf-8", "replace"), path))
+        except (HclError, ValueError, RecursionError):
+            blocks.setdefault(folder, [])
+    out = []
+    for folder, found in sorted(blocks.items()):
+        state = module_state(folder, found, others)
+        state.context = True
+        out.append(Document(path=folder, kind=STATE_ONLY, data={}, text="", extra={STATE: state}))
+    return out
+
+
+def _proxy(block: Block) -> bool:
+    """A provider block with nothing but ``alias`` is a module's proxy configuration: it
+    names a provider its caller passes in, so it does not make the folder a root."""
+    return set(block.attributes) <= {"alias"} and not block.blocks
 
 
 def _backend(block: Block) -> Backend | None:

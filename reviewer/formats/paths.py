@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Mapping
+from typing import Iterable, Mapping
 
 # OpenTofu reads .tofu and .tofu.json like .tf and .tf.json.
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
@@ -22,6 +22,7 @@ TERRAGRUNT_NAME = "terragrunt.hcl"
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 # A Terraform plan in JSON: a plan of 5,000 resources is about 10 MB, a monorepo's can pass
 # 50. Reading 64 MB of JSON takes a few seconds and about a gigabyte, which one review may spend.
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -38,6 +39,44 @@ def cut_to_limit(path: str, content: bytes) -> bytes:
     """One byte past what the engine reads of a file (more of a Terraform plan), so that
     a file over the limit is still told apart from one just at it."""
     return content[:plan_limit(path, content[:1024]) + 1]
+
+
+# A backend or cloud block: where a root keeps its state; a provider block: what may make
+# a folder a root.
+_STATE_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:)')
+_ROOT_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:|provider[ \t]+"|"provider"[ \t]*:)')
+MAX_STATE_CONTEXT = 600  # files per side: the other roots' Terraform, read for their backends
+MAX_TERRAGRUNT_CONTEXT = 50
+
+
+def reads_roots(files: Mapping[str, bytes]) -> bool:
+    """Whether a folder among ``files`` may be a Terraform root (a provider, backend or cloud
+    block, a partial backend file): only then does its review need ``state_context``."""
+    return any(p.endswith(PARTIAL_BACKEND_SUFFIX) or (is_terraform(p) and _ROOT_BLOCK.search(c[:MAX_FILE_BYTES]))
+               for p, c in files.items())
+
+
+def state_context(files: Mapping[str, bytes], tree: Iterable[str]) -> list[str]:
+    """What a review must also read of ``tree`` to judge where the roots it reads keep their
+    state. A folder with a provider or backend may be a root: whether Terragrunt writes its
+    backend is told by the repository's terragrunt.hcl files. A change that says where a root
+    keeps its state (a backend or cloud block, a partial backend file) is compared with every
+    other root: their Terraform files (not tfvars) and partial backend files, the names that
+    usually hold a backend first, at most MAX_STATE_CONTEXT."""
+    if not reads_roots(files):
+        return []
+    terraform = {p: c[:MAX_FILE_BYTES] for p, c in files.items()
+                 if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
+    tree = list(tree)
+    out = [p for p in tree if posixpath.basename(p) == TERRAGRUNT_NAME][:MAX_TERRAGRUNT_CONTEXT]
+    if any(p.endswith(PARTIAL_BACKEND_SUFFIX) or _STATE_BLOCK.search(c) for p, c in terraform.items()):
+        folders = {terraform_folder(p) for p in terraform}
+        others = [p for p in tree
+                  if ((is_terraform(p) and not p.endswith(TFVARS_SUFFIXES)) or p.endswith(PARTIAL_BACKEND_SUFFIX))
+                  and terraform_folder(p) not in folders]
+        likely = ("backend", "terraform", "versions", "provider", "state", "main", "config")
+        out += sorted(others, key=lambda p: (not posixpath.basename(p).startswith(likely), p))[:MAX_STATE_CONTEXT]
+    return [p for p in out if p not in files]
 
 
 def is_terraform(path: str) -> bool:

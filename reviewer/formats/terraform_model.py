@@ -10,8 +10,9 @@ from typing import Any
 from reviewer.engine.decode import Marked, dict_node, list_node
 from reviewer.engine.values import UNKNOWN
 from reviewer.formats.hcl_model import Attribute, Block, Expr
+from reviewer.formats.paths import TFVARS_SUFFIXES
 
-TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+__all__ = ["TFVARS_SUFFIXES"]  # re-exported: the Terraform reader's modules import it here
 # How deep locals may refer to locals, and how many values one module may work out: a
 # module is hostile text, and locals can refer to each other in a cycle.
 MAX_DEPTH = 32

@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from github import GithubException
 from github.File import File
@@ -24,8 +24,9 @@ from github.Requester import Requester
 from reviewer.config.settings import REPOSITORY_CONFIG, REPOSITORY_RULES
 from reviewer.engine.diffmap import right_side_lines
 from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES, cut_to_limit
-from reviewer.formats.paths import companions, module_folders, module_siblings
+from reviewer.formats.paths import is_module_member, module_folders, module_siblings
 from reviewer.github import threads as review_threads
+from reviewer.github.fetch_more import CONTEXT, read_companions, state_reads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
                                      GraphQLRateLimited, dig, execute)
 from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, OrgFiles
@@ -57,12 +58,19 @@ class Change:
     threads: list[review_threads.Thread] | None = None
     # The organisation's policy-reviewer/ files by name (None: not read here).
     org_files: OrgFiles | None = None
+    # Other files of the repository at each side, read only to compare with the change
+    # (where the other Terraform roots keep their state: formats.paths.state_context).
+    base_context: dict[str, bytes] = field(default_factory=dict)
+    head_context: dict[str, bytes] = field(default_factory=dict)
 
     def put(self, side: str, path: str, content: bytes | None) -> None:
-        """File one answer: a base or head file, or the repository's configuration."""
+        """File one answer: a base or head file, one read for context, or the repository's
+        configuration."""
         if content is None:
             return
-        if side == "head":
+        if side.endswith(CONTEXT):
+            (self.head_context if side.startswith("head") else self.base_context)[path] = content
+        elif side == "head":
             self.head_files[path] = content
         elif side == "base":
             self.base_files[path] = content
@@ -130,6 +138,10 @@ def plan_reads(change: Change, items: Iterable[File], base_sha: str,
             wanted.append(("head", path, head_sha))
         if item.status not in ("added", "copied"):
             wanted.append(("base", old, base_sha))
+        if is_module_member(path) and (item.status in ("added", "copied", "removed") or old != path):
+            # Both sides read the module a file joins or leaves, so that what the module
+            # already had is not taken for new (an absent file is simply not there).
+            wanted += [item for item in (("base", path, base_sha), ("head", old, head_sha)) if item not in wanted]
     return wanted, listed
 
 
@@ -163,27 +175,7 @@ def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, st
                 change.put(side, path, content)
 
     read_companions(change, base_sha, head_sha, read_more)
-
-
-# How many times the files a review has read may call for more (a service's includes, an
-# included file's own includes).
-COMPANION_ROUNDS = 3
-
-
-def read_companions(change: Change, base_sha: str, head_sha: str,
-                    read: Callable[[list[tuple[str, str, str]]], None]) -> None:
-    """Read, on each side, what the files read so far call for: a Serverless service's
-    included files, and the service a changed part of one belongs to (absent ones are
-    simply not there)."""
-    asked: set[tuple[str, str, str]] = set()
-    for _ in range(COMPANION_ROUNDS):
-        more = [("head", p, head_sha) for p in companions(change.head_files)] + \
-               [("base", p, base_sha) for p in companions(change.base_files)]
-        more = [item for item in more if item not in asked]
-        if not more:
-            return
-        asked.update(more)
-        read(more)
+    read_more(state_reads(repo, change.base_files, change.head_files, base_sha, head_sha))
 
 
 class GraphQLReader:
@@ -240,6 +232,7 @@ class GraphQLReader:
         rest += siblings
         self._batches(change, rest)
         read_companions(change, base_sha, head_sha, lambda more: self._batches(change, more))
+        self._batches(change, state_reads(self.repo, change.base_files, change.head_files, base_sha, head_sha))
 
     def _batches(self, change: Change, wanted: list[tuple[str, str, str]]) -> None:
         for start in range(0, len(wanted), OBJECTS_PER_QUERY):

@@ -52,7 +52,8 @@ def judge(payload: dict[str, Any], change: fetch.Change, repo: Any) -> Judged:
     judge_config = ConfigJudge({**shipped_rules(), **org.rules}, org.settings, dict(change.rule_texts))
     # A hostile change cannot hold this worker's thread for ever.
     review = run_bounded(review_change, change.base_files, change.head_files,
-                         change.renames, rules, config, None, judge_config)
+                         change.renames, rules, config, None, judge_config, None,
+                         (change.base_context, change.head_context))
     if config_text is None and change.config_text is not None:
         review.rule_changes.insert(0, f"the base commit's `{REPOSITORY_CONFIG}` is invalid, so "
                                       "this review used the organisation's rules alone")

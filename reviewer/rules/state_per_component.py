@@ -102,11 +102,11 @@ class TerraformStatePerComponent(RuleKind):
         called = {folder for _, state in states for folder in state.calls}
         roots = [(doc, state) for doc, state in states
                  if (state.backend is not None or state.provider is not None)
-                 and state.folder not in called and not skipped.intersection(state.folder.split("/"))]
+                 and state.folder not in called and not _set_aside(state.folder, skipped)]
         sharing: dict[tuple[str, ...], list[tuple[Document, ModuleState, str]]] = {}
         for doc, state in roots:
             if state.backend is None:
-                if state.generated:
+                if state.generated or state.context:
                     continue  # Terragrunt writes it at init: neither flagged nor cleared
                 file, line = state.provider or (doc.path, 1)
                 yield doc, Hit((), f"root module {state.folder} configures providers but no "
@@ -119,8 +119,8 @@ class TerraformStatePerComponent(RuleKind):
                 sharing.setdefault(location, []).append((doc, state, described))
         for location, owners in sharing.items():
             folders = sorted({state.folder for _, state, _ in owners})
-            if len(folders) < 2:
-                continue
+            if len(folders) < 2 or all(state.context for _, state, _ in owners):
+                continue  # one root; or roots read only to compare with those under review
             for doc, state, described in owners:
                 others = [f for f in folders if f != state.folder]
                 backend = state.backend
@@ -131,6 +131,14 @@ class TerraformStatePerComponent(RuleKind):
                                    "applies last overwrites the other's state",
                                "shared:" + "\x1f".join(location), None,
                                lines=(backend.line, backend.line), file=backend.file)
+
+
+def _set_aside(folder: str, skipped: set[str]) -> bool:
+    """A root under a folder named as no component (examples/, test/), or under a hidden
+    folder (.github's workflow fixtures, .terraform's downloaded modules)."""
+    parts = folder.split("/")
+    return bool(skipped.intersection(parts)) or any(p.startswith(".") and p not in (".", "..")
+                                                     for p in parts)
 
 
 def _folders(folders: list[str]) -> str:

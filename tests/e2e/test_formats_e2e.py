@@ -276,3 +276,44 @@ def test_a_plan_in_the_pull_request_is_read_whole_and_its_secrets_stay_out(tmp_p
     finally:
         app.stop()
         gh.stop()
+
+
+def test_a_new_root_sharing_an_untouched_roots_state_and_a_file_joining_a_module(tmp_path: Path) -> None:
+    """The app compares a new root's backend with the roots the pull request did not touch
+    (one tree listing, their Terraform read as context), and reads the module a new file
+    joins on both sides, so that what the module already had is not new."""
+    provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+    backend = 'terraform {\n  backend "s3" {\n    bucket = "acme-state"\n    key    = "orders.tfstate"\n  }\n}\n'
+    repo = tmp_path / "acme"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "orders").mkdir()
+    (repo / "orders" / "main.tf").write_text(provider + backend)
+    (repo / "jobs").mkdir()
+    (repo / "jobs" / "queue.tf").write_text('resource "aws_sqs_queue" "old" {}\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "orders and jobs")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "billing").mkdir()
+    (repo / "billing" / "main.tf").write_text(provider + backend)
+    (repo / "jobs" / "topic.tf").write_text('resource "aws_sns_topic" "new" {}\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "billing copies orders; jobs gets a topic")
+    gh, app = stand_up(tmp_path, repo)
+    try:
+        app.start_web()
+        app.start_worker()
+        run = reviewed(gh, app)
+        assert run["conclusion"] == "failure"
+        summary = run["output"]["summary"]
+        assert "root module billing keeps its state in the same place as root module orders" in summary
+        assert "root module orders keeps its state in the same place as root module billing" in summary
+        assert any("/git/trees/" in c["path"] and "recursive" in (c.get("query") or {}) for c in gh.calls)
+        comments = gh.review_comments_for(OWNER, REPO, NUMBER)
+        assert [c["line"] for c in comments if "terraform-state-per-component" in c["body"]] == [5]
+        # jobs' old queue was there before the topic joined its module: not a new finding.
+        assert not any("queue.old" in c["body"] for c in comments)
+        assert any("topic.new" in c["body"] and c["path"] == "jobs/topic.tf" for c in comments)
+    finally:
+        app.stop()
+        gh.stop()

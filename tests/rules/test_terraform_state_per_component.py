@@ -136,3 +136,69 @@ def test_terragrunt_writes_the_backend_of_the_modules_it_runs() -> None:
     assert [sev for _, _, sev, _ in scan(files)] == ["warning"]
     files["env/prod/api/terragrunt.hcl"] = 'terraform {\n  source = "../../../modules//api"\n}\n'
     assert scan(files) == []
+
+
+def _diff_states(repo: Repo) -> list[tuple[str, str, str]]:
+    proc = _cli("diff", "--base", "main", "--repo", str(repo.root), "--format", "json",
+                "--disable", "template-valid", cwd=repo.root)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    return sorted((f["path"], f["state"], f["severity"]) for f in report["findings"] + report.get("fixed", [])
+                  if f["rule"] == RULE)
+
+
+def test_a_new_root_is_compared_with_the_roots_the_change_did_not_touch(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("orders/main.tf", PROVIDER + s3("acme-state", "orders.tfstate"))
+    repo.write("orders/variables.tf", 'variable "stage" {}\n')
+    repo.write("payments/backend.tf", s3("acme-state", "payments.tfstate"))
+    repo.write("payments/providers.tf", PROVIDER)
+    repo.commit("two roots")
+    repo.git("checkout", "-q", "-b", "feature")
+    # billing copies the orders folder, backend and all; orders is not part of the change.
+    repo.write("billing/main.tf", PROVIDER + s3("acme-state", "orders.tfstate"))
+    repo.commit("billing")
+    assert _diff_states(repo) == [("billing/main.tf", "new", "error"), ("orders/main.tf", "new", "error")]
+    # Fixed in the next commit: billing's own key. payments was never in question.
+    repo.write("billing/main.tf", PROVIDER + s3("acme-state", "billing.tfstate"))
+    repo.commit("billing's own state")
+    assert _diff_states(repo) == []
+
+
+def test_a_change_inside_a_root_that_already_shares_its_state_is_not_blamed_for_it(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("orders/main.tf", PROVIDER + s3("acme-state", "shared.tfstate"))
+    repo.write("billing/main.tf", PROVIDER + s3("acme-state", "shared.tfstate"))
+    repo.commit("two roots, one state")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("billing/queue.tf", 'resource "aws_sqs_queue" "q" {\n  sqs_managed_sse_enabled = true\n}\n')
+    repo.commit("a queue")
+    assert _diff_states(repo) == [("billing/main.tf", "unchanged", "error"), ("orders/main.tf", "unchanged", "error")]
+    # Giving billing a key of its own fixes both.
+    repo.write("billing/main.tf", PROVIDER + s3("acme-state", "billing.tfstate"))
+    repo.commit("own key")
+    assert _diff_states(repo) == [("billing/main.tf", "fixed", "error"), ("orders/main.tf", "fixed", "error")]
+
+
+def test_in_a_terragrunt_repository_a_new_module_is_not_missing_a_backend(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("env/prod/api/terragrunt.hcl", 'terraform {\n  source = "../../../modules//api"\n}\n')
+    repo.write("modules/api/main.tf", PROVIDER)
+    repo.commit("api")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("modules/jobs/main.tf", PROVIDER + 'resource "aws_sqs_queue" "q" {\n  sqs_managed_sse_enabled = true\n}\n')
+    repo.commit("jobs")
+    assert _diff_states(repo) == []
+    # Without Terragrunt, the same module is a root without a backend.
+    repo.git("rm", "-q", "env/prod/api/terragrunt.hcl")
+    repo.commit("no terragrunt")
+    assert _diff_states(repo) == [("modules/jobs/main.tf", "new", "warning")]
+
+
+def test_proxy_provider_blocks_and_hidden_folders_make_no_root() -> None:
+    # A module that asks its caller for aliased providers configures none of its own.
+    proxy = 'provider "aws" {\n  alias = "management"\n}\nresource "aws_sqs_queue" "q" {\n  provider = aws.management\n}\n'
+    assert scan({"guardduty/providers.tf": proxy}) == []
+    assert scan({".github/workflows/conftest/test_plan.tf": PROVIDER}) == []
+    assert [sev for _, _, sev, _ in scan({"guardduty/providers.tf": proxy.replace(
+        'alias = "management"', 'alias = "management"\n  region = "eu-west-1"')})] == ["warning"]
