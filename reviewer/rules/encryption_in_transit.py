@@ -147,7 +147,9 @@ def _plain_requests(doc: Document, resources: list[Resource], elsewhere: set[str
     named = {text: r.logical_id for r in resources if r.type in NAMES
              for value, _ in resolve(r.properties, NAMES[r.type]) for text, _ in possible_strings(value, ())}
     verdict: dict[str, bool | None] = {}  # holder -> denies plain requests (None: unknown)
-    unlinked = False  # a policy whose target is not known here may be any holder's
+    # A policy whose target is not known here may be any holder's; so may one that a module or
+    # an included snippet brings in when deployed.
+    unlinked = _open_ended(doc)
     for resource in resources:
         paths = POLICIES.get(resource.type)
         if paths is None:
@@ -177,8 +179,24 @@ def _plain_requests(doc: Document, resources: list[Resource], elsewhere: set[str
                       "plain HTTP", "no-tls-deny", resource.logical_id)
 
 
+def _open_ended(doc: Document) -> bool:
+    """Whether the template holds resources only deploy time knows: an ``Fn::Transform``
+    among its resources (an AWS::Include snippet), a registry module (``...::MODULE``), or a
+    resource whose type is a tool's tag (Rain's ``!Rain::Module``)."""
+    resources = doc.data.get("Resources") if isinstance(doc.data, dict) else None
+    if not isinstance(resources, dict):
+        return False
+    if "Fn::Transform" in resources:
+        return True
+    for body in list(resources.values())[:5000]:
+        kind = body.get("Type") if isinstance(body, dict) else None
+        if kind is not None and (not isinstance(kind, str) or kind.upper().endswith("::MODULE")):
+            return True
+    return False
+
+
 POLICY_WORDS = {"AWS::S3::Bucket": "AWS::S3::BucketPolicy", "AWS::SQS::Queue": "AWS::SQS::QueuePolicy",
-                "AWS::SNS::Topic": "AWS::SNS::TopicPolicy", "aws_s3_bucket": "aws_s3_bucket_policy",
+                "AWS::SNS::Topic": "AWS::SNS::TopicPolicy", "aws_s3_bucket": "policy or aws_s3_bucket_policy",
                 "aws_sqs_queue": "policy or aws_sqs_queue_policy",
                 "aws_sns_topic": "policy or aws_sns_topic_policy"}
 

@@ -113,7 +113,7 @@ resource "aws_lb_listener" "redirect" {
 def test_terraform() -> None:
     found = sorted((f.start_line, f.resource, f.message[:70]) for f in run(TERRAFORM, rule=RULE, path="main.tf"))
     assert found == [
-        (1, "aws_s3_bucket.logs", "S3 bucket aws_s3_bucket.logs has no aws_s3_bucket_policy that denies r"),
+        (1, "aws_s3_bucket.logs", "S3 bucket aws_s3_bucket.logs has no policy or aws_s3_bucket_policy tha"),
         (17, "aws_lb_listener.http", "listener aws_lb_listener.http serves plain HTTP: its default_action fo")]
 
 
@@ -192,3 +192,15 @@ def test_a_callers_policy_for_a_modules_bucket() -> None:
     files["main.tf"] = 'module "logs" {\n  source = "./bucket"\n}\n'
     found = evaluate({p: t.encode() for p, t in files.items()}, only, Settings()).findings
     assert [f.resource for f in found if f.rule_id == RULE] == ["module.logs.aws_s3_bucket.this"]
+
+
+def test_a_module_or_an_included_snippet_may_hold_the_policy() -> None:
+    bucket = "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n"
+    assert [f.resource for f in run(bucket, rule=RULE)] == ["Uploads"]
+    include = bucket + ("  Fn::Transform:\n    Name: AWS::Include\n"
+                        "    Parameters: {Location: 's3://snippets/tls-deny.yml'}\n")
+    assert run(include, rule=RULE) == []
+    rain = bucket + '  Access:\n    Type: !Rain::Module "bucket-policy.yaml"\n'
+    assert run(rain, rule=RULE) == []
+    registry = bucket + "  Access:\n    Type: Acme::Storage::BucketPolicy::MODULE\n"
+    assert run(registry, rule=RULE) == []
