@@ -239,6 +239,8 @@ class _Module(BlockReader, ValueReader):
         one: list[tuple[str, dict[str, Any] | None]] = [("", None)]
         chosen = block.attributes.get("for_each")
         if chosen is not None:
+            if (chosen.expr.text or "") in ("", "{}", "[]", "toset([])") and self.value(chosen.expr, block.file) in ({}, []):
+                return []  # for_each over nothing, written so: Terraform makes no instance
             if self.reusable and "var." in (chosen.expr.text or "var."):
                 return one  # a reusable module's variables are its callers' to set
             items = self.value(chosen.expr, block.file)
@@ -248,6 +250,8 @@ class _Module(BlockReader, ValueReader):
                 pairs = [(str(i), i) for i in items]  # a set: each.key is each.value
             else:
                 return one
+            if not pairs and "var." not in (chosen.expr.text or ""):
+                return []  # for_each over nothing written here: Terraform makes no instance
             if not 0 < len(pairs) <= MAX_FOR_ITEMS or len({k for k, _ in pairs}) != len(pairs):
                 return one
             return [(f'["{key}"]', {"each": dict_node({"key": str_node(key), "value": value})})
@@ -255,6 +259,8 @@ class _Module(BlockReader, ValueReader):
         counted = block.attributes.get("count")
         if counted is not None and count_condition(block) is None:
             number = self.value(counted.expr, block.file)
+            if str(number) == "0" and not isinstance(number, bool) and "var." not in (counted.expr.text or "var."):
+                return []  # count = 0 written here (not a variable a caller or -var may set)
             if isinstance(number, (int, str)) and not isinstance(number, bool) and str(number).isdigit() \
                     and 2 <= int(number) <= MAX_FOR_ITEMS:
                 return [(f"[{i}]", {"count": dict_node({"index": i})}) for i in range(int(number))]

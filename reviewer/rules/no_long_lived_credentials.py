@@ -36,7 +36,11 @@ LOGIN_PROFILES: dict[str, tuple[str, str]] = {
 KEY_WORDS = (("ACCESS", "KEY"), ("SECRET", "KEY"))
 # ... unless its last word says it names where the key is kept (AWS_SECRET_KEY_PARAMETER).
 NAMES_A_PLACE = frozenset(("ARN", "NAME", "PATH", "PARAM", "PARAMETER", "PARAMETERS", "SSM",
-                           "REF", "LOCATION", "URL", "FILE"))
+                           "REF", "LOCATION", "URL", "FILE",
+                           # ... or says something about a key rather than holding one
+                           # (AWS_ACCESS_KEY_ROTATION_DAYS, AWS_SECRET_KEY_ENABLED).
+                           "DAYS", "AGE", "TTL", "ROTATION", "ENABLED", "DISABLED", "EXPIRY",
+                           "EXPIRES", "COUNT", "LENGTH", "HEADER", "FIELD"))
 
 
 class NoLongLivedCredentials(RuleKind):
@@ -81,7 +85,7 @@ def _inactive(resource: Resource) -> bool:
 def _login_profile(resource: Resource, path: str, user_path: str) -> Iterable[Hit]:
     if path:
         found = resolve(resource.properties, path)
-        if not found or all(v is None for v, _ in found):
+        if not found or all(v is None or _no_value(v) for v, _ in found):
             return
         yield Hit(resource.path + ("Properties", path),
                   f"IAM user {resource.logical_id} has a {path}: a console password that does not "
@@ -97,12 +101,18 @@ def _login_profile(resource: Resource, path: str, user_path: str) -> Iterable[Hi
               "federated role", "login-profile", resource.logical_id)
 
 
+def _no_value(value: Any) -> bool:
+    """``!Ref AWS::NoValue``: the property is left out."""
+    found = intrinsic(value)
+    return found is not None and found[0] == "Ref" and found[1] == "AWS::NoValue"
+
+
 def _carries_key(name: str, value: Any, keys: set[str]) -> str | None:
     """Why a variable carries an AWS access key, or None."""
     words = name_words(name)
     if "AWS" in words and words[-1] not in NAMES_A_PLACE and any(
             words[i:i + len(e)] == e for e in KEY_WORDS for i in range(len(words))):
-        if isinstance(value, str) and not value.strip():
+        if value is None or (isinstance(value, str) and not value.strip()) or _no_value(value):
             return None  # set empty: nothing is passed
         return "is named for an AWS access key"
     if intrinsic(value) is not None and keys & referenced_names(value):

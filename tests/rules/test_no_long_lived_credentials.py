@@ -129,3 +129,52 @@ def test_an_access_key_in_the_environment_even_aws_documentation_key() -> None:
     [finding] = run(module, rule=RULE, path="main.tf")
     assert finding.start_line == 4 and "access_key of function aws_lambda_function.analysis holds an AWS access key id" in finding.message
     assert run(module, rule="no-plaintext-secrets", path="main.tf") == []
+
+
+def test_what_terraform_never_creates_is_no_key() -> None:
+    hcl = """
+locals {
+  none = []
+}
+variable "keys" {
+  default = 0
+}
+resource "aws_iam_access_key" "zero" {
+  count = 0
+  user  = "ci"
+}
+resource "aws_iam_access_key" "empty_map" {
+  for_each = {}
+  user     = "ci"
+}
+resource "aws_iam_access_key" "empty_set" {
+  for_each = toset(local.none)
+  user     = "ci"
+}
+resource "aws_iam_access_key" "callers_choice" {
+  count = var.keys
+  user  = "ci"
+}
+"""
+    # A variable's default is what -var or a caller may change: still reported.
+    assert [f.resource for f in run(hcl, rule=RULE, path="main.tf")] == ["aws_iam_access_key.callers_choice"]
+
+
+def test_no_value_and_names_that_say_something_about_a_key() -> None:
+    template = """
+Resources:
+  Plain:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile: !Ref AWS::NoValue
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables:
+          AWS_ACCESS_KEY_ROTATION_DAYS: "90"
+          AWS_SECRET_KEY_ENABLED: "false"
+          AWS_ACCESS_KEY_ID: !Ref AWS::NoValue
+          PARTNER_AWS_ACCESS_KEY_ID: literal-value
+"""
+    assert [(f.resource, f.start_line) for f in run(template, rule=RULE)] == [("Fn", 15)]
