@@ -26,7 +26,7 @@ from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.environments import Written, variables, written_texts
 from reviewer.rules.match_conditions import resolve
 from reviewer.rules.secret_shapes import (DEFAULT_PLACEHOLDERS, MASK, credential_shape,
-                                          fingerprint_value, plain_value, says_secret)
+                                          fingerprint_value, plain_value, secret_by_name)
 
 # Parameters of the parameter store: type -> (type path, value path, name path). Only the
 # plain types: a SecureString is encrypted with KMS.
@@ -147,7 +147,7 @@ def _why(name: str, text: str, placeholders: tuple[str, ...]) -> str | None:
     shape = credential_shape(text)
     if shape:
         return f"the value is shaped like {shape}"
-    if says_secret(name) and plain_value(text, placeholders):
+    if secret_by_name(name, text, placeholders):
         return "its name says it is a secret"
     return None
 
@@ -156,7 +156,10 @@ def _hit(doc: Document, path: Path, value: Any, written: Written, resource: Reso
          why: str, where: str) -> Hit:
     """A finding that names the secret's place, never its value. A value the model merged
     from elsewhere (SAM Globals) is not at ``path`` in the document: its own lines say where."""
-    via = f" through the default of parameter {written.via}" if written.via else ""
+    # Terraform's variables take their value from a default, a tfvars file or a caller: the
+    # finding is at that line, and says which variable carries it.
+    via = "" if not written.via else f" through {written.via}" if written.via.startswith("var.") \
+        else f" through the default of parameter {written.via}"
     lines = None
     if written.path is None and get_path(doc.data, path) is not value and \
             isinstance(value, Marked) and value.start_line > 0:

@@ -58,11 +58,12 @@ DEFAULT_PLACEHOLDERS = ("changeme", "change-me", "change_me", "replaceme", "repl
                         "undefined", "redacted", "n/a", "na", "empty", "unset", "notset",
                         "not-set", "false", "true", "disabled", "xxx", "secret", "password",
                         "token", "test", "example", "local", "required", "abc123", "123456",
-                        "12345678", "foobar", "test123")
+                        "12345678", "foobar", "test123", "string")
 # Words that say a value stands in for the real one (YOUR-SECRET-HERE, REPLACE_ME,
 # <insert token>), and runs that fill a value's place (AIzaXXXX, ****).
 _STAND_IN_WORDS = frozenset(("YOUR", "REPLACE", "CHANGE", "CHANGEME", "PLACEHOLDER", "INSERT",
-                             "ENTER", "TODO", "FIXME", "DUMMY", "FAKE", "SAMPLE", "EXAMPLE"))
+                             "ENTER", "TODO", "FIXME", "DUMMY", "FAKE", "SAMPLE", "EXAMPLE",
+                             "SHOULD", "HERE", "GOES"))
 _FILLER = re.compile(r"[xX]{4}|\*{3}|\.{3}|_{4}")
 
 
@@ -82,9 +83,54 @@ def credential_shape(text: str) -> str | None:
     text = text[:MAX_TEXT]
     for what, pattern in CREDENTIAL_SHAPES:
         match = pattern.search(text)
-        if match and not _EXAMPLE.search(match.group(0)) and not _FILLER.search(match.group(0)):
+        if match and not _stand_in(match.group(0)):
             return what
     return None
+
+
+def _stand_in(found: str) -> bool:
+    """A credential's shape filled with a stand-in: AWS's EXAMPLE keys, xxxx or one letter
+    repeated (AKIAAAAAAAAAAAAAAAAA), words that say so (sk-proj-your-key-goes-here), or a
+    connection URL whose password is one (postgres://user:password@localhost)."""
+    if _EXAMPLE.search(found) or _FILLER.search(found) or _STAND_IN_WORDS.intersection(name_words(found[:200])):
+        return True
+    if re.search(r"(.)\1{11}", found):
+        return True
+    url = _URL_PASSWORD.search(found)
+    return url is not None and not plain_value(url.group(1))
+
+
+_URL_PASSWORD = re.compile(r"://[^\s:/@]{1,100}:([^\s@/]{1,200})@")
+# The names of what a machine makes (a token, a key, credentials) ...
+_MACHINE_ENDINGS = frozenset(("TOKEN", "KEY", "APIKEY", "AUTH", "CREDENTIALS", "CREDENTIAL", "CREDS"))
+# ... which a value of plain words is not: a mode (AWS_IAM, basic), a header (x-api-key), a
+# token type (Bearer), a key's kind (aws:kms), or a stand-in sentence (idunno).
+_WORDS_ONLY = re.compile(r"[A-Za-z]{1,64}(?:[-_ .:/][A-Za-z]{1,64}){0,20}")
+# A connection string says whether it holds a password (Password=...; Pwd=...).
+_CONNECTION_PASSWORD = re.compile(r"(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]{1,200})", re.IGNORECASE)
+
+
+def secret_by_name(name: str, text: str, placeholders: Iterable[str] = DEFAULT_PLACEHOLDERS) -> bool:
+    """Is a literal under a name that says secret one? Its value must be plain (see
+    ``plain_value``), not the name itself written again (GITHUB_TOKEN: GITHUB_TOKEN), not plain
+    words where the name is of something a machine makes, not a path or a key's kind where the
+    name says secret (SECRET: prod/app/secret), and, for a connection string, one that holds
+    a password."""
+    value = text.strip()[:MAX_TEXT]
+    words = name_words(name.rsplit("/", 1)[-1])
+    if not says_secret(name) or not plain_value(value, placeholders):
+        return False
+    if name_words(value[:200]) == words:
+        return False
+    if words[-2:] == ("CONNECTION", "STRING") and "=" in value:
+        password = _CONNECTION_PASSWORD.search(value)
+        return password is not None and plain_value(password.group(1), placeholders)
+    if _WORDS_ONLY.fullmatch(value):
+        if words[-1] in _MACHINE_ENDINGS:
+            return False
+        if words[-1] == "SECRET" and re.search(r"[/:]", value):
+            return False
+    return True
 
 
 def plain_value(text: str, placeholders: Iterable[str] = DEFAULT_PLACEHOLDERS) -> bool:

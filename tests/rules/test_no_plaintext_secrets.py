@@ -133,7 +133,7 @@ def test_terraform_literals_variables_and_references() -> None:
         (29, "aws_lambda_function.sync")]
     messages = [m for _, _, m in found]
     assert messages[0].startswith("master_password of aws_rds_cluster.ledger is written in plain "
-                                  "text through the default of parameter var.db_password")
+                                  "text through var.db_password")
     assert messages[1].startswith("password of aws_db_instance.orders")
     assert messages[2].startswith("value of SSM parameter aws_ssm_parameter.hook")
     assert messages[3].startswith("environment.variables DB_PASSWORD of function aws_lambda_function.sync")
@@ -264,3 +264,31 @@ def test_diff_never_shows_the_secret_in_any_format(tmp_path: Path) -> None:
                              "json", cwd=repo.root))
     states = sorted(f["state"] for f in report["findings"] if f["rule"] == RULE)
     assert states.count("new") == 1 and len(report["fixed"]) == 1
+
+
+@pytest.mark.parametrize("name, value", [
+    ("DATADOG_API_KEY", "idunno"), ("API_KEY", "x-api-key"), ("TOKEN", "Bearer"),
+    ("API_AUTH", "AWS_IAM"), ("COGNITO_AUTH", "COGNITO_USER_POOLS"), ("GITHUB_TOKEN", "GITHUB_TOKEN"),
+    ("APP_SECRET", "prod/app/secret"), ("ENCRYPTION_KEY", "aws:kms"),
+    ("CLIENT_CREDENTIALS", "client_credentials"), ("RUNNER_TOKEN", "this_should_be_secret"),
+    ("DB_CONNECTION_STRING", "Server=db;Database=app;Integrated Security=true"),
+    ("DB_PASSWORD", "String"), ("PARTNER_KEY", "AKIAAAAAAAAAAAAAAAAA"),
+    ("DATABASE_URL", "postgres://user:password@localhost/app"),
+    ("MONGO_URL", "mongodb://admin:<password>@db.internal/app"),
+    ("OPENAI", "sk-proj-your-openai-api-key-goes-here-please"), ("SLACK", "xoxb-your-token"),
+])
+def test_stand_ins_modes_and_names_are_no_secrets(name: str, value: str) -> None:
+    template = f"Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          {name}: '{value}'\n"
+    assert run(template, rule=RULE) == []
+
+
+@pytest.mark.parametrize("name, value", [
+    ("DATADOG_API_KEY", "3f9a1c7e5b2d4f60a8c9e1b3d5f7a9c2"), ("JWT_SECRET", "mysupersecret"),
+    ("DB_PASSWORD", "correcthorsebatterystaple"),
+    ("DB_CONNECTION_STRING", "Server=db;Database=app;User Id=app;Password=Qw3rty-9981"),
+    ("DATABASE_URL", "postgres://app:Qw3rty-9981@db.internal/app"),
+])
+def test_real_looking_secrets_are_still_secrets(name: str, value: str) -> None:
+    template = f"Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          {name}: '{value}'\n"
+    [finding] = run(template, rule=RULE)
+    assert value not in finding.message and finding.start_line == 7
