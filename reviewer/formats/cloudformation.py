@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from reviewer.engine.decode import DecodeError, Marked, dict_node, load
+from reviewer.engine.decode import DecodeError, Marked, dict_node, list_node, load
 from reviewer.engine.document import (CLOUDFORMATION, PARAMETERS, POLICY, TEMPLATE, Adapter,
                                       Document, Resource, Unreadable)
 from reviewer.engine.iam import IDENTITY, RESOURCE_POLICY, Attachment, FunctionRole, PolicyDocument
-from reviewer.engine.values import as_list
+from reviewer.engine.values import as_list, intrinsic
 from reviewer.formats import cloudformation_foreach as foreach
 from reviewer.formats import cloudformation_iam as cfn_iam
 from reviewer.formats.text import file_text, looks_reviewable
@@ -75,15 +75,36 @@ def _iter_resources(data: Any, format: str) -> Iterator[Resource]:
         section = _GLOBALS_SECTION.get(node["Type"])
         defaults = globals_.get(section) if section else None
         if isinstance(defaults, dict):
-            merged = dict_node(defaults)
-            merged.key_lines = dict(getattr(defaults, "key_lines", {}))
-            merged.update(properties)
-            merged.key_lines.update(getattr(properties, "key_lines", {}))
+            merged = _sam_merged(defaults, properties)
             merged.start_line = getattr(properties, "start_line", 0) or \
                 getattr(node.get("Type"), "start_line", 0)
             merged.end_line = getattr(properties, "end_line", 0) or merged.start_line
             properties = merged
         yield Resource(str(logical_id), node["Type"], properties, node, where, format)
+
+
+def _sam_merged(defaults: dict[str, Any], own: dict[str, Any], depth: int = 0) -> dict_node:
+    """A resource's properties over SAM's ``Globals``, as SAM merges them: the resource's value
+    replaces a global one, maps merge key by key (Environment.Variables: both sets, the
+    resource's winning), lists add the resource's items after the global ones. Values keep
+    their own nodes and lines, so a global one is still said where it is written."""
+    merged = dict_node(defaults)
+    merged.key_lines = dict(getattr(defaults, "key_lines", {}))
+    for key, value in own.items():
+        mine = merged.get(key)
+        if depth < 8 and isinstance(mine, dict) and isinstance(value, dict) \
+                and intrinsic(mine) is None and intrinsic(value) is None:
+            inner = _sam_merged(mine, value, depth + 1)
+            inner.start_line, inner.end_line = getattr(value, "start_line", 0), getattr(value, "end_line", 0)
+            merged[key] = inner
+        elif isinstance(mine, list) and isinstance(value, list):
+            items = list_node([*mine, *value])
+            items.start_line, items.end_line = getattr(value, "start_line", 0), getattr(value, "end_line", 0)
+            merged[key] = items
+        else:
+            merged[key] = value
+    merged.key_lines.update(getattr(own, "key_lines", {}))
+    return merged
 
 
 def _entries(resources: dict[str, Any], data: dict[str, Any]) -> Iterator[tuple[str, Any, tuple[Any, ...]]]:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from reviewer.engine.decode import Marked
 from reviewer.engine.document import Document, Resource
 from reviewer.engine.finding import Path
-from reviewer.engine.values import TOO_MANY, UNKNOWN, intrinsic, possible_strings
+from reviewer.engine.values import TOO_MANY, UNKNOWN, get_path, intrinsic, possible_strings
 from reviewer.rules.match_conditions import resolve
 
 # Function type -> (path of its environment variables, the path as people write it).
@@ -85,6 +85,15 @@ def variables(doc: Document) -> Iterator[Variable]:
                                       resource.path + ("Properties",) + where + (name,), shown,
                                       [resource.logical_id])
     yield from found.values()
+
+
+def own_lines(doc: Document, variable: Variable) -> tuple[int, int] | None:
+    """The lines a variable is written on, when its path in the document does not lead to
+    it (one of SAM ``Globals``, merged into the function by the model); None otherwise."""
+    value = variable.value
+    if isinstance(value, Marked) and value.start_line > 0 and get_path(doc.data, variable.path) is not value:
+        return value.start_line, value.end_line
+    return None
 
 
 @dataclass

@@ -19,7 +19,7 @@ from reviewer.engine.finding import Hit
 from reviewer.engine.iam import principal_name
 from reviewer.engine.values import intrinsic, possible_strings, referenced_names
 from reviewer.rules.base import Context, RuleKind
-from reviewer.rules.environments import variables
+from reviewer.rules.environments import own_lines, variables
 from reviewer.rules.match_conditions import resolve
 from reviewer.rules.secret_shapes import access_key_id_shaped, name_words
 
@@ -67,7 +67,8 @@ class NoLongLivedCredentials(RuleKind):
                           f"{variable.shown} {variable.name} of {variable.of} {why}: a long-lived "
                           "credential in a function's configuration; the function's execution "
                           "role gives it credentials that expire",
-                          f"env:{variable.name}", variable.resource.logical_id)
+                          f"env:{variable.name}", variable.resource.logical_id,
+                          lines=own_lines(doc, variable))
 
 
 def _named(resource: Resource) -> str:

@@ -292,3 +292,31 @@ def test_real_looking_secrets_are_still_secrets(name: str, value: str) -> None:
     template = f"Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          {name}: '{value}'\n"
     [finding] = run(template, rule=RULE)
     assert value not in finding.message and finding.start_line == 7
+
+
+def test_sam_globals_merge_into_a_function_with_variables_of_its_own() -> None:
+    # SAM merges Environment.Variables of Globals and of the function: both functions get
+    # the password, said once at the line it is written on.
+    template = """Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Environment:
+      Variables:
+        DB_PASSWORD: Qw3rty-9981-x
+        STAGE: prod
+Resources:
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: a.h, Runtime: python3.12}
+  Own:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: b.h
+      Runtime: python3.12
+      Environment:
+        Variables:
+          QUEUE: orders
+"""
+    [finding] = run(template, rule=RULE)
+    assert finding.start_line == 6
+    assert "functions Plain and Own" in finding.message or "functions Own and Plain" in finding.message
