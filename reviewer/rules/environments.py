@@ -123,8 +123,9 @@ def written_texts(doc: Document, value: Any) -> list[Written]:
     name, arg = found
     if name == "Ref" and isinstance(arg, str):
         parameter = doc.parameters().get(arg)
-        if not isinstance(parameter, dict) or str(parameter.get("NoEcho", "")).lower() == "true":
+        if not isinstance(parameter, dict):
             return []
+        # NoEcho hides a value in the console, not in the repository: its Default is judged.
         default = parameter.get("Default")
         if isinstance(default, bool) or not isinstance(default, (str, int)):
             return []

@@ -111,8 +111,11 @@ class NoPlaintextSecrets(RuleKind):
                 continue
             type_path, value_path, name_path = paths
             kinds = resolve(resource.properties, type_path)
+            if kinds and all(k == "SecureString" for k, _ in kinds):
+                yield from self._secure_string(doc, resource, value_path, placeholders)
+                continue
             if not kinds or not all(isinstance(k, str) and k in PLAIN_SSM_TYPES for k, _ in kinds):
-                continue  # a SecureString, or a type known only when deployed
+                continue  # a type known only when deployed
             # The name as written, ${...} and all: its last words are what it says.
             names = [text for value, _ in resolve(resource.properties, name_path)
                      for text, _ in possible_strings(value, ())]
@@ -126,13 +129,37 @@ class NoPlaintextSecrets(RuleKind):
                                    f"(a {kinds[0][0]} parameter, not a SecureString)",
                                    why, value_path)
 
+    def _secure_string(self, doc: Document, resource: Resource, value_path: str,
+                       placeholders: tuple[str, ...]) -> Iterable[Hit]:
+        """A SecureString is encrypted in AWS, not in the repository: its value written here
+        (Terraform can; CloudFormation cannot make one) is a secret in plain text."""
+        for value, where in resolve(resource.properties, value_path):
+            for written in written_texts(doc, value):
+                if plain_value(written.text, placeholders):
+                    yield _hit(doc, resource.path + ("Properties",) + where, value, written, resource,
+                               f"{value_path} of SecureString parameter {resource.logical_id}",
+                               "a SecureString is encrypted in AWS, not where its value is written",
+                               value_path)
+
+    def _members(self, doc: Document, resource: Resource, value: dict[str, Any], where: Path,
+                 shown: str, placeholders: tuple[str, ...]) -> Iterable[Hit]:
+        for key, member in list(value.items())[:MAX_FINDINGS]:
+            for written in written_texts(doc, member):
+                why = _why(str(key), written.text, placeholders)
+                if why:
+                    yield _hit(doc, resource.path + ("Properties",) + where + (key,), member, written,
+                               resource, f"{shown} member {key} of {resource.logical_id}", why, f"{shown}.{key}")
+
     def _properties(self, doc: Document, placeholders: tuple[str, ...]) -> Iterable[Hit]:
         for resource in doc.resources():
             for path in SECRET_PROPERTIES.get(resource.type, ()):
                 shown = path.replace(".*", "")
                 for value, where in resolve(resource.properties, path):
                     if isinstance(value, dict) and intrinsic(value) is None:
-                        continue  # basic_auth_credentials as a map: not one secret
+                        # A whole secret written as a map (secret_string = jsonencode({...})):
+                        # each member whose name says secret; basic_auth_credentials likewise.
+                        yield from self._members(doc, resource, value, where, shown, placeholders)
+                        continue
                     for written in written_texts(doc, value):
                         if plain_value(written.text, placeholders):
                             shape = credential_shape(written.text)

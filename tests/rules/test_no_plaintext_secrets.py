@@ -320,3 +320,39 @@ Resources:
     [finding] = run(template, rule=RULE)
     assert finding.start_line == 6
     assert "functions Plain and Own" in finding.message or "functions Own and Plain" in finding.message
+
+
+def test_a_secret_written_as_a_map_a_secure_strings_value_and_a_noecho_default() -> None:
+    hcl = """
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id     = "db"
+  secret_string = jsonencode({ username = "admin", password = "Qw3rty-9981-x" })
+}
+resource "aws_ssm_parameter" "db" {
+  name  = "/app/db_password"
+  type  = "SecureString"
+  value = "Qw3rty-9981-y"
+}
+resource "aws_ssm_parameter" "ok" {
+  name  = "/app/db_password2"
+  type  = "SecureString"
+  value = random_password.db.result
+}
+"""
+    found = [(f.start_line, f.message.split(" is written")[0]) for f in run(hcl, rule=RULE, path="main.tf")]
+    assert found == [(4, "secret_string member password of aws_secretsmanager_secret_version.db"),
+                     (9, "value of SecureString parameter aws_ssm_parameter.db")]
+    template = """
+Parameters:
+  Hidden: {Type: String, NoEcho: true, Default: Qw3rty-9981-z}
+  Given: {Type: String, NoEcho: true}
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {MasterUserPassword: !Ref Hidden}
+  Other:
+    Type: AWS::RDS::DBInstance
+    Properties: {MasterUserPassword: !Ref Given}
+"""
+    # NoEcho hides a value in the console; its Default is still written in the repository.
+    assert [(f.resource, f.start_line) for f in run(template, rule=RULE)] == [("Db", 3)]
