@@ -6,12 +6,13 @@ no variable in a backend, so anything else is what ``init`` is told, unknown her
 from __future__ import annotations
 
 import posixpath
+from fnmatch import fnmatchcase
 from typing import Any, Mapping
 
 from reviewer.engine.document import Document
 from reviewer.engine.state import STATE, STATE_ONLY, Backend, ModuleState, PartialConfig, Setting
 from reviewer.formats.hcl_model import Attribute, Block, HclError
-from reviewer.formats.paths import (PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME, TFVARS_SUFFIXES,
+from reviewer.formats.paths import (GITIGNORE_NAME, PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME, TFVARS_SUFFIXES,
                                     is_terraform, terraform_folder)
 from reviewer.formats.terraform_model import literal
 
@@ -34,8 +35,41 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
             if isinstance(source, str) and source.startswith(("./", "../")):
                 state.calls.append(posixpath.normpath(posixpath.join("" if folder == "." else folder, source)))
     state.partials = _partials(folder, others)
-    state.generated = any(posixpath.basename(path) == TERRAGRUNT_NAME for path in others)
+    state.generated = any(posixpath.basename(path) == TERRAGRUNT_NAME for path in others) \
+        or _ignored_terraform(folder, others)
     return state
+
+
+# Files a tool writes into a root at init: the backend among them.
+GENERATED_NAMES = ("backend.tf", "backend.tf.json", "main.tf.json", "terraform.tf.json", "backend_override.tf",
+                   "provider.tf.json", "generated.tf", "generated.tf.json")
+MAX_IGNORE_LINES = 500
+
+
+def _ignored_terraform(folder: str, others: Mapping[str, bytes]) -> bool:
+    """Whether a .gitignore at or above the folder leaves out Terraform files written there
+    (streamalert's ``_infrastructure/*.tf.json``, a ``backend.tf`` that CI writes): then a
+    tool writes part of its configuration, its backend perhaps, and a backend not written
+    here is not missing."""
+    for path in sorted(others)[:MAX_PARTIALS * 100]:
+        if posixpath.basename(path) != GITIGNORE_NAME:
+            continue
+        base = posixpath.dirname(path)
+        if base and folder != base and not folder.startswith(base + "/"):
+            continue
+        inner = "" if folder in (".", base) else folder[len(base) + 1:] if base else folder
+        text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
+        for line in text.splitlines()[:MAX_IGNORE_LINES]:
+            pattern = line.strip()
+            if not pattern or pattern.startswith(("#", "!")) or len(pattern) > 200 or ".tf" not in pattern:
+                continue
+            anchored = "/" in pattern.rstrip("/")
+            pattern = pattern.lstrip("/")
+            for name in GENERATED_NAMES:
+                target = posixpath.join(inner, name) if anchored and inner else name
+                if fnmatchcase(target, pattern):
+                    return True
+    return False
 
 
 def context_documents(context: Mapping[str, bytes], reviewed: set[str],

@@ -16,7 +16,7 @@ from reviewer.engine.values import as_list, intrinsic
 from reviewer.formats import cloudformation_foreach as foreach
 from reviewer.formats import cloudformation_iam as cfn_iam
 from reviewer.formats.text import file_text, looks_reviewable
-from reviewer.formats.paths import PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME
+from reviewer.formats.paths import GITIGNORE_NAME, PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME
 
 
 class CloudFormationAdapter(Adapter):
@@ -176,8 +176,8 @@ def decode_file(path: str, content: bytes) -> Document | None:
     Returns None for files we do not review (binary, other YAML/JSON). Raises
     Unreadable when the file plainly is a template or policy but cannot be used.
     """
-    if path.endswith((PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME)):
-        return None  # Terraform's and Terragrunt's, read with their modules (formats.backends)
+    if path.endswith((PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME, GITIGNORE_NAME)):
+        return None  # read with Terraform modules, for where their state is (formats.backends)
     text = file_text(content)
     if text is None:
         return None

@@ -12,13 +12,16 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfv
 # The names of files a scan or a review reads at all: the rest of a repository is skipped by
 # name, before anything is read (Terraform by name; Serverless services are YAML).
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tf", ".tofu", ".tfvars", ".tpl",
-                      ".tftpl", ".tfbackend", "terragrunt.hcl")
+                      ".tftpl", ".tfbackend", "terragrunt.hcl", ".gitignore")
 # Terraform's partial backend configuration, read with the module beside it (where its
 # state is kept), never as a document of its own.
 PARTIAL_BACKEND_SUFFIX = ".tfbackend"
 # Terragrunt's configuration: where it is, Terragrunt writes the backend and providers of the
 # modules it runs, at init.
 TERRAGRUNT_NAME = "terragrunt.hcl"
+# What git leaves out: a tool that writes Terraform at init (a backend, a main.tf.json) has
+# its output ignored there. Read for that alone, never as a document.
+GITIGNORE_NAME = ".gitignore"
 # CloudFormation refuses template bodies over 1 MB; nothing bigger can be a template.
 MAX_FILE_BYTES = 1024 * 1024
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
@@ -59,7 +62,7 @@ def reads_roots(files: Mapping[str, bytes]) -> bool:
 def state_context(files: Mapping[str, bytes], tree: Iterable[str]) -> list[str]:
     """What a review must also read of ``tree`` to judge where the roots it reads keep their
     state. A folder with a provider or backend may be a root: whether Terragrunt writes its
-    backend is told by the repository's terragrunt.hcl files. A change that says where a root
+    backend is told by the repository's terragrunt.hcl and .gitignore files. A change that says where a root
     keeps its state (a backend or cloud block, a partial backend file) is compared with every
     other root: their Terraform files (not tfvars) and partial backend files, the names that
     usually hold a backend first, at most MAX_STATE_CONTEXT."""
@@ -68,7 +71,7 @@ def state_context(files: Mapping[str, bytes], tree: Iterable[str]) -> list[str]:
     terraform = {p: c[:MAX_FILE_BYTES] for p, c in files.items()
                  if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
     tree = list(tree)
-    out = [p for p in tree if posixpath.basename(p) == TERRAGRUNT_NAME][:MAX_TERRAGRUNT_CONTEXT]
+    out = [p for p in tree if posixpath.basename(p) in (TERRAGRUNT_NAME, GITIGNORE_NAME)][:MAX_TERRAGRUNT_CONTEXT]
     if any(p.endswith(PARTIAL_BACKEND_SUFFIX) or _STATE_BLOCK.search(c) for p, c in terraform.items()):
         folders = {terraform_folder(p) for p in terraform}
         others = [p for p in tree

@@ -202,3 +202,23 @@ def test_proxy_provider_blocks_and_hidden_folders_make_no_root() -> None:
     assert scan({".github/workflows/conftest/test_plan.tf": PROVIDER}) == []
     assert [sev for _, _, sev, _ in scan({"guardduty/providers.tf": proxy.replace(
         'alias = "management"', 'alias = "management"\n  region = "eu-west-1"')})] == ["warning"]
+
+
+def test_a_root_whose_generated_terraform_git_ignores_is_not_missing_a_backend(tmp_path: Path) -> None:
+    # streamalert's CLI writes _infrastructure/main.tf.json (backend and all) before init.
+    files = {"cli/_infrastructure/providers.tf": PROVIDER}
+    assert [sev for _, _, sev, _ in scan(files)] == ["warning"]
+    assert scan({**files, ".gitignore": "*.pyc\ncli/_infrastructure/*.tf.json\n"}) == []
+    assert scan({**files, "cli/.gitignore": "_infrastructure/*.tf.json\n"}) == []
+    assert scan({**files, ".gitignore": "backend.tf\n"}) == []  # CI writes it
+    # Ignoring state files, or another folder's output, says nothing of this root.
+    assert len(scan({**files, ".gitignore": "*.tfstate\n.terraform/\nother/*.tf.json\n"})) == 1
+    # In a diff the repository's .gitignore is read with the other roots.
+    repo = Repo(tmp_path / "repo")
+    repo.write(".gitignore", "backend.tf\n")
+    repo.write("README.md", "infra\n")
+    repo.commit("start")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("jobs/main.tf", PROVIDER)
+    repo.commit("jobs")
+    assert _diff_states(repo) == []
