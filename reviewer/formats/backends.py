@@ -41,7 +41,7 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
 
 
 # Files a tool writes into a root at init: the backend among them.
-GENERATED_NAMES = ("backend.tf", "backend.tf.json", "main.tf.json", "terraform.tf.json", "backend_override.tf",
+GENERATED_NAMES = ("backend.tf", "backend.tf.json", "main.tf.json", "terraform.tf.json",
                    "provider.tf.json", "generated.tf", "generated.tf.json")
 MAX_IGNORE_LINES = 500
 

@@ -212,7 +212,9 @@ def test_a_root_whose_generated_terraform_git_ignores_is_not_missing_a_backend(t
     assert scan({**files, "cli/.gitignore": "_infrastructure/*.tf.json\n"}) == []
     assert scan({**files, ".gitignore": "backend.tf\n"}) == []  # CI writes it
     # Ignoring state files, or another folder's output, says nothing of this root.
-    assert len(scan({**files, ".gitignore": "*.tfstate\n.terraform/\nother/*.tf.json\n"})) == 1
+    # Nor does GitHub's Terraform.gitignore (local override files).
+    github_template = "*.tfstate\n*.tfstate.*\n.terraform/\noverride.tf\noverride.tf.json\n*_override.tf\n*_override.tf.json\n"
+    assert len(scan({**files, ".gitignore": github_template + "other/*.tf.json\n"})) == 1
     # In a diff the repository's .gitignore is read with the other roots.
     repo = Repo(tmp_path / "repo")
     repo.write(".gitignore", "backend.tf\n")
