@@ -56,6 +56,19 @@ class Variable:
 MAX_NAMED = 5
 
 
+def _branches(found: list[tuple[Any, Path]]) -> list[tuple[Any, Path]]:
+    """Maps as found, and both maps of an ``!If`` between two (each may be deployed)."""
+    out: list[tuple[Any, Path]] = []
+    for block, where in found:
+        chosen = intrinsic(block)
+        if chosen is not None and chosen[0] == "Fn::If" and isinstance(chosen[1], list) and len(chosen[1]) == 3:
+            out += [(branch, where + ("Fn::If", index)) for index, branch in enumerate(chosen[1]) if index
+                    and isinstance(branch, dict) and intrinsic(branch) is None]
+        else:
+            out.append((block, where))
+    return out
+
+
 def variables(doc: Document) -> Iterator[Variable]:
     """Every function's environment variables, each written one only once."""
     found: dict[tuple[Any, ...], Variable] = {}
@@ -68,9 +81,9 @@ def variables(doc: Document) -> Iterator[Variable]:
         word = doc.adapter.word(resource, path.split(".")[0])
         if word != path.split(".")[0]:
             shown = word  # the Serverless Framework's ``environment``: one level, its own word
-        for block, where in resolve(resource.properties, path):
+        for block, where in _branches(resolve(resource.properties, path)):
             if not isinstance(block, dict) or intrinsic(block) is not None:
-                continue  # a map known only when deployed (!If, var.env, merge(...))
+                continue  # a map known only when deployed (var.env, merge(...))
             for name, value in block.items():
                 count += 1
                 if count > MAX_VARIABLES:
@@ -130,5 +143,6 @@ def written_texts(doc: Document, value: Any) -> list[Written]:
         if isinstance(default, bool) or not isinstance(default, (str, int)):
             return []
         return [Written(str(default), ("Parameters", arg, "Default"), arg)]
-    return [Written(text) for text, _ in possible_strings(value, ())
-            if text != TOO_MANY and "${" not in text]
+    # A text still holding ${...} (a !Sub of a resource's attribute) is judged by its shape
+    # alone (a password in a connection URL): ``plain_value`` refuses it as a whole.
+    return [Written(text) for text, _ in possible_strings(value, ()) if text != TOO_MANY]

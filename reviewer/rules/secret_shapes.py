@@ -48,7 +48,7 @@ CREDENTIAL_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an npm token", re.compile(r"(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])")),
     ("an OpenAI or Anthropic API key", re.compile(r"(?<![\w-])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}")),
     ("a password in a connection URL", re.compile(
-        r"(?<![\w+.-])[a-z][a-z0-9+.-]{1,20}://[^\s:/@${}]{1,100}:(?!\$\{|\{\{)[^\s@/${}]{1,200}@[\w.-]{1,253}")),
+        r"(?<![\w+.-])[a-z][a-z0-9+.-]{1,20}://[^\s:/@${}]{1,100}:(?!\$\{|\{\{)[^\s@/${}]{1,200}@(?:[\w.-]{1,253}|\$\{)")),
 )
 # AWS's documentation keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY),
 # and values that only stand in for a secret someone sets later.

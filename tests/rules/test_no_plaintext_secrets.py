@@ -356,3 +356,29 @@ Resources:
 """
     # NoEcho hides a value in the console; its Default is still written in the repository.
     assert [(f.resource, f.start_line) for f in run(template, rule=RULE)] == [("Db", 3)]
+
+
+def test_a_password_in_a_sub_and_in_either_map_of_an_if() -> None:
+    template = """
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111111111111"]
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables:
+          DATABASE_URL: !Sub "postgres://app:Qw3rty-9981@${Db.Endpoint.Address}/app"
+          SAFE_URL: !Sub "postgres://app:${DbPassword}@${Db.Endpoint.Address}/app"
+  Other:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables: !If [IsProd, {DB_PASSWORD: Qw3rty-9981-p}, {DB_PASSWORD: Qw3rty-9981-d}]
+"""
+    found = sorted((f.start_line, f.resource) for f in run(template, rule=RULE))
+    assert found == [(13, "Fn"), (19, "Other")] or found == [(13, "Fn"), (19, "Other"), (19, "Other")]
+    assert all("Qw3rty" not in f.message for f in run(template, rule=RULE))
