@@ -151,3 +151,15 @@ def test_repository_configuration_is_found_from_a_sub_folder(tree: Path) -> None
         "rules:\n  no-wildcard-actions: {enabled: false}\n")
     proc = cli("scan", str(tree / "iam"), "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["findings"] == []
+
+
+def test_a_scans_summary_speaks_of_a_scan_not_of_a_change(tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text("Resources:\n  Q: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: true}}\n")
+    summary = tmp_path / "summary.md"
+    assert cli("scan", "--summary", str(summary), "--disable", "template-valid", str(tmp_path)).returncode == 0
+    assert summary.read_text().splitlines()[0] == "## policy-reviewer: Nothing fails the scan, 1 warning(s)"
+    (tmp_path / "p.json").write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}')
+    summary.unlink()
+    assert cli("scan", "--summary", str(summary), "--disable", "template-valid", str(tmp_path)).returncode == 1
+    first = summary.read_text().splitlines()[0]
+    assert first.startswith("## policy-reviewer: ") and "error(s) fail the scan" in first and "new" not in first

@@ -59,6 +59,12 @@ def title(report: Report) -> str:
     counts = report.summary()
     if report.incomplete:
         return "Review incomplete: part of this change was not reviewed"
+    if report.mode == "scan":
+        # A scan has no base: every finding is simply there, none is new.
+        failing = len(report.failing())
+        warnings = sum(1 for f in report.findings if f.severity == "warning" and not f.waived)
+        return (f"{failing} error(s) fail the scan" if failing else "Nothing fails the scan") + \
+            f", {warnings} warning(s)"
     if report.failing():
         return f"{len(report.failing())} new error(s) block this change"
     new = [f for f in report.findings if f.state == "new"]
