@@ -6,6 +6,7 @@ no variable in a backend, so anything else is what ``init`` is told, unknown her
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, Mapping
 
@@ -34,9 +35,9 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
             source = literal(block.attributes.get("source"))
             if isinstance(source, str) and source.startswith(("./", "../")):
                 state.calls.append(posixpath.normpath(posixpath.join("" if folder == "." else folder, source)))
-    state.partials = _partials(folder, others)
-    state.generated = any(posixpath.basename(path) == TERRAGRUNT_NAME for path in others) \
-        or _ignored_terraform(folder, others)
+    layout = _layout(others)
+    state.partials = _partials(folder, layout.partials.get(folder, []), others)
+    state.generated = layout.terragrunt or _ignored_terraform(folder, layout.ignores)
     return state
 
 
@@ -44,25 +45,55 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
 GENERATED_NAMES = ("backend.tf", "backend.tf.json", "main.tf.json", "terraform.tf.json",
                    "provider.tf.json", "generated.tf", "generated.tf.json")
 MAX_IGNORE_LINES = 500
+MAX_IGNORE_FILES = 200
 
 
-def _ignored_terraform(folder: str, others: Mapping[str, bytes]) -> bool:
+@dataclass
+class _Layout:
+    """What the files of a read say for every module's state, worked out once per read:
+    whether Terragrunt runs the modules, each folder's partial backend files, and each
+    .gitignore's patterns that name Terraform files (with the folder it sits in)."""
+
+    terragrunt: bool = False
+    partials: dict[str, list[str]] = field(default_factory=dict)
+    ignores: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+# The last read's layout: every module of one read asks with the same mapping.
+_last: tuple[Mapping[str, bytes], _Layout] | None = None
+
+
+def _layout(others: Mapping[str, bytes]) -> _Layout:
+    global _last
+    last = _last
+    if last is not None and last[0] is others:
+        return last[1]
+    layout = _Layout()
+    for path in sorted(others):
+        name, folder = posixpath.basename(path), posixpath.dirname(path)
+        if name == TERRAGRUNT_NAME:
+            layout.terragrunt = True
+        elif path.endswith(PARTIAL_BACKEND_SUFFIX):
+            layout.partials.setdefault(folder or ".", []).append(path)
+        elif name == GITIGNORE_NAME and len(layout.ignores) < MAX_IGNORE_FILES:
+            text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
+            patterns = [p.strip() for p in text.splitlines()[:MAX_IGNORE_LINES]]
+            layout.ignores.append((folder, [p for p in patterns if p and not p.startswith(("#", "!"))
+                                            and len(p) <= 200 and ".tf" in p]))
+    _last = (others, layout)
+    return layout
+
+
+def _ignored_terraform(folder: str, ignores: list[tuple[str, list[str]]]) -> bool:
     """Whether a .gitignore at or above the folder leaves out Terraform files written there
     (streamalert's ``_infrastructure/*.tf.json``, a ``backend.tf`` that CI writes): then a
     tool writes part of its configuration, its backend perhaps, and a backend not written
     here is not missing."""
-    for path in sorted(others)[:MAX_PARTIALS * 100]:
-        if posixpath.basename(path) != GITIGNORE_NAME:
-            continue
-        base = posixpath.dirname(path)
+    for base, patterns in ignores:
         if base and folder != base and not folder.startswith(base + "/"):
             continue
         inner = "" if folder in (".", base) else folder[len(base) + 1:] if base else folder
-        text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
-        for line in text.splitlines()[:MAX_IGNORE_LINES]:
-            pattern = line.strip()
-            if not pattern or pattern.startswith(("#", "!")) or len(pattern) > 200 or ".tf" not in pattern:
-                continue
+        for pattern in patterns:
             anchored = "/" in pattern.rstrip("/")
             pattern = pattern.lstrip("/")
             for name in GENERATED_NAMES:
@@ -124,14 +155,12 @@ def _settings(attributes: Mapping[str, Attribute], file: str) -> dict[str, Setti
     return out
 
 
-def _partials(folder: str, others: Mapping[str, bytes]) -> list[PartialConfig]:
-    """The ``*.tfbackend`` files in the module's own folder."""
+def _partials(folder: str, paths: list[str], others: Mapping[str, bytes]) -> list[PartialConfig]:
+    """The ``*.tfbackend`` files in the module's own folder (``paths``)."""
     from reviewer.formats import hcl  # the parser, only for a folder that has one
 
     out: list[PartialConfig] = []
-    for path in sorted(others):
-        if not path.endswith(PARTIAL_BACKEND_SUFFIX) or (posixpath.dirname(path) or ".") != folder:
-            continue
+    for path in paths:
         if len(out) >= MAX_PARTIALS:
             break
         text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
