@@ -278,7 +278,9 @@ def test_a_plan_in_the_pull_request_is_read_whole_and_its_secrets_stay_out(tmp_p
         gh.stop()
 
 
-def test_a_new_root_sharing_an_untouched_roots_state_and_a_file_joining_a_module(tmp_path: Path) -> None:
+@pytest.mark.parametrize("graphql_down", [False, True], ids=["graphql", "rest"])
+def test_a_new_root_sharing_an_untouched_roots_state_and_a_file_joining_a_module(tmp_path: Path,
+                                                                                  graphql_down: bool) -> None:
     """The app compares a new root's backend with the roots the pull request did not touch
     (one tree listing, their Terraform read as context), and reads the module a new file
     joins on both sides, so that what the module already had is not new."""
@@ -300,6 +302,7 @@ def test_a_new_root_sharing_an_untouched_roots_state_and_a_file_joining_a_module
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "billing copies orders; jobs gets a topic")
     gh, app = stand_up(tmp_path, repo)
+    gh.graphql_down = graphql_down  # REST reads the same files, one call each
     try:
         app.start_web()
         app.start_worker()
