@@ -48,7 +48,7 @@ def cut_to_limit(path: str, content: bytes) -> bytes:
 # a folder a root.
 _STATE_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:)')
 _ROOT_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:|provider[ \t]+"|"provider"[ \t]*:)')
-MAX_STATE_CONTEXT = 600  # files per side: the other roots' Terraform, read for their backends
+MAX_STATE_CONTEXT = 2000  # files per side: the other roots' Terraform, read for their backends
 MAX_TERRAGRUNT_CONTEXT = 50
 
 
