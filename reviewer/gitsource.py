@@ -4,6 +4,7 @@ two commits. The CLI's ``diff`` uses it; the engine never touches git itself."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -110,7 +111,11 @@ def read_context(repo: Path, commit: str, files: Mapping[str, bytes]) -> dict[st
     (``paths.state_context``)."""
     if not reads_roots(files):
         return {}
-    wanted = state_context(files, _tree_paths(repo, commit))
+    wanted, left_out = state_context(files, _tree_paths(repo, commit))
+    if left_out:
+        print(f"policy-reviewer: {left_out:,} Terraform file(s) of the repository past the first "
+              f"{len(wanted):,} were not compared for where their roots keep their state; "
+              "`policy-reviewer scan` compares every root", file=sys.stderr)
     return _cat(repo, _blobs(repo, commit, set(wanted))) if wanted else {}
 
 

@@ -46,8 +46,8 @@ def cut_to_limit(path: str, content: bytes) -> bytes:
 
 # A backend or cloud block: where a root keeps its state; a provider block: what may make
 # a folder a root.
-_STATE_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:)')
-_ROOT_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|"backend"[ \t]*:|provider[ \t]+"|"provider"[ \t]*:)')
+_STATE_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{)|"backend"[ \t]*:|"cloud"[ \t]*:')
+_ROOT_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|provider[ \t]+")|"backend"[ \t]*:|"cloud"[ \t]*:|"provider"[ \t]*:')
 MAX_STATE_CONTEXT = 2000  # files per side: the other roots' Terraform, read for their backends
 MAX_TERRAGRUNT_CONTEXT = 50
 
@@ -59,27 +59,36 @@ def reads_roots(files: Mapping[str, bytes]) -> bool:
                for p, c in files.items())
 
 
-def state_context(files: Mapping[str, bytes], tree: Iterable[str]) -> list[str]:
+def touches_state(files: Mapping[str, bytes]) -> bool:
+    """Whether ``files`` say where a root keeps its state (a backend or cloud block, a
+    partial backend file): then their review compares it with every other root."""
+    return any(p.endswith(PARTIAL_BACKEND_SUFFIX) or (is_terraform(p) and _STATE_BLOCK.search(c[:MAX_FILE_BYTES]))
+               for p, c in files.items())
+
+
+def state_context(files: Mapping[str, bytes], tree: Iterable[str],
+                  limit: int = MAX_STATE_CONTEXT) -> tuple[list[str], int]:
     """What a review must also read of ``tree`` to judge where the roots it reads keep their
-    state. A folder with a provider or backend may be a root: whether Terragrunt writes its
-    backend is told by the repository's terragrunt.hcl and .gitignore files. A change that says where a root
-    keeps its state (a backend or cloud block, a partial backend file) is compared with every
-    other root: their Terraform files (not tfvars) and partial backend files, the names that
-    usually hold a backend first, at most MAX_STATE_CONTEXT."""
+    state, and how many such files it leaves out (past ``limit``). A folder with a provider
+    or backend may be a root: whether a tool writes its backend is told by the repository's
+    terragrunt.hcl and .gitignore files. A change that says where a root keeps its state is
+    compared with every other root: their Terraform files (not tfvars) and partial backend
+    files, the names that usually hold a backend first."""
     if not reads_roots(files):
-        return []
-    terraform = {p: c[:MAX_FILE_BYTES] for p, c in files.items()
-                 if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
+        return [], 0
     tree = list(tree)
     out = [p for p in tree if posixpath.basename(p) in (TERRAGRUNT_NAME, GITIGNORE_NAME)][:MAX_TERRAGRUNT_CONTEXT]
-    if any(p.endswith(PARTIAL_BACKEND_SUFFIX) or _STATE_BLOCK.search(c) for p, c in terraform.items()):
-        folders = {terraform_folder(p) for p in terraform}
+    left_out = 0
+    if touches_state(files):
+        folders = {terraform_folder(p) for p in files if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
         others = [p for p in tree
                   if ((is_terraform(p) and not p.endswith(TFVARS_SUFFIXES)) or p.endswith(PARTIAL_BACKEND_SUFFIX))
                   and terraform_folder(p) not in folders]
         likely = ("backend", "terraform", "versions", "provider", "state", "main", "config")
-        out += sorted(others, key=lambda p: (not posixpath.basename(p).startswith(likely), p))[:MAX_STATE_CONTEXT]
-    return [p for p in out if p not in files]
+        ranked = sorted(others, key=lambda p: (not posixpath.basename(p).startswith(likely), p))
+        out += ranked[:limit]
+        left_out = max(0, len(ranked) - limit)
+    return [p for p in out if p not in files], left_out
 
 
 def is_terraform(path: str) -> bool:

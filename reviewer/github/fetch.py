@@ -26,7 +26,7 @@ from reviewer.engine.diffmap import right_side_lines
 from reviewer.formats.paths import CANDIDATE_SUFFIXES, MAX_FILE_BYTES, cut_to_limit
 from reviewer.formats.paths import is_module_member, module_folders, module_siblings
 from reviewer.github import threads as review_threads
-from reviewer.github.fetch_more import CONTEXT, read_companions, state_reads
+from reviewer.github.fetch_more import CONTEXT, MAX_REST_CONTEXT, read_companions, state_reads
 from reviewer.github.graphql import (RATE_LIMIT_FIELDS, RESERVE_POINTS, GraphQLFailed,
                                      GraphQLRateLimited, dig, execute)
 from reviewer.github.org import ORG_FOLDER, ORG_REPOSITORY, OrgFiles
@@ -62,6 +62,9 @@ class Change:
     # (where the other Terraform roots keep their state: formats.paths.state_context).
     base_context: dict[str, bytes] = field(default_factory=dict)
     head_context: dict[str, bytes] = field(default_factory=dict)
+    # Why that comparison is partial (GitHub refused the listing, too many files): said in
+    # the review, which is then incomplete.
+    context_problems: list[str] = field(default_factory=list)
 
     def put(self, side: str, path: str, content: bytes | None) -> None:
         """File one answer: a base or head file, one read for context, or the repository's
@@ -175,7 +178,7 @@ def _read_rest(repo: Repository, change: Change, wanted: list[tuple[str, str, st
                 change.put(side, path, content)
 
     read_companions(change, base_sha, head_sha, read_more)
-    read_more(state_reads(repo, change.base_files, change.head_files, base_sha, head_sha))
+    read_more(state_reads(repo, change, base_sha, head_sha, MAX_REST_CONTEXT))
 
 
 class GraphQLReader:
@@ -232,7 +235,7 @@ class GraphQLReader:
         rest += siblings
         self._batches(change, rest)
         read_companions(change, base_sha, head_sha, lambda more: self._batches(change, more))
-        self._batches(change, state_reads(self.repo, change.base_files, change.head_files, base_sha, head_sha))
+        self._batches(change, state_reads(self.repo, change, base_sha, head_sha))
 
     def _batches(self, change: Change, wanted: list[tuple[str, str, str]]) -> None:
         for start in range(0, len(wanted), OBJECTS_PER_QUERY):

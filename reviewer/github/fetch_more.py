@@ -5,11 +5,12 @@ is compared with. Part of the fetcher: it reads through the reader it is given."
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable
 
+from github import GithubException
 from github.Repository import Repository
 
-from reviewer.formats.paths import companions, reads_roots, state_context
+from reviewer.formats.paths import MAX_STATE_CONTEXT, companions, reads_roots, state_context, touches_state
 
 if TYPE_CHECKING:
     from reviewer.github.fetch import Change
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 COMPANION_ROUNDS = 3
 # The side of a read whose file is context (base-context, head-context): compared, not judged.
 CONTEXT = "-context"
+# Through REST each file is a call of its own: fewer of them.
+MAX_REST_CONTEXT = 400
 
 
 def read_companions(change: "Change", base_sha: str, head_sha: str,
@@ -39,19 +42,40 @@ def read_companions(change: "Change", base_sha: str, head_sha: str,
         read(more)
 
 
-def state_reads(repo: Repository, base_files: Mapping[str, bytes], head_files: Mapping[str, bytes],
-                base_sha: str, head_sha: str) -> list[tuple[str, str, str]]:
+def state_reads(repo: Repository, change: "Change", base_sha: str, head_sha: str,
+                limit: int = MAX_STATE_CONTEXT) -> list[tuple[str, str, str]]:
     """The files to read as context on each side (``paths.state_context``): one listing of
-    the side's whole tree, only where a folder under review may be a root."""
+    the side's whole tree, only where a folder under review may be a root. What cannot be
+    listed, or is left out, is said in ``change.context_problems`` when the change moves a
+    backend (its comparison with the other roots is then partial)."""
     out: list[tuple[str, str, str]] = []
-    for side, files, sha in (("base", base_files, base_sha), ("head", head_files, head_sha)):
+    for side, files, sha in (("base", change.base_files, base_sha), ("head", change.head_files, head_sha)):
         if not reads_roots(files):
             continue
-        _, tree = repo._requester.requestJsonAndCheck("GET", f"{repo.url}/git/trees/{sha}",
-                                                      parameters={"recursive": "1"})
-        if tree.get("truncated"):
-            log.warning("the %s tree is larger than GitHub lists: other roots' state compared in part", side)
-        paths = [e["path"] for e in tree.get("tree", [])
-                 if e.get("type") == "blob" and isinstance(e.get("path"), str)]
-        out += [(side + CONTEXT, path, sha) for path in state_context(files, paths)]
+        moves_state = touches_state(files)
+        try:
+            _, tree = repo._requester.requestJsonAndCheck("GET", f"{repo.url}/git/trees/{sha}",
+                                                          parameters={"recursive": "1"})
+        except GithubException as exc:
+            log.warning("the %s tree could not be listed (GitHub answered %s)", side, exc.status)
+            if moves_state:
+                _say(change,
+                    f"GitHub did not list the repository's files (it answered {exc.status}): where "
+                    "this change keeps its Terraform state was not compared with the other roots")
+            continue
+        entries = tree.get("tree") if isinstance(tree, dict) else None
+        paths = [e["path"] for e in entries or [] if isinstance(e, dict) and e.get("type") == "blob"
+                 and isinstance(e.get("path"), str)]
+        wanted, left_out = state_context(files, paths, limit)
+        if moves_state and (left_out or (isinstance(tree, dict) and tree.get("truncated"))):
+            _say(change,
+                "the repository holds more Terraform than one review compares (or than GitHub "
+                f"lists at once): where this change keeps its state was compared with {len(wanted):,} "
+                "of its files, not all; run `policy-reviewer scan` on a checkout to compare every root")
+        out += [(side + CONTEXT, path, sha) for path in wanted]
     return out
+
+
+def _say(change: "Change", problem: str) -> None:
+    if problem not in change.context_problems:  # GraphQL's read, then REST's, may both say it
+        change.context_problems.append(problem)

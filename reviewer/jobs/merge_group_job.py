@@ -55,7 +55,7 @@ def run(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         accepted = carried_acceptances(payload["repository"], group.pulls,
                                        lambda sha: _contains(repo, sha, payload["head_sha"]))
         findings = acceptances.apply(judged.review.comparison.findings, accepted)
-        incomplete = []
+        incomplete = list(group.change.context_problems)
         if group.change.unlisted:
             incomplete.append(f"GitHub compares at most {MAX_COMPARED_FILES} files, and this merge "
                               "group changes at least that many: part of it may not have been "

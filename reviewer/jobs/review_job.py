@@ -118,9 +118,10 @@ def thread_roots(change: fetch.Change) -> dict[str, int]:
 
 def incomplete(change: fetch.Change) -> list[str]:
     """Why part of a pull request was not reviewed, in words for its author."""
+    problems = list(change.context_problems)
     if not change.unlisted:
-        return []
-    return [f"GitHub lists at most {fetch.MAX_FILES:,} files of a pull request, and this one "
+        return problems
+    return problems + [f"GitHub lists at most {fetch.MAX_FILES:,} files of a pull request, and this one "
             f"changes {fetch.MAX_FILES + change.unlisted:,}: {change.unlisted:,} file(s) were not "
             "reviewed. Split the pull request, or review it with `policy-reviewer diff` "
             "on a checkout."]

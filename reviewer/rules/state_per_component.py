@@ -13,12 +13,14 @@ left empty) makes the location unknown: neither flagged nor cleared.
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Iterable
 
 from reviewer.engine.document import Document
 from reviewer.engine.finding import Hit
 from reviewer.engine.state import STATE, Backend, ModuleState
 from reviewer.rules.base import Context, RuleKind
+from reviewer.rules.secret_shapes import MASK, credential_shape
 
 # Backend type -> the settings that together name one state, each with its default (None:
 # required; without it the location is unknown).
@@ -82,8 +84,22 @@ def _location(backend: Backend, settings: dict, table: tuple[tuple[str, str | No
             value = posixpath.normpath(posixpath.join("" if folder == "." else folder, value))
         parts.append(f"{name}={value}")
         if setting is not None:
-            written.append(f"{name} {value}")
+            written.append(f"{name} {_shown(value)}")
     return tuple(parts), f"{backend.kind} backend " + ", ".join(written)
+
+
+def _shown(value: str) -> str:
+    """A setting as a message may show it: a connection string's or URL's password and any
+    value shaped like a credential masked (pg's conn_str, http's address), and cut short."""
+    if credential_shape(value):
+        value = _USERINFO.sub("://" + MASK + "@", value)
+        if credential_shape(value):
+            return MASK
+    value = _USERINFO.sub("://" + MASK + "@", value)
+    return value if len(value) <= 200 else value[:200] + "..."
+
+
+_USERINFO = re.compile(r"://[^/@\s]{1,256}@")
 
 
 def _placeholder(value: str) -> bool:
@@ -124,8 +140,8 @@ class TerraformStatePerComponent(RuleKind):
             for doc, state, described in owners:
                 others = [f for f in folders if f != state.folder]
                 backend = state.backend
-                if backend is None:
-                    continue
+                if backend is None or state.context:
+                    continue  # a root read only to compare with: its own review judges it
                 yield doc, Hit((), f"root module {state.folder} keeps its state in the same place "
                                    f"as {_folders(others)} ({described}): whichever "
                                    "applies last overwrites the other's state",

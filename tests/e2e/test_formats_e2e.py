@@ -310,13 +310,46 @@ def test_a_new_root_sharing_an_untouched_roots_state_and_a_file_joining_a_module
         assert run["conclusion"] == "failure"
         summary = run["output"]["summary"]
         assert "root module billing keeps its state in the same place as root module orders" in summary
-        assert "root module orders keeps its state in the same place as root module billing" in summary
+        assert "root module orders keeps" not in summary  # compared with, not judged
         assert any("/git/trees/" in c["path"] and "recursive" in (c.get("query") or {}) for c in gh.calls)
         comments = gh.review_comments_for(OWNER, REPO, NUMBER)
         assert [c["line"] for c in comments if "terraform-state-per-component" in c["body"]] == [5]
         # jobs' old queue was there before the topic joined its module: not a new finding.
         assert not any("queue.old" in c["body"] for c in comments)
         assert any("topic.new" in c["body"] and c["path"] == "jobs/topic.tf" for c in comments)
+    finally:
+        app.stop()
+        gh.stop()
+
+
+def test_when_github_will_not_list_the_repository_the_state_comparison_is_said_to_be_partial(tmp_path: Path) -> None:
+    """A change that moves a backend, and GitHub refuses the tree listing that would show the
+    other roots: the review is still published, with its findings, and says it is incomplete."""
+    provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+    backend = 'terraform {\n  backend "s3" {\n    bucket = "acme-state"\n    key    = "orders.tfstate"\n  }\n}\n'
+    repo = tmp_path / "acme"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "orders").mkdir()
+    (repo / "orders" / "main.tf").write_text(provider + backend)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "orders")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "billing").mkdir()
+    (repo / "billing" / "main.tf").write_text(provider + backend + 'resource "aws_sns_topic" "t" {}\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "billing")
+    gh, app = stand_up(tmp_path, repo)
+    gh.refuse_operations["git/get-tree"] = 502
+    try:
+        app.start_web()
+        app.start_worker()
+        run = reviewed(gh, app)
+        assert run["conclusion"] == "failure"
+        assert "incomplete" in run["output"]["title"].lower()
+        summary = run["output"]["summary"]
+        assert "GitHub did not list the repository" in summary and "502" in summary
+        assert "encryption-at-rest" in summary  # what could be reviewed was
     finally:
         app.stop()
         gh.stop()
