@@ -240,24 +240,32 @@ def _listener(resource: Resource, paths: tuple[str, str, str, str, str], minimum
         yield from _tls_policy(resource, policy_path, minimum, "listener")
     elif protocol == "HTTP":
         actions = [a for a, _ in resolve(resource.properties, actions_path)]
-        kinds = [(_literal_of(a, type_path), _literal_of(a, redirect_path)) for a in actions]
-        if not kinds or any(k is None for k, _ in kinds):
-            return  # actions decided at deploy time
-        if any(str(k).lower() == "forward" or (str(k).lower() == "redirect" and
-                                               str(r).upper() not in ("HTTPS", "NONE"))
-               for k, r in kinds):
+        kinds = [(_literal_of(a, type_path), _redirect_protocol(a, redirect_path)) for a in actions]
+        if not kinds or any(k is None or (str(k).lower() == "redirect" and r is None) for k, r in kinds):
+            return  # actions, or where they redirect, decided at deploy time
+        forwards = any(str(k).lower() == "forward" for k, _ in kinds)
+        stays = any(str(k).lower() == "redirect" and str(r).upper() != "HTTPS" for k, r in kinds)
+        if forwards or stays:
+            what = "forward requests instead of redirecting them to HTTPS" if forwards else \
+                "redirect requests without moving them to HTTPS (a redirect keeps the request's protocol unless it names HTTPS)"
             yield Hit(resource.path + ("Properties", protocol_path),
-                      f"listener {resource.logical_id} serves plain HTTP: its {actions_path.split('.')[0]} "
-                      "forward requests instead of redirecting them to HTTPS",
+                      f"listener {resource.logical_id} serves plain HTTP: its {actions_path.split('.')[0]} {what}",
                       "http-no-redirect", resource.logical_id)
 
 
 def _literal_of(node: Any, path: str) -> Any:
     found = [v for v, _ in resolve(node, path)]
     value = found[0] if found else None
-    if path.endswith("protocol") or path.endswith("Protocol"):
-        return value if isinstance(value, str) else "NONE"
     return value if isinstance(value, str) else None
+
+
+def _redirect_protocol(node: Any, path: str) -> str | None:
+    """Where a redirect sends requests: as written, ELB's default ``#{protocol}`` (the
+    request's own) when not written, None when only deploy time knows."""
+    found = [v for v, _ in resolve(node, path)]
+    if not found:
+        return "#{protocol}"
+    return found[0] if isinstance(found[0], str) else None
 
 
 def _domain(resource: Resource, path: str, minimum: str) -> Iterable[Hit]:
@@ -278,5 +286,5 @@ def _tls_policy(resource: Resource, path: str, minimum: str, what: str) -> Itera
     lowest = lowest_tls(value)
     if lowest is not None and lowest < minimum:
         yield Hit(resource.path + ("Properties", path),
-                  f"{what} {resource.logical_id} accepts TLS {lowest} ({path} {value}); the "
-                  f"organisation's minimum is TLS {minimum}", f"tls:{value}", resource.logical_id)
+                  f"{what} {resource.logical_id} accepts TLS {lowest} ({path} {value[:200]}); the "
+                  f"organisation's minimum is TLS {minimum}", f"tls:{value[:200]}", resource.logical_id)

@@ -90,7 +90,7 @@ def variables(doc: Document) -> Iterator[Variable]:
                     break
                 # One node shared by several functions is one variable; a number is no node.
                 key: tuple[Any, ...] = ("node", id(value)) if isinstance(value, (dict, list, Marked)) \
-                    else ("value", resource.logical_id, str(name))
+                    else ("value", resource.logical_id, where, str(name))
                 if key in found:
                     found[key].functions.append(resource.logical_id)
                     continue  # a provider's or Globals' variable: said once, where written

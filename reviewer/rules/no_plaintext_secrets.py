@@ -11,17 +11,19 @@ kept elsewhere is fine: ``{{resolve:secretsmanager:...}}``, ``{{resolve:ssm-secu
 flagged nor cleared.
 
 A finding never repeats the secret: its message shows the name and the place and a mask,
-and its fingerprint names a digest of the value (``secret_shapes.fingerprint_value``).
+and its fingerprint names a few bits of a digest of the value, too few to confirm a guess
+(``secret_shapes.fingerprint_value``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable
 
 from reviewer.engine.decode import Marked
 from reviewer.engine.document import TEMPLATE, Document, Resource
 from reviewer.engine.finding import Hit, Path
-from reviewer.engine.values import get_path, intrinsic, possible_strings
+from reviewer.engine.values import UNKNOWN, as_list, get_path, intrinsic, possible_strings
 from reviewer.rules.base import Context, RuleKind
 from reviewer.rules.environments import Written, variables, written_texts
 from reviewer.rules.match_conditions import resolve
@@ -132,7 +134,10 @@ class NoPlaintextSecrets(RuleKind):
     def _secure_string(self, doc: Document, resource: Resource, value_path: str,
                        placeholders: tuple[str, ...]) -> Iterable[Hit]:
         """A SecureString is encrypted in AWS, not in the repository: its value written here
-        (Terraform can; CloudFormation cannot make one) is a secret in plain text."""
+        (Terraform can; CloudFormation cannot make one) is a secret in plain text, unless
+        Terraform is told to leave the value to whoever sets it outside (``ignore_changes``)."""
+        if _ignores_changes(resource, value_path):
+            return
         for value, where in resolve(resource.properties, value_path):
             for written in written_texts(doc, value):
                 if plain_value(written.text, placeholders):
@@ -142,19 +147,28 @@ class NoPlaintextSecrets(RuleKind):
                                value_path)
 
     def _members(self, doc: Document, resource: Resource, value: dict[str, Any], where: Path,
-                 shown: str, placeholders: tuple[str, ...]) -> Iterable[Hit]:
+                 shown: str, placeholders: tuple[str, ...], text: Any = None) -> Iterable[Hit]:
+        """Each member of a secret written as a map; ``text``: the JSON text it was read from,
+        whose place (and lines) its members' findings take."""
         for key, member in list(value.items())[:MAX_FINDINGS]:
             for written in written_texts(doc, member):
                 why = _why(str(key), written.text, placeholders)
                 if why:
-                    yield _hit(doc, resource.path + ("Properties",) + where + (key,), member, written,
-                               resource, f"{shown} member {key} of {resource.logical_id}", why, f"{shown}.{key}")
+                    at = resource.path + ("Properties",) + where + (() if text is not None else (key,))
+                    yield _hit(doc, at, member if text is None else text, written, resource,
+                               f"{shown} member {key} of {resource.logical_id}", why, f"{shown}.{key}")
 
     def _properties(self, doc: Document, placeholders: tuple[str, ...]) -> Iterable[Hit]:
         for resource in doc.resources():
             for path in SECRET_PROPERTIES.get(resource.type, ()):
                 shown = path.replace(".*", "")
                 for value, where in resolve(resource.properties, path):
+                    parsed = _json_object(value) if path in WHOLE_SECRETS else None
+                    if parsed is not None:
+                        # A secret written as JSON text ('{"password": "..."}'): judged member by
+                        # member, as the same map written with jsonencode({...}) is.
+                        yield from self._members(doc, resource, parsed, where, shown, placeholders, value)
+                        continue
                     if isinstance(value, dict) and intrinsic(value) is None:
                         # A whole secret written as a map (secret_string = jsonencode({...})):
                         # each member whose name says secret; basic_auth_credentials likewise.
@@ -167,6 +181,32 @@ class NoPlaintextSecrets(RuleKind):
                                 "the property holds a secret"
                             yield _hit(doc, resource.path + ("Properties",) + where, value, written, resource,
                                        f"{shown} of {resource.logical_id}", why, shown)
+
+
+# Properties that hold a whole secret, which may be JSON text of several members.
+WHOLE_SECRETS = ("SecretString", "secret_string")
+
+
+def _json_object(value: Any) -> dict[str, Any] | None:
+    """A JSON object written as text (bounded), or None."""
+    if not isinstance(value, str) or not value.lstrip().startswith("{") or len(value) > 64 * 1024:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _ignores_changes(resource: Resource, path: str) -> bool:
+    """Terraform's ``lifecycle { ignore_changes = [value] }`` (or ``all``): the value written
+    is a stand-in, and the real one is set outside Terraform."""
+    for rule in as_list(resource.properties.get("lifecycle"))[:10]:
+        ignored = rule.get("ignore_changes") if isinstance(rule, dict) else None
+        names = {str(v.get(UNKNOWN, v)) if isinstance(v, dict) else str(v) for v in as_list(ignored)[:100]}
+        if ignored == "all" or names & {path, "all"}:
+            return True
+    return False
 
 
 def _why(name: str, text: str, placeholders: tuple[str, ...]) -> str | None:

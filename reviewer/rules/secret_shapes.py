@@ -170,8 +170,16 @@ def _ascending(value: str) -> bool:
     return all(all(ord(b) - ord(a) == 1 for a, b in zip(run.lower(), run.lower()[1:])) for run in runs)
 
 
+# Hex digits of a secret's digest in its fingerprint. A fingerprint is published (comment
+# markers, SARIF), and a long digest would let anyone confirm a guessed password offline; three
+# digits (4,096 values) still tell a changed literal from the old one 4,095 times in 4,096,
+# while a guess matches one in 4,096 of all candidates and confirms nothing.
+DIGEST_DIGITS = 3
+
+
 def fingerprint_value(where: str, text: str) -> str:
-    """What a finding's fingerprint names for a secret: where it is and a digest of it,
-    never the value itself (a fingerprint is kept and shown, a secret must not be)."""
+    """What a finding's fingerprint names for a secret: where it is and a few bits of a
+    digest of it (a changed literal is a new exposure), never the value itself, nor enough
+    of a digest to confirm a guess."""
     digest = hashlib.sha256(b"policy-reviewer/secret\x1f" + text.encode("utf-8", "replace")).hexdigest()
-    return f"{where}:{digest[:16]}"
+    return f"{where}:{digest[:DIGEST_DIGITS]}"

@@ -204,3 +204,26 @@ def test_a_module_or_an_included_snippet_may_hold_the_policy() -> None:
     assert run(rain, rule=RULE) == []
     registry = bucket + "  Access:\n    Type: Acme::Storage::BucketPolicy::MODULE\n"
     assert run(registry, rule=RULE) == []
+
+
+def test_a_redirect_that_does_not_name_https_keeps_http() -> None:
+    listener = """
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/x/1"
+  port     = 80
+  protocol = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      port        = "8080"
+      status_code = "HTTP_301"
+    }
+  }
+}
+"""
+    [finding] = run(listener, rule=RULE, path="main.tf")
+    assert "without moving them to HTTPS" in finding.message
+    named = listener.replace('port        = "8080"', 'protocol    = "HTTPS"\n      port        = "443"')
+    assert run(named, rule=RULE, path="main.tf") == []
+    unknown = listener.replace('port        = "8080"', 'protocol    = var.protocol')
+    assert run(unknown, rule=RULE, path="main.tf") == []

@@ -254,7 +254,7 @@ def test_diff_never_shows_the_secret_in_any_format(tmp_path: Path) -> None:
     new = [f for f in report["findings"] if f["rule"] == RULE]
     assert len(new) == 11 and {f["state"] for f in new} == {"new"}
     # Another literal in the same place is another secret exposed: new, and the old one fixed
-    # (the fingerprint names a digest of the value, so it tells them apart without the value).
+    # (the fingerprint names a few bits of a digest of the value: it tells them apart without it).
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "feature")
     repo.git("checkout", "-q", "-b", "rotate")
@@ -382,3 +382,46 @@ Resources:
     found = sorted((f.start_line, f.resource) for f in run(template, rule=RULE))
     assert found == [(13, "Fn"), (19, "Other")] or found == [(13, "Fn"), (19, "Other"), (19, "Other")]
     assert all("Qw3rty" not in f.message for f in run(template, rule=RULE))
+
+
+def test_a_fingerprint_holds_too_little_of_a_digest_to_confirm_a_guess() -> None:
+    from reviewer.rules.secret_shapes import fingerprint_value
+
+    place = fingerprint_value("DB_PASSWORD", "Qw3rty-9981-x")
+    assert place.startswith("DB_PASSWORD:") and len(place.split(":", 1)[1]) == 3
+    # Among a few thousand guesses, several share the digits: matching them confirms nothing.
+    matches = [g for g in (f"guess-{i}" for i in range(20_000)) if fingerprint_value("DB_PASSWORD", g) == place]
+    assert len(matches) >= 2
+
+
+def test_json_text_of_a_secret_and_a_value_terraform_leaves_to_others() -> None:
+    template = """
+Resources:
+  Creds:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: '{"username": "app", "password": "Qw3rty-9981-k"}'
+  Address:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: '{"host": "db.internal", "port": "5432", "username": "app"}'
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables: !If [IsProd, {DB_PASSWORD: 1234}, {DB_PASSWORD: 98127364519}]
+"""
+    found = sorted((f.resource, f.start_line, f.message.split(" is written")[0]) for f in run(template, rule=RULE))
+    assert found == [("Creds", 6, "SecretString member password of Creds"),
+                     ("Fn", 15, "Environment.Variables DB_PASSWORD of function Fn")]
+    hcl = """
+resource "aws_ssm_parameter" "set_outside" {
+  name  = "/app/db_password"
+  type  = "SecureString"
+  value = "set-in-console-later"
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+"""
+    assert run(hcl, rule=RULE, path="main.tf") == []
