@@ -6,6 +6,7 @@ no variable in a backend, so anything else is what ``init`` is told, unknown her
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, Mapping
@@ -22,9 +23,11 @@ MAX_PARTIAL_BYTES = 64 * 1024
 MAX_SETTINGS = 100
 
 
-def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) -> ModuleState:
+def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes],
+                 layout: "Layout | None" = None) -> ModuleState:
     """What the blocks of one folder, and the partial configurations beside them, say about
-    where its state is kept."""
+    where its state is kept. ``layout``: ``repository_layout(others)``, worked out once for
+    all the folders of a read."""
     state = ModuleState(folder)
     for block in blocks:
         if block.type == "terraform" and state.backend is None:
@@ -35,7 +38,7 @@ def module_state(folder: str, blocks: list[Block], others: Mapping[str, bytes]) 
             source = literal(block.attributes.get("source"))
             if isinstance(source, str) and source.startswith(("./", "../")):
                 state.calls.append(posixpath.normpath(posixpath.join("" if folder == "." else folder, source)))
-    layout = _layout(others)
+    layout = layout if layout is not None else repository_layout(others)
     state.partials = _partials(folder, layout.partials.get(folder, []), others)
     state.generated = layout.terragrunt or _ignored_terraform(folder, layout.ignores)
     return state
@@ -48,39 +51,37 @@ MAX_IGNORE_LINES = 500
 MAX_IGNORE_FILES = 200
 
 
+MAX_IGNORE_PATTERNS = 1000  # in all: each is matched against every root's names
+
+
 @dataclass
-class _Layout:
-    """What the files of a read say for every module's state, worked out once per read:
-    whether Terragrunt runs the modules, each folder's partial backend files, and each
-    .gitignore's patterns that name Terraform files (with the folder it sits in)."""
+class Layout:
+    """What the files of a read say for every module's state: whether Terragrunt runs the
+    modules, each folder's partial backend files, and each .gitignore's patterns that name
+    Terraform files (with the folder it sits in)."""
 
     terragrunt: bool = False
     partials: dict[str, list[str]] = field(default_factory=dict)
     ignores: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-# The last read's layout: every module of one read asks with the same mapping.
-_last: tuple[Mapping[str, bytes], _Layout] | None = None
-
-
-def _layout(others: Mapping[str, bytes]) -> _Layout:
-    global _last
-    last = _last
-    if last is not None and last[0] is others:
-        return last[1]
-    layout = _Layout()
+def repository_layout(others: Mapping[str, bytes]) -> Layout:
+    """The ``Layout`` of a read's files, in one pass over them."""
+    layout = Layout()
+    patterns_left = MAX_IGNORE_PATTERNS
     for path in sorted(others):
         name, folder = posixpath.basename(path), posixpath.dirname(path)
         if name == TERRAGRUNT_NAME:
             layout.terragrunt = True
         elif path.endswith(PARTIAL_BACKEND_SUFFIX):
             layout.partials.setdefault(folder or ".", []).append(path)
-        elif name == GITIGNORE_NAME and len(layout.ignores) < MAX_IGNORE_FILES:
+        elif name == GITIGNORE_NAME and len(layout.ignores) < MAX_IGNORE_FILES and patterns_left > 0:
             text = others[path][:MAX_PARTIAL_BYTES].decode("utf-8", "replace")
-            patterns = [p.strip() for p in text.splitlines()[:MAX_IGNORE_LINES]]
-            layout.ignores.append((folder, [p for p in patterns if p and not p.startswith(("#", "!"))
-                                            and len(p) <= 200 and ".tf" in p]))
-    _last = (others, layout)
+            lines = [p.strip() for p in text.splitlines()[:MAX_IGNORE_LINES]]
+            patterns = [p for p in lines if p and not p.startswith(("#", "!")) and len(p) <= 200
+                        and ".tf" in p][:patterns_left]
+            patterns_left -= len(patterns)
+            layout.ignores.append((folder, patterns))
     return layout
 
 
@@ -111,20 +112,35 @@ def context_documents(context: Mapping[str, bytes], reviewed: set[str],
     from reviewer.formats.terraform_json import read_blocks  # the parser, only when needed
 
     blocks: dict[str, list[Block]] = {}
+    budget = MAX_CONTEXT_BYTES
     for path in sorted(context):
         folder = terraform_folder(path)
+        content = context[path]
         if folder in reviewed or not is_terraform(path) or path.endswith(TFVARS_SUFFIXES):
             continue
+        blocks.setdefault(folder, [])
+        # Only a file with a backend, a provider or a module call says anything here: the
+        # rest (resources, most of any repository) is never parsed.
+        if not _SAYS_STATE.search(content[:MAX_CONTEXT_FILE]) or len(content) > budget:
+            continue
+        budget -= len(content)
         try:
-            blocks.setdefault(folder, []).extend(read_blocks(context[path].decode("utf-8", "replace"), path))
+            blocks[folder].extend(read_blocks(content.decode("utf-8", "replace"), path))
         except (HclError, ValueError, RecursionError):
-            blocks.setdefault(folder, [])
+            continue
     out = []
+    layout = repository_layout(others)
     for folder, found in sorted(blocks.items()):
-        state = module_state(folder, found, others)
+        state = module_state(folder, found, others, layout)
         state.context = True
         out.append(Document(path=folder, kind=STATE_ONLY, data={}, text="", extra={STATE: state}))
     return out
+
+
+MAX_CONTEXT_BYTES = 32 * 1024 * 1024  # parsed in all, per side
+MAX_CONTEXT_FILE = 1024 * 1024
+_SAYS_STATE = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|provider[ \t]+"|module[ \t]+")'
+                         rb'|"(?:backend|cloud|provider|module)"[ \t]*:')
 
 
 def _proxy(block: Block) -> bool:

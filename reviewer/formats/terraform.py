@@ -24,7 +24,7 @@ from reviewer.engine.decode import dict_node, str_node
 from reviewer.engine.values import intrinsic
 from reviewer.engine.document import PARAMETERS, SET_BY_CALLER, TEMPLATE, TERRAFORM, Document
 from reviewer.engine.state import STATE
-from reviewer.formats.backends import module_state
+from reviewer.formats.backends import Layout, module_state, repository_layout
 from reviewer.formats.hcl_model import Attribute, Block, HclError
 from reviewer.formats.paths import shadowed_by_tofu, terraform_folder
 from reviewer.formats.terraform_blocks import BlockReader
@@ -50,9 +50,10 @@ def read_modules(files: dict[str, str], others: dict[str, bytes] | None = None,
     documents: list[Document] = []
     problems: list[Problem] = []
     modules: dict[str, _Module] = {}
+    layout = repository_layout(others or {})
     for folder, members in sorted(folders.items()):
         try:
-            modules[folder] = _Module(folder, members, others or {})
+            modules[folder] = _Module(folder, members, others or {}, layout)
         except Exception as exc:  # noqa: BLE001 - one module must not hide the others
             problems.append(_failed(members, exc))
     _link_calls(modules)
@@ -139,10 +140,12 @@ def _link_calls(modules: dict[str, "_Module"]) -> None:
 class _Module(BlockReader, ValueReader):
     """One folder's blocks, values and policies."""
 
-    def __init__(self, folder: str, files: dict[str, str], others: dict[str, bytes]) -> None:
+    def __init__(self, folder: str, files: dict[str, str], others: dict[str, bytes],
+                 layout: Layout | None = None) -> None:
         self.folder = folder
         self.files = files
         self.others = others
+        self.layout = layout  # what the repository's files say of every module's state
         self.problems: list[Problem] = []
         self.blocks: list[Block] = []
         self.tfvars: dict[str, dict[str, Attribute]] = {}
@@ -341,4 +344,4 @@ class _Module(BlockReader, ValueReader):
         return Document(path=self.folder, kind=TEMPLATE, data=data,
                         text=self.files[first.file], format=TERRAFORM,
                         sources={p: t for p, t in self.files.items()}, adapter=TERRAFORM_ADAPTER,
-                        extra={STATE: module_state(self.folder, self.blocks, self.others)})
+                        extra={STATE: module_state(self.folder, self.blocks, self.others, self.layout)})
