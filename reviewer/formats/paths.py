@@ -77,10 +77,16 @@ def state_context(files: Mapping[str, bytes], tree: Iterable[str],
     if not reads_roots(files):
         return [], 0
     tree = list(tree)
-    out = [p for p in tree if posixpath.basename(p) in (TERRAGRUNT_NAME, GITIGNORE_NAME)][:MAX_TERRAGRUNT_CONTEXT]
+    folders = {terraform_folder(p) for p in files if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
+    # One terragrunt.hcl says Terragrunt runs the modules; a .gitignore speaks for the folders
+    # below it: those above the folders under review first.
+    out = [p for p in tree if posixpath.basename(p) == TERRAGRUNT_NAME][:1]
+    ancestors = {"" if f == "." else f for f in folders}
+    ancestors |= {"/".join(f.split("/")[:i]) for f in ancestors for i in range(f.count("/") + 1)}
+    ignores = [p for p in tree if posixpath.basename(p) == GITIGNORE_NAME]
+    out += sorted(ignores, key=lambda p: (posixpath.dirname(p) not in ancestors, p))[:MAX_TERRAGRUNT_CONTEXT]
     left_out = 0
     if touches_state(files):
-        folders = {terraform_folder(p) for p in files if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
         others = [p for p in tree
                   if ((is_terraform(p) and not p.endswith(TFVARS_SUFFIXES)) or p.endswith(PARTIAL_BACKEND_SUFFIX))
                   and terraform_folder(p) not in folders]
