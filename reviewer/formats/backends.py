@@ -6,7 +6,6 @@ no variable in a backend, so anything else is what ``init`` is told, unknown her
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, Mapping
@@ -14,7 +13,7 @@ from typing import Any, Mapping
 from reviewer.engine.document import Document
 from reviewer.engine.state import STATE, STATE_ONLY, Backend, ModuleState, PartialConfig, Setting
 from reviewer.formats.hcl_model import Attribute, Block, HclError
-from reviewer.formats.paths import (GITIGNORE_NAME, PARTIAL_BACKEND_SUFFIX, TERRAGRUNT_NAME, TFVARS_SUFFIXES,
+from reviewer.formats.paths import (GITIGNORE_NAME, PARTIAL_BACKEND_SUFFIX, SAYS_STATE, TERRAGRUNT_NAME, TFVARS_SUFFIXES,
                                     is_terraform, terraform_folder)
 from reviewer.formats.terraform_model import literal
 
@@ -121,7 +120,7 @@ def context_documents(context: Mapping[str, bytes], reviewed: set[str],
         blocks.setdefault(folder, [])
         # Only a file with a backend, a provider or a module call says anything here: the
         # rest (resources, most of any repository) is never parsed.
-        if not _SAYS_STATE.search(content[:MAX_CONTEXT_FILE]) or len(content) > budget:
+        if not SAYS_STATE.search(content[:MAX_CONTEXT_FILE]) or len(content) > budget:
             continue
         budget -= len(content)
         try:
@@ -139,9 +138,6 @@ def context_documents(context: Mapping[str, bytes], reviewed: set[str],
 
 MAX_CONTEXT_BYTES = 32 * 1024 * 1024  # parsed in all, per side
 MAX_CONTEXT_FILE = 1024 * 1024
-_SAYS_STATE = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|provider[ \t]+"|module[ \t]+")'
-                         rb'|"(?:backend|cloud|provider|module)"[ \t]*:')
-
 
 def _proxy(block: Block) -> bool:
     """A provider block with nothing but ``alias`` is a module's proxy configuration: it

@@ -48,6 +48,10 @@ def cut_to_limit(path: str, content: bytes) -> bytes:
 # a folder a root.
 _STATE_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{)|"backend"[ \t]*:|"cloud"[ \t]*:')
 _ROOT_BLOCK = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|provider[ \t]+")|"backend"[ \t]*:|"cloud"[ \t]*:|"provider"[ \t]*:')
+# What a file must hold to say anything of where a folder keeps its state or whether it is
+# a root: a backend, cloud or provider block, or a module call.
+SAYS_STATE = re.compile(rb'(?m)^[ \t]*(?:backend[ \t]+"|cloud[ \t]*\{|provider[ \t]+"|module[ \t]+")'
+                        rb'|"(?:backend|cloud|provider|module)"[ \t]*:')
 MAX_STATE_CONTEXT = 2000  # files per side: the other roots' Terraform, read for their backends
 MAX_TERRAGRUNT_CONTEXT = 50
 
@@ -73,9 +77,8 @@ def state_context(files: Mapping[str, bytes], tree: Iterable[str],
     or backend may be a root: whether a tool writes its backend is told by the repository's
     terragrunt.hcl and .gitignore files. A change that says where a root keeps its state is
     compared with every other root: their Terraform files (not tfvars) and partial backend
-    files, the names that usually hold a backend first."""
-    if not reads_roots(files):
-        return [], 0
+    files, the names that usually hold a backend first. Callers ask ``reads_roots`` first
+    (before listing the tree); for files that may hold no root it is not called."""
     tree = list(tree)
     folders = {terraform_folder(p) for p in files if is_terraform(p) or p.endswith(PARTIAL_BACKEND_SUFFIX)}
     # One terragrunt.hcl says Terragrunt runs the modules; a .gitignore speaks for the folders
